@@ -1,0 +1,66 @@
+"""The portal's roles: Django groups whose permissions a data migration keeps in step.
+
+Later apps grant their own permissions to these groups from their migrations with
+:func:`grant`, so a role's rights are always what the migrations say.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    # The value is the group's name in the database; never translate or rename it.
+    OPS_STAFF = "OPS staff", _("OPS staff")
+    PARTNER_COORDINATOR = "Partner coordinator", _("Partner coordinator")
+    CAL_TEAM_MEMBER = "CAL team member", _("CAL team member")
+
+
+FOUNDATION_PERMISSIONS = {
+    Role.OPS_STAFF: [
+        "organisations.view_organisation",
+        "organisations.add_organisation",
+        "organisations.change_organisation",
+        "accounts.view_user",
+        "accounts.add_user",
+        "accounts.change_user",
+        "team.view_teammember",
+        "team.add_teammember",
+        "team.change_teammember",
+        "team.view_teammeeting",
+        "team.add_teammeeting",
+        "team.change_teammeeting",
+        "team.view_teamtask",
+        "team.change_teamtask",
+    ],
+    Role.PARTNER_COORDINATOR: [],
+    Role.CAL_TEAM_MEMBER: [
+        "organisations.view_organisation",
+        "team.view_teammember",
+        "team.view_teammeeting",
+        "team.view_teamtask",
+    ],
+}
+
+
+def grant(apps, permissions_by_role: dict) -> None:
+    """Give each role (group) the listed ``app_label.codename`` permissions.
+
+    For use in data migrations: it creates the groups and any permissions the
+    post-migrate signal has not created yet.
+    """
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, verbosity=0, apps=apps)
+        app_config.models_module = None
+
+    group_model = apps.get_model("auth", "Group")
+    permission_model = apps.get_model("auth", "Permission")
+    for role, permissions in permissions_by_role.items():
+        group, _created = group_model.objects.get_or_create(name=str(role.value))
+        for dotted in permissions:
+            app_label, codename = dotted.split(".")
+            group.permissions.add(
+                permission_model.objects.get(content_type__app_label=app_label, codename=codename)
+            )

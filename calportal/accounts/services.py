@@ -1,0 +1,71 @@
+"""Accounts: invitations and the life of a login."""
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from calportal.accounts.models import User
+from calportal.accounts.roles import Role
+from calportal.organisations.models import Organisation
+
+
+class AccountError(Exception):
+    """A rule about accounts was broken; the message can be shown to the user."""
+
+
+@transaction.atomic
+def user_invite(
+    *,
+    email: str,
+    full_name: str,
+    role: Role,
+    organisation: Organisation | None,
+    invited_by: User,
+    language: str,
+) -> User:
+    """Create an account without a password and e-mail a link to set one (after commit)."""
+    email = User.objects.normalize_email(email).strip().lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise AccountError(_("An account with this e-mail address already exists."))
+    if role == Role.PARTNER_COORDINATOR:
+        if organisation is None:
+            raise AccountError(_("A partner coordinator must belong to an organisation."))
+        if not organisation.is_partner:
+            raise AccountError(
+                _("%(organisation)s is not a partner of the CAL.") % {"organisation": organisation}
+            )
+    user = User(
+        email=email,
+        full_name=full_name.strip(),
+        organisation=organisation,
+        invited_by=invited_by,
+        invited_at=timezone.now(),
+    )
+    user.set_unusable_password()
+    user.full_clean()
+    user.save()
+    user.groups.add(Group.objects.get(name=role.value))
+    _send_invitation_after_commit(user, language)
+    return user
+
+
+def user_resend_invitation(*, user: User, language: str) -> None:
+    if not user.invitation_pending:
+        raise AccountError(_("%(user)s has already set a password.") % {"user": user})
+    if not user.is_active:
+        raise AccountError(_("The account of %(user)s is deactivated.") % {"user": user})
+    User.objects.filter(pk=user.pk).update(invited_at=timezone.now())
+    _send_invitation_after_commit(user, language)
+
+
+def user_set_active(*, user: User, active: bool, acting_user: User) -> None:
+    if user.pk == acting_user.pk and not active:
+        raise AccountError(_("You cannot deactivate your own account."))
+    User.objects.filter(pk=user.pk).update(is_active=active)
+
+
+def _send_invitation_after_commit(user: User, language: str) -> None:
+    from calportal.accounts.tasks import send_invitation_email
+
+    transaction.on_commit(lambda: send_invitation_email.delay(user.pk, language))

@@ -1,0 +1,13 @@
+from django.conf import settings
+
+TEXT_SIZES = ("normal", "large", "xlarge")
+
+
+def site(request):
+    text_size = request.COOKIES.get("text_size", "normal")
+    return {
+        "SITE_NAME": settings.SITE_NAME,
+        "CONTACT_EMAIL": settings.CONTACT_EMAIL,
+        "CONTACT_PHONE": settings.CONTACT_PHONE,
+        "text_size": text_size if text_size in TEXT_SIZES else "normal",
+    }

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TeamConfig(AppConfig):
+    name = "calportal.team"
+    label = "team"
+    verbose_name = _("CAL team")

@@ -1,0 +1,106 @@
+"""The site shell: public pages, the dashboard after login, the health check."""
+
+from datetime import date
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
+from django.db import connection
+from django.db.models import Count, Q
+from django.http import HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from calportal.accounts.models import User
+from calportal.context_processors import TEXT_SIZES
+from calportal.organisations.models import Organisation
+
+TEXT_SIZE_COOKIE_AGE = 365 * 24 * 3600
+# Update when the website changes in a way that affects its accessibility (the law requires it).
+ACCESSIBILITY_PUBLISHED = date(2026, 11, 24)
+ACCESSIBILITY_UPDATED = date(2026, 11, 24)
+
+
+def home(request):
+    return render(request, "pages/home.html")
+
+
+def privacy(request):
+    return render(request, "pages/privacy.html", {"DPO_EMAIL": settings.DPO_EMAIL})
+
+
+def accessibility(request):
+    return render(
+        request,
+        "pages/accessibility.html",
+        {"published": ACCESSIBILITY_PUBLISHED, "updated": ACCESSIBILITY_UPDATED},
+    )
+
+
+@login_required
+def dashboard(request):
+    user = request.user
+    context = {"organisation": user.organisation}
+    if user.has_perm("organisations.view_organisation"):
+        context["organisation_counts"] = Organisation.objects.aggregate(
+            total=Count("pk"), partners=Count("pk", filter=Q(is_partner=True))
+        )
+    if user.has_perm("accounts.view_user"):
+        context["pending_invitations"] = User.objects.filter(
+            is_active=True, password__startswith=UNUSABLE_PASSWORD_PREFIX
+        ).count()
+    return render(request, "pages/dashboard.html", context)
+
+
+@require_POST
+def text_size(request):
+    """Remember the reader's text size in a cookie; works without JavaScript."""
+    size = request.POST.get("size", "normal")
+    target = request.POST.get("next", "/")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = "/"
+    response = HttpResponseRedirect(target)
+    if size in TEXT_SIZES:
+        response.set_cookie(
+            "text_size", size, max_age=TEXT_SIZE_COOKIE_AGE, samesite="Lax",
+            secure=request.is_secure(),
+        )
+    return response
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """200 when the database (and Redis, when configured) answer; 503 otherwise."""
+    checks = {"database": _check_database()}
+    if settings.REDIS_URL:
+        checks["redis"] = _check_cache()
+    healthy = all(value == "ok" for value in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503
+    )
+
+
+def _check_database() -> str:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:  # noqa: BLE001 - any failure is reported, never raised
+        return f"error: {exc.__class__.__name__}"
+    return "ok"
+
+
+def _check_cache() -> str:
+    try:
+        cache.set("healthz", "ok", timeout=10)
+        if cache.get("healthz") != "ok":
+            return "error: value not stored"
+    except Exception as exc:  # noqa: BLE001
+        return f"error: {exc.__class__.__name__}"
+    return "ok"
