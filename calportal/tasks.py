@@ -10,6 +10,6 @@ def ping(value: str) -> dict:
     return {"echo": value, "worker": socket.gethostname()}
 
 
-@shared_task(name="calportal.tasks.clear_expired_sessions", time_limit=600)
+@shared_task(name="calportal.tasks.clear_expired_sessions", soft_time_limit=540, time_limit=600)
 def clear_expired_sessions() -> None:
     call_command("clearsessions")

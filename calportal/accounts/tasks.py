@@ -15,6 +15,7 @@ from calportal.emails import send_templated_email
     autoretry_for=(OSError,),
     retry_backoff=True,
     max_retries=5,
+    soft_time_limit=50,
     time_limit=60,
 )
 def send_invitation_email(user_id: int, language: str) -> None:

@@ -1,0 +1,51 @@
+# The CAL portal. `make run` serves the demo; `make test` runs the whole suite.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install messages lint format vendor clean
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: install Python 3.11 or run 'make PYTHON=python3 …'"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+messages: $(STAMP)
+	$(BIN)/python manage.py compilemessages --ignore=.venv -v 0
+
+## Start the portal with demo data on the embedded default (SQLite, tasks in-process, console e-mail).
+run: messages
+	$(BIN)/python manage.py migrate --noinput -v 0
+	$(BIN)/python manage.py load_demo_data
+	@echo "Serving the CAL portal at http://127.0.0.1:8000 (Ctrl+C to stop)"
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+## Run the whole test suite (pytest; DATABASE_URL/REDIS_URL choose the services).
+test: messages
+	$(BIN)/ruff check .
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+## Refresh the vendored front-end assets from npm (needs npm; run by a developer, not at build time).
+vendor:
+	rm -rf /tmp/calportal-vendor && mkdir -p /tmp/calportal-vendor
+	cd /tmp/calportal-vendor && npm pack --silent bootstrap@5.3 axe-core@4 >/dev/null && for f in *.tgz; do mkdir -p "$${f%.tgz}" && tar xzf "$$f" -C "$${f%.tgz}"; done
+	cp /tmp/calportal-vendor/bootstrap-*/package/dist/css/bootstrap.min.css /tmp/calportal-vendor/bootstrap-*/package/dist/js/bootstrap.bundle.min.js /tmp/calportal-vendor/bootstrap-*/package/LICENSE static/vendor/bootstrap/
+	sed -i 's|/\*# sourceMappingURL=.*\*/||' static/vendor/bootstrap/bootstrap.min.css
+	sed -i 's|//# sourceMappingURL=.*||' static/vendor/bootstrap/bootstrap.bundle.min.js
+	cp /tmp/calportal-vendor/axe-core-*/package/axe.min.js tests/browser/vendor/axe.min.js
+
+clean:
+	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache

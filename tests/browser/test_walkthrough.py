@@ -1,0 +1,91 @@
+"""Real Chromium, real pages: the walk a newcomer takes through the foundation."""
+
+import pytest
+from playwright.sync_api import expect
+
+from calportal.organisations.models import Organisation
+from tests.factories import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_home_language_switch_login_and_adding_an_organisation(
+    live_server, page, staff, screenshot, axe
+):
+    page.goto(live_server.url + "/")
+    expect(page.locator("html")).to_have_attribute("lang", "pl")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Centrum Aktywności Lokalnej w Śremie")
+    screenshot("home-pl")
+    assert axe() == []
+
+    page.get_by_role("button", name="English").click()
+    expect(page).to_have_url(live_server.url + "/en/")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Local Activity Centre in Śrem")
+    screenshot("home-en")
+    assert axe() == []
+
+    page.get_by_role("button", name="Polski").click()
+    expect(page).to_have_url(live_server.url + "/")
+    expect(page.locator("html")).to_have_attribute("lang", "pl")
+
+    page.get_by_role("link", name="Zaloguj się").first.click()
+    page.get_by_label("Adres e-mail").fill(staff.email)
+    page.get_by_label("Hasło").fill(PASSWORD)
+    page.get_by_role("button", name="Zaloguj się").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Anna")
+    screenshot("dashboard-staff")
+
+    page.get_by_role("navigation", name="Menu główne").get_by_role("link", name="Organizacje").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Organizacje")
+    assert axe() == []
+
+    page.get_by_role("link", name="Dodaj organizację").click()
+    page.get_by_label("Sektor").select_option("ngo")
+    page.get_by_role("button", name="Zapisz").click()
+    name_error = page.locator("#error_1_id_name")
+    expect(name_error).to_contain_text("To pole jest wymagane.")
+    expect(page.locator("#error-summary")).to_be_visible()
+    screenshot("organisation-form-error")
+    assert axe() == []
+    assert not Organisation.objects.exists()
+
+    page.get_by_label("Nazwa").fill("Klub Seniora „Jesień”")
+    page.get_by_label("Kod pocztowy").fill("63-100")
+    page.get_by_role("button", name="Zapisz").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Klub Seniora „Jesień”")
+    expect(page.get_by_role("status")).to_contain_text("dodana")
+    screenshot("organisation-created")
+    assert Organisation.objects.filter(name="Klub Seniora „Jesień”").exists()
+
+
+def test_the_first_tab_reaches_a_visible_skip_link(live_server, page):
+    page.goto(live_server.url + "/")
+
+    page.keyboard.press("Tab")
+
+    skip = page.get_by_role("link", name="Przejdź do treści")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_in_viewport()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(live_server.url + "/#main")
+
+
+@pytest.mark.parametrize("path", ["/privacy/", "/accessibility/", "/en/accessibility/", "/accounts/login/"])
+def test_public_pages_have_no_wcag_violations(live_server, page, axe, screenshot, path):
+    page.goto(live_server.url + path)
+
+    assert axe() == []
+    screenshot("public" + path.replace("/", "-").rstrip("-"))
+
+
+def test_the_largest_text_size_keeps_the_page_usable(live_server, page, axe, screenshot):
+    page.goto(live_server.url + "/")
+
+    page.get_by_role("button", name="A++").click()
+
+    expect(page.locator("html")).to_have_class("text-size-xlarge")
+    font_size = page.evaluate("getComputedStyle(document.documentElement).fontSize")
+    assert font_size == "22px"
+    assert axe() == []
+    screenshot("home-xlarge-text")

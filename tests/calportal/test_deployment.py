@@ -1,0 +1,77 @@
+"""docker-compose.yml cannot run here (no Docker engine), so check it says something runnable."""
+
+import importlib
+import shlex
+from pathlib import Path
+
+import yaml
+from django.core.management import get_commands
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def compose():
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+
+def command_words(service: dict) -> list[str]:
+    command = service.get("command")
+    if isinstance(command, list):
+        return command
+    return shlex.split(command) if command else []
+
+
+def test_compose_has_every_part_of_the_portal():
+    services = compose()["services"]
+
+    assert {"web", "worker", "beat", "postgres", "redis", "mailpit"} <= set(services)
+
+
+def test_web_worker_and_beat_share_one_image_built_from_the_dockerfile():
+    services = compose()["services"]
+    images = {services[name].get("image") for name in ("web", "worker", "beat")}
+
+    assert len(images) == 1 and None not in images
+    assert services["web"]["build"]["dockerfile"] == "Dockerfile"
+    assert (ROOT / "Dockerfile").exists()
+
+
+def test_every_command_refers_to_something_that_exists():
+    services = compose()["services"]
+    manage_commands = get_commands()
+
+    for name in ("web", "worker", "beat"):
+        words = command_words(services[name])
+        assert words, f"{name} has no command"
+        program = words[0]
+        if program == "gunicorn":
+            module, _, attribute = words[-1].partition(":")
+            assert hasattr(importlib.import_module(module), attribute or "application")
+        elif program == "celery":
+            app_module = words[words.index("-A") + 1]
+            assert importlib.import_module(app_module).celery_app
+            assert words[words.index("-A") + 2] in {"worker", "beat"}
+        else:
+            raise AssertionError(f"{name}: unexpected program {program}")
+
+    release = command_words(services["migrate"])
+    assert release[:2] == ["python", "manage.py"]
+    assert release[2] in manage_commands
+
+
+def test_infrastructure_images_are_pinned_and_healthchecked():
+    services = compose()["services"]
+
+    for name in ("postgres", "redis"):
+        assert ":" in services[name]["image"]
+        assert "healthcheck" in services[name]
+
+
+def test_the_beat_schedule_only_names_registered_tasks():
+    from django.conf import settings
+
+    from calportal.celery import app
+
+    app.loader.import_default_modules()
+    for entry in settings.CELERY_BEAT_SCHEDULE.values():
+        assert entry["task"] in app.tasks

@@ -1,0 +1,119 @@
+import pytest
+from django.urls import reverse
+
+
+@pytest.mark.parametrize("name", ["home", "privacy", "accessibility"])
+def test_public_pages_are_polish_by_default(client, db, name):
+    response = client.get(reverse(name), HTTP_ACCEPT_LANGUAGE="en-GB,en")
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<html lang="pl"' in html
+    assert "Przejdź do treści" in html
+
+
+@pytest.mark.parametrize("name", ["home", "privacy", "accessibility"])
+def test_public_pages_have_an_english_version_under_en(client, db, name):
+    with_prefix = "/en" + reverse(name)
+
+    html = client.get(with_prefix).content.decode()
+
+    assert '<html lang="en"' in html
+    assert "Skip to main content" in html
+
+
+def test_the_language_switch_takes_the_reader_to_the_same_page_in_english(client, db):
+    response = client.post(
+        reverse("set_language"), {"language": "en", "next": reverse("privacy")}
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == "/en/privacy/"
+
+
+def test_the_home_page_has_landmarks_and_the_contact(client, db):
+    html = client.get(reverse("home")).content.decode()
+
+    for landmark in ("<header", "<nav", "<main", "<footer"):
+        assert landmark in html
+    assert "ul. Mickiewicza 40" in html
+    assert 'href="/privacy/"' in html and 'href="/accessibility/"' in html
+
+
+def test_the_accessibility_statement_names_the_act_and_the_feedback_procedure(client, db):
+    html = client.get(reverse("accessibility")).content.decode()
+
+    assert "dostępności cyfrowej" in html
+    assert "Rzecznik" in html
+
+
+def test_the_text_size_switch_is_remembered(client, db):
+    response = client.post(reverse("text_size"), {"size": "xlarge", "next": "/privacy/"})
+
+    assert response["Location"] == "/privacy/"
+    assert 'class="text-size-xlarge"' in client.get(reverse("privacy")).content.decode()
+
+
+def test_the_text_size_switch_ignores_unknown_sizes_and_foreign_redirects(client, db):
+    response = client.post(
+        reverse("text_size"), {"size": "<script>", "next": "https://evil.example/"}
+    )
+
+    assert response["Location"] == "/"
+    assert "text_size" not in response.cookies
+    assert 'class="text-size-normal"' in client.get(reverse("home")).content.decode()
+
+
+def test_the_text_size_switch_rejects_get(client, db):
+    assert client.get(reverse("text_size")).status_code == 405
+
+
+def test_a_missing_page_is_a_friendly_404(client, db):
+    response = client.get("/no-such-page/")
+
+    assert response.status_code == 404
+    assert "Nie znaleziono strony" in response.content.decode()
+
+
+def test_pages_send_a_strict_content_security_policy(client, db):
+    policy = client.get(reverse("home"))["Content-Security-Policy"]
+
+    assert "default-src 'self'" in policy
+    assert "script-src 'self'" in policy
+
+
+def test_healthz_reports_the_database(client, db):
+    response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert response.json()["checks"]["database"] == "ok"
+
+
+def test_healthz_reports_a_broken_cache_as_503(client, db, settings):
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+        }
+    }
+
+    response = client.get("/healthz")
+
+    assert response.status_code == 503
+    assert response.json()["checks"]["redis"].startswith("error")
+
+
+def test_the_dashboard_shows_staff_their_tiles(login, staff, organisation_a):
+    html = login(staff).get(reverse("dashboard")).content.decode()
+
+    assert "Otwórz katalog" in html
+    assert "Zarządzaj kontami" in html
+
+
+def test_the_dashboard_shows_a_partner_only_their_organisation(login, partner_a):
+    html = login(partner_a).get(reverse("dashboard")).content.decode()
+
+    assert partner_a.organisation.name in html
+    assert "Otwórz katalog" not in html
+    assert "Zarządzaj kontami" not in html

@@ -1,0 +1,117 @@
+import datetime
+
+from django.urls import reverse
+
+from calportal.team.models import TeamMeeting, TeamTask
+from tests.factories import TeamMeetingFactory, TeamMemberFactory
+
+
+def test_the_workspace_shows_current_members_tasks_and_meetings(login, team_member, organisation_a):
+    TeamMemberFactory(full_name="Halina Obecna", organisation=organisation_a)
+    TeamMemberFactory(
+        full_name="Jerzy Były",
+        organisation=organisation_a,
+        end_date=datetime.date(2012, 12, 31),
+    )
+    TeamMeetingFactory(agenda="Plan pikniku w Mechlinie")
+
+    html = login(team_member).get(reverse("team:workspace")).content.decode()
+
+    assert "Halina Obecna" in html
+    assert "Jerzy Były" in html  # among former members
+    assert "Mapa zasobów i potrzeb" in html  # a standing task from the migration
+    assert "Plan pikniku w Mechlinie" in html
+
+
+def test_a_team_member_reads_but_cannot_edit(login, team_member):
+    client = login(team_member)
+    html = client.get(reverse("team:workspace")).content.decode()
+
+    assert reverse("team:meeting_create") not in html
+    response = client.post(
+        reverse("team:meeting_create"), {"held_on": "2026-12-01", "agenda": "Próba"}
+    )
+    assert response.status_code == 403
+    assert not TeamMeeting.objects.filter(agenda="Próba").exists()
+
+
+def test_staff_record_a_meeting_with_attendance(login, staff, organisation_a):
+    present = TeamMemberFactory(organisation=organisation_a)
+    absent = TeamMemberFactory(organisation=organisation_a)
+
+    response = login(staff).post(
+        reverse("team:meeting_create"),
+        {
+            "held_on": "2026-11-20",
+            "starts_at": "10:00",
+            "place": "OPS",
+            "agenda": "1. Mapa zasobów",
+            "minutes": "Omówiono ankiety.",
+            "decisions": "Ankieta do końca miesiąca\nPiknik w maju",
+            "attendees": [present.pk],
+        },
+    )
+
+    meeting = TeamMeeting.objects.get()
+    assert response.status_code == 302
+    assert list(meeting.attendees.all()) == [present]
+    assert absent not in meeting.attendees.all()
+    assert meeting.decision_lines == ["Ankieta do końca miesiąca", "Piknik w maju"]
+    assert meeting.created_by == staff
+
+
+def test_a_meeting_without_a_date_or_agenda_is_explained(login, staff):
+    response = login(staff).post(reverse("team:meeting_create"), {"held_on": "31.02.2026"})
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="error_1_id_held_on"' in html
+    assert 'id="error_1_id_agenda"' in html
+    assert not TeamMeeting.objects.exists()
+
+
+def test_a_member_cannot_leave_before_joining(login, staff, organisation_a):
+    response = login(staff).post(
+        reverse("team:member_create"),
+        {
+            "full_name": "Ola Nowa",
+            "organisation": organisation_a.pk,
+            "team_role": "member",
+            "start_date": "2026-05-01",
+            "end_date": "2026-04-01",
+        },
+    )
+
+    assert response.status_code == 200
+    assert "data zakończenia" in response.content.decode().lower() or "przed" in response.content.decode()
+
+
+def test_staff_assign_members_responsible_for_a_task(login, staff, organisation_a):
+    member = TeamMemberFactory(organisation=organisation_a)
+    task = TeamTask.objects.get(number=7)
+
+    response = login(staff).post(
+        reverse("team:task_edit", args=[task.pk]),
+        {"description": "Wolontariat przy OPS", "responsible": [member.pk]},
+    )
+
+    assert response.status_code == 302
+    assert list(task.responsible.all()) == [member]
+
+
+def test_the_workspace_uses_the_same_number_of_queries_for_a_small_or_large_team(
+    login, staff, organisation_a, django_assert_num_queries, django_assert_max_num_queries
+):
+    client = login(staff)
+    TeamMemberFactory.create_batch(2, organisation=organisation_a)
+    TeamMeetingFactory.create_batch(2)
+    with django_assert_max_num_queries(50) as baseline:
+        client.get(reverse("team:workspace"))
+    members = TeamMemberFactory.create_batch(15)
+    for task in TeamTask.objects.all():
+        task.responsible.add(*members[:3])
+    for meeting in TeamMeetingFactory.create_batch(8):
+        meeting.attendees.add(*members)
+
+    with django_assert_num_queries(len(baseline.captured_queries)):
+        client.get(reverse("team:workspace"))
