@@ -20,21 +20,70 @@ DEMO_PASSWORD = "demo-cal-2026"
 
 # (key, name, short name, sector, kind, street, postal code)
 ORGANISATIONS = [
-    ("ops", "Ośrodek Pomocy Społecznej w Śremie", "OPS Śrem", Sector.PUBLIC,
-     Kind.LOCAL_GOVERNMENT_UNIT, "ul. Mickiewicza 40", "63-100"),
-    ("nadzieja", "Towarzystwo Pomocy Potrzebującym im. Św. Brata Alberta „Nadzieja” w Śremie",
-     "TPP „Nadzieja”", Sector.NON_GOVERNMENTAL, Kind.NGO, "", ""),
+    (
+        "ops",
+        "Ośrodek Pomocy Społecznej w Śremie",
+        "OPS Śrem",
+        Sector.PUBLIC,
+        Kind.LOCAL_GOVERNMENT_UNIT,
+        "ul. Mickiewicza 40",
+        "63-100",
+    ),
+    (
+        "nadzieja",
+        "Towarzystwo Pomocy Potrzebującym im. Św. Brata Alberta „Nadzieja” w Śremie",
+        "TPP „Nadzieja”",
+        Sector.NON_GOVERNMENTAL,
+        Kind.NGO,
+        "",
+        "",
+    ),
     ("um", "Urząd Miejski w Śremie", "UM Śrem", Sector.PUBLIC, Kind.LOCAL_GOVERNMENT, "", ""),
-    ("pcpr", "Powiatowe Centrum Pomocy Rodzinie w Śremie", "PCPR Śrem", Sector.PUBLIC,
-     Kind.LOCAL_GOVERNMENT_UNIT, "", ""),
-    ("pkps", "Polski Komitet Pomocy Społecznej – Zarząd Rejonowy w Śremie", "PKPS Śrem",
-     Sector.NON_GOVERNMENTAL, Kind.NGO, "", ""),
-    ("library", "Biblioteka Publiczna w Śremie", "Biblioteka", Sector.BUSINESS, Kind.CULTURE,
-     "", ""),
-    ("fundacja", "Fundacja na Rzecz Rewaloryzacji Miasta Śrem", "Fundacja Rewaloryzacji",
-     Sector.NON_GOVERNMENTAL, Kind.NGO, "", ""),
-    ("pokolenie", "Wielkopolskie Stowarzyszenie „Pokolenie”", "Stowarzyszenie „Pokolenie”",
-     Sector.NON_GOVERNMENTAL, Kind.NGO, "", ""),
+    (
+        "pcpr",
+        "Powiatowe Centrum Pomocy Rodzinie w Śremie",
+        "PCPR Śrem",
+        Sector.PUBLIC,
+        Kind.LOCAL_GOVERNMENT_UNIT,
+        "",
+        "",
+    ),
+    (
+        "pkps",
+        "Polski Komitet Pomocy Społecznej – Zarząd Rejonowy w Śremie",
+        "PKPS Śrem",
+        Sector.NON_GOVERNMENTAL,
+        Kind.NGO,
+        "",
+        "",
+    ),
+    (
+        "library",
+        "Biblioteka Publiczna w Śremie",
+        "Biblioteka",
+        Sector.BUSINESS,
+        Kind.CULTURE,
+        "",
+        "",
+    ),
+    (
+        "fundacja",
+        "Fundacja na Rzecz Rewaloryzacji Miasta Śrem",
+        "Fundacja Rewaloryzacji",
+        Sector.NON_GOVERNMENTAL,
+        Kind.NGO,
+        "",
+        "",
+    ),
+    (
+        "pokolenie",
+        "Wielkopolskie Stowarzyszenie „Pokolenie”",
+        "Stowarzyszenie „Pokolenie”",
+        Sector.NON_GOVERNMENTAL,
+        Kind.NGO,
+        "",
+        "",
+    ),
 ]
 
 ORGANISATION_NOTES = {
@@ -70,10 +119,12 @@ class DemoLogin:
 
 LOGINS = [
     DemoLogin(Role.OPS_STAFF, "koordynator@example.org", "Anna Kowalczyk (demo)", "ops"),
-    DemoLogin(Role.PARTNER_COORDINATOR, "nadzieja@example.org", "Piotr Zieliński (demo)",
-              "nadzieja"),
-    DemoLogin(Role.PARTNER_COORDINATOR, "wolontariat@example.org", "Magdalena Wróbel (demo)",
-              "fundacja"),
+    DemoLogin(
+        Role.PARTNER_COORDINATOR, "nadzieja@example.org", "Piotr Zieliński (demo)", "nadzieja"
+    ),
+    DemoLogin(
+        Role.PARTNER_COORDINATOR, "wolontariat@example.org", "Magdalena Wróbel (demo)", "fundacja"
+    ),
     DemoLogin(Role.CAL_TEAM_MEMBER, "zespol@example.org", "Agnieszka Dudek", "library"),
 ]
 

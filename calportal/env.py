@@ -60,9 +60,7 @@ def envdatabase(name: str, default: str) -> dict:
     value = _raw(name) or default
     scheme = urlsplit(value).scheme
     if scheme not in {"postgres", "postgresql", "pgsql", "sqlite"}:
-        raise ImproperlyConfigured(
-            f"{name} must be a postgres:// or sqlite:/// URL, got {value!r}"
-        )
+        raise ImproperlyConfigured(f"{name} must be a postgres:// or sqlite:/// URL, got {value!r}")
     try:
         config = dj_database_url.parse(value, conn_max_age=0)
     except ValueError as exc:

@@ -4,8 +4,8 @@ from datetime import date
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Q
 from django.http import HttpResponseRedirect, JsonResponse
@@ -67,7 +67,10 @@ def text_size(request):
     response = HttpResponseRedirect(target)
     if size in TEXT_SIZES:
         response.set_cookie(
-            "text_size", size, max_age=TEXT_SIZE_COOKIE_AGE, samesite="Lax",
+            "text_size",
+            size,
+            max_age=TEXT_SIZE_COOKIE_AGE,
+            samesite="Lax",
             secure=request.is_secure(),
         )
     return response

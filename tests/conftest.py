@@ -82,7 +82,9 @@ def partner_b(roles, organisation_b):
 
 @pytest.fixture
 def team_member(roles):
-    return UserFactory(email="team@example.org", full_name="Tadeusz Team", role=Role.CAL_TEAM_MEMBER)
+    return UserFactory(
+        email="team@example.org", full_name="Tadeusz Team", role=Role.CAL_TEAM_MEMBER
+    )
 
 
 @pytest.fixture

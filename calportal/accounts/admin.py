@@ -33,6 +33,12 @@ class UserAdmin(BaseUserAdmin):
         (_("History"), {"fields": ["date_joined", "last_login", "invited_by", "invited_at"]}),
     ]
     add_fieldsets = [
-        (None, {"classes": ["wide"], "fields": ["email", "full_name", "usable_password", "password1", "password2"]}),
+        (
+            None,
+            {
+                "classes": ["wide"],
+                "fields": ["email", "full_name", "usable_password", "password1", "password2"],
+            },
+        ),
     ]
     readonly_fields = ["date_joined", "last_login", "invited_at"]

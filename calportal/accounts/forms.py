@@ -24,7 +24,9 @@ class LoginForm(AuthenticationForm):
 class InvitationForm(forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=150)
     email = forms.EmailField(label=_("E-mail address"), max_length=254)
-    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.PARTNER_COORDINATOR)
+    role = forms.ChoiceField(
+        label=_("Role"), choices=Role.choices, initial=Role.PARTNER_COORDINATOR
+    )
     organisation = forms.ModelChoiceField(
         label=_("Organisation"),
         queryset=Organisation.objects.filter(is_partner=True),

@@ -57,9 +57,7 @@ def user_invite(request):
         except services.AccountError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(
-                request, _("Invitation sent to %(email)s.") % {"email": user.email}
-            )
+            messages.success(request, _("Invitation sent to %(email)s.") % {"email": user.email})
             return redirect("accounts:user_list")
     return render(request, "accounts/user_invite.html", {"form": form})
 
@@ -88,7 +86,9 @@ def user_set_active(request, pk: int):
         messages.error(request, str(error))
     else:
         if active:
-            messages.success(request, _("The account of %(user)s is active again.") % {"user": user})
+            messages.success(
+                request, _("The account of %(user)s is active again.") % {"user": user}
+            )
         else:
             messages.success(request, _("The account of %(user)s is deactivated.") % {"user": user})
     return redirect("accounts:user_list")

@@ -63,9 +63,7 @@ class OrganisationForm(forms.ModelForm):
         cleaned = super().clean()
         if not cleaned.get("is_partner"):
             if cleaned.get("cooperation_form"):
-                self.add_error(
-                    "cooperation_form", _("Only a partner has a form of cooperation.")
-                )
+                self.add_error("cooperation_form", _("Only a partner has a form of cooperation."))
             if cleaned.get("pact_signed_on"):
                 self.add_error("pact_signed_on", _("Only a partner can have signed a pact."))
         return cleaned

@@ -61,6 +61,4 @@ def organisation_edit(request, pk: int):
         services.organisation_update(organisation=organisation, data=form.cleaned_data)
         messages.success(request, _("Changes saved."))
         return redirect(organisation)
-    return render(
-        request, "organisations/form.html", {"form": form, "organisation": organisation}
-    )
+    return render(request, "organisations/form.html", {"form": form, "organisation": organisation})

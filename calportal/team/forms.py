@@ -58,8 +58,8 @@ class TeamMeetingForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["attendees"].label_from_instance = (
-            lambda member: f"{member.full_name} ({member.organisation.display_name})"
+        self.fields["attendees"].label_from_instance = lambda member: (
+            f"{member.full_name} ({member.organisation.display_name})"
         )
         self.helper = FormHelper()
         self.helper.attrs = {"novalidate": ""}

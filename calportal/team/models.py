@@ -97,7 +97,9 @@ class TeamMeeting(models.Model):
         ordering = ["-held_on", "-starts_at"]
 
     def __str__(self) -> str:
-        return str(_("Team meeting of %(date)s") % {"date": date_format(self.held_on, "SHORT_DATE_FORMAT")})
+        return str(
+            _("Team meeting of %(date)s") % {"date": date_format(self.held_on, "SHORT_DATE_FORMAT")}
+        )
 
     def get_absolute_url(self) -> str:
         return reverse("team:meeting_detail", args=[self.pk])

@@ -154,9 +154,12 @@ def test_other_roles_cannot_invite_or_change_accounts(request, login, partner_b,
     client = login(request.getfixturevalue(role))
 
     assert invite(client, organisation=partner_b.organisation.pk).status_code == 403
-    assert client.post(
-        reverse("accounts:user_set_active", args=[partner_b.pk]), {"active": "0"}
-    ).status_code == 403
+    assert (
+        client.post(
+            reverse("accounts:user_set_active", args=[partner_b.pk]), {"active": "0"}
+        ).status_code
+        == 403
+    )
     partner_b.refresh_from_db()
     assert partner_b.is_active
 
@@ -167,11 +170,11 @@ def test_the_account_list_uses_a_constant_number_of_queries(
     from tests.factories import UserFactory
 
     client = login(staff)
-    for n in range(3):
+    for _ in range(3):
         UserFactory(organisation=OrganisationFactory(), role=Role.PARTNER_COORDINATOR)
     with django_assert_max_num_queries(20) as few:
         client.get(reverse("accounts:user_list"))
-    for n in range(20):
+    for _ in range(20):
         UserFactory(organisation=OrganisationFactory(), role=Role.PARTNER_COORDINATOR)
 
     with django_assert_max_num_queries(len(few.captured_queries)):
@@ -181,9 +184,7 @@ def test_the_account_list_uses_a_constant_number_of_queries(
 
 
 def test_the_account_list_filters_by_role(login, staff, partner_a, team_member):
-    response = login(staff).get(
-        reverse("accounts:user_list"), {"role": Role.CAL_TEAM_MEMBER.value}
-    )
+    response = login(staff).get(reverse("accounts:user_list"), {"role": Role.CAL_TEAM_MEMBER.value})
 
     accounts = list(response.context["page"])
     assert accounts == [team_member]

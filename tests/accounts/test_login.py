@@ -81,7 +81,11 @@ def test_a_password_change_checks_the_old_password(login, person):
 
     response = client.post(
         reverse("accounts:password_change"),
-        {"old_password": "wrong", "new_password1": "Nowe-Haslo-2026", "new_password2": "Nowe-Haslo-2026"},
+        {
+            "old_password": "wrong",
+            "new_password1": "Nowe-Haslo-2026",
+            "new_password2": "Nowe-Haslo-2026",
+        },
     )
 
     assert response.status_code == 200
@@ -94,7 +98,11 @@ def test_a_password_change_saves_the_new_password(login, person):
 
     response = client.post(
         reverse("accounts:password_change"),
-        {"old_password": PASSWORD, "new_password1": "Nowe-Haslo-2026", "new_password2": "Nowe-Haslo-2026"},
+        {
+            "old_password": PASSWORD,
+            "new_password1": "Nowe-Haslo-2026",
+            "new_password2": "Nowe-Haslo-2026",
+        },
     )
 
     assert response.status_code == 302

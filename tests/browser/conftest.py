@@ -24,7 +24,9 @@ def browser(chromium_path_session):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path_session, args=CHROMIUM_FLAGS)
+        browser = playwright.chromium.launch(
+            executable_path=chromium_path_session, args=CHROMIUM_FLAGS
+        )
         yield browser
         browser.close()
 

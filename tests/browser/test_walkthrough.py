@@ -14,7 +14,9 @@ def test_home_language_switch_login_and_adding_an_organisation(
 ):
     page.goto(live_server.url + "/")
     expect(page.locator("html")).to_have_attribute("lang", "pl")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Centrum Aktywności Lokalnej w Śremie")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Centrum Aktywności Lokalnej w Śremie"
+    )
     screenshot("home-pl")
     assert axe() == []
 
@@ -36,7 +38,9 @@ def test_home_language_switch_login_and_adding_an_organisation(
     expect(page.get_by_role("heading", level=1)).to_contain_text("Anna")
     screenshot("dashboard-staff")
 
-    page.get_by_role("navigation", name="Menu główne").get_by_role("link", name="Organizacje").click()
+    page.get_by_role("navigation", name="Menu główne").get_by_role(
+        "link", name="Organizacje"
+    ).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Organizacje")
     assert axe() == []
 
@@ -71,7 +75,9 @@ def test_the_first_tab_reaches_a_visible_skip_link(live_server, page):
     expect(page).to_have_url(live_server.url + "/#main")
 
 
-@pytest.mark.parametrize("path", ["/privacy/", "/accessibility/", "/en/accessibility/", "/accounts/login/"])
+@pytest.mark.parametrize(
+    "path", ["/privacy/", "/accessibility/", "/en/accessibility/", "/accounts/login/"]
+)
 def test_public_pages_have_no_wcag_violations(live_server, page, axe, screenshot, path):
     page.goto(live_server.url + path)
 

@@ -27,7 +27,11 @@ def test_demo_data_is_idempotent(db, settings):
 
     call_command("load_demo_data")
 
-    assert (Organisation.objects.count(), TeamMember.objects.count(), User.objects.count()) == counts
+    assert (
+        Organisation.objects.count(),
+        TeamMember.objects.count(),
+        User.objects.count(),
+    ) == counts
 
 
 def test_demo_data_refuses_a_production_configuration(db, settings):

@@ -23,9 +23,7 @@ def test_public_pages_have_an_english_version_under_en(client, db, name):
 
 
 def test_the_language_switch_takes_the_reader_to_the_same_page_in_english(client, db):
-    response = client.post(
-        reverse("set_language"), {"language": "en", "next": reverse("privacy")}
-    )
+    response = client.post(reverse("set_language"), {"language": "en", "next": reverse("privacy")})
 
     assert response.status_code == 302
     assert response["Location"] == "/en/privacy/"

@@ -83,7 +83,10 @@ def test_a_member_cannot_leave_before_joining(login, staff, organisation_a):
     )
 
     assert response.status_code == 200
-    assert "data zakończenia" in response.content.decode().lower() or "przed" in response.content.decode()
+    assert (
+        "data zakończenia" in response.content.decode().lower()
+        or "przed" in response.content.decode()
+    )
 
 
 def test_staff_assign_members_responsible_for_a_task(login, staff, organisation_a):

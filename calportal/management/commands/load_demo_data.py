@@ -22,7 +22,8 @@ class Command(BaseCommand):
                 "Use --force only on a throw-away installation."
             )
         logins = demo_data_load()
-        self.stdout.write(self.style.SUCCESS("Demo data loaded. Demo logins (password: "
-                                             f"{DEMO_PASSWORD}):"))
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo data loaded. Demo logins (password: {DEMO_PASSWORD}):")
+        )
         for login in logins:
             self.stdout.write(f"  {login.role.value:<22} {login.email}")
