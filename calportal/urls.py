@@ -8,12 +8,13 @@ from calportal import views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
-    path("i18n/setlang/", set_language, name="set_language"),
     path("text-size/", views.text_size, name="text_size"),
 ]
 
-# Polish lives at the root, English under /en/.
+# Polish lives at the root, English under /en/. The language switch sits inside the
+# patterns so that it resolves the page it came from in that page's language.
 urlpatterns += i18n_patterns(
+    path("i18n/setlang/", set_language, name="set_language"),
     path("", views.home, name="home"),
     path("privacy/", views.privacy, name="privacy"),
     path("accessibility/", views.accessibility, name="accessibility"),

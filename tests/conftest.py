@@ -31,6 +31,16 @@ def require(condition: bool, reason: str) -> None:
 
 
 @pytest.fixture(autouse=True)
+def polish_is_active():
+    """Each test starts in the default language; a request may leave another one active."""
+    from django.utils import translation
+
+    translation.activate("pl")
+    yield
+    translation.activate("pl")
+
+
+@pytest.fixture(autouse=True)
 def celery_runs_eagerly():
     from calportal.celery import app
 

@@ -65,7 +65,7 @@ def test_each_role_gets_what_it_may(request, login, objects, view_name, role_ind
         assert response.status_code == 200
     elif expected == DENIED:
         assert response.status_code == 403
-        assert "Nie masz dostępu do tej strony" in response.content.decode()
+        assert "Brak dostępu do tej strony" in response.content.decode()
     else:
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("accounts:login"))

@@ -44,7 +44,10 @@ def chromium_path_session():
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(locale="pl-PL", viewport={"width": 1280, "height": 900})
+    # bypass_csp lets the test inject axe-core; the policy itself is tested without a browser.
+    context = browser.new_context(
+        locale="pl-PL", viewport={"width": 1280, "height": 900}, bypass_csp=True
+    )
     page = context.new_page()
     yield page
     context.close()

@@ -31,7 +31,7 @@ def test_home_language_switch_login_and_adding_an_organisation(
     expect(page).to_have_url(live_server.url + "/")
     expect(page.locator("html")).to_have_attribute("lang", "pl")
 
-    page.get_by_role("link", name="Zaloguj się").first.click()
+    page.get_by_role("link", name="Logowanie dla pracowników i partnerów").click()
     page.get_by_label("Adres e-mail").fill(staff.email)
     page.get_by_label("Hasło").fill(PASSWORD)
     page.get_by_role("button", name="Zaloguj się").click()
@@ -54,11 +54,11 @@ def test_home_language_switch_login_and_adding_an_organisation(
     assert axe() == []
     assert not Organisation.objects.exists()
 
-    page.get_by_label("Nazwa").fill("Klub Seniora „Jesień”")
+    page.locator("#id_name").fill("Klub Seniora „Jesień”")
     page.get_by_label("Kod pocztowy").fill("63-100")
     page.get_by_role("button", name="Zapisz").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Klub Seniora „Jesień”")
-    expect(page.get_by_role("status")).to_contain_text("dodana")
+    expect(page.get_by_role("status")).to_contain_text("Dodano organizację")
     screenshot("organisation-created")
     assert Organisation.objects.filter(name="Klub Seniora „Jesień”").exists()
 

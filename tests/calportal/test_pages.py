@@ -115,3 +115,9 @@ def test_the_dashboard_shows_a_partner_only_their_organisation(login, partner_a)
     assert partner_a.organisation.name in html
     assert "Otwórz katalog" not in html
     assert "Zarządzaj kontami" not in html
+
+
+def test_the_language_switch_takes_an_english_reader_back_to_the_polish_page(client, db):
+    response = client.post("/en/i18n/setlang/", {"language": "pl", "next": "/en/privacy/"})
+
+    assert response["Location"] == "/privacy/"
