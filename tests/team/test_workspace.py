@@ -118,3 +118,13 @@ def test_the_workspace_uses_the_same_number_of_queries_for_a_small_or_large_team
 
     with django_assert_num_queries(len(baseline.captured_queries)):
         client.get(reverse("team:workspace"))
+
+
+def test_the_leader_is_listed_first(login, team_member, organisation_a):
+    TeamMemberFactory(full_name="Adam Członek", organisation=organisation_a, team_role="member")
+    TeamMemberFactory(full_name="Zenon Lider", organisation=organisation_a, team_role="leader")
+
+    response = login(team_member).get(reverse("team:workspace"))
+
+    names = [member.full_name for member in response.context["current_members"]]
+    assert names == ["Zenon Lider", "Adam Członek"]
