@@ -135,6 +135,9 @@ def demo_data_load() -> list[DemoLogin]:
     members = _load_team(organisations)
     _load_logins(organisations, members)
     _load_meetings(members)
+    from initiatives.demo import initiatives_demo_load
+
+    initiatives_demo_load(organisations)
     return LOGINS
 
 

@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "calportal.organisations",
     "calportal.accounts",
     "calportal.team",
+    "calportal.documents",
+    "initiatives",
 ]
 
 MIDDLEWARE = [
@@ -143,6 +145,10 @@ AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "calportal.accounts.axes.username_from_credentials"
 AXES_IPWARE_PROXY_COUNT = envint("AXES_PROXY_COUNT", 0, minimum=0)
 
+# Public signups per client address (django-ratelimit syntax, e.g. "10/h").
+SIGNUP_RATE_LIMIT = envstr("SIGNUP_RATE_LIMIT", "20/h")
+RATELIMIT_IP_META_KEY = envstr("RATELIMIT_IP_META_KEY") or None
+
 SESSION_COOKIE_AGE = 8 * 3600  # one working day
 SESSION_COOKIE_HTTPONLY = True
 
@@ -204,6 +210,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
+    "event-reminders": {
+        "task": "initiatives.send_event_reminders",
+        "schedule": 3600,  # hourly; each reminder is sent once, the day before
+    },
     "clear-expired-sessions": {
         "task": "calportal.tasks.clear_expired_sessions",
         "schedule": 24 * 3600,

@@ -22,6 +22,8 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("calportal.accounts.urls")),
     path("organisations/", include("calportal.organisations.urls")),
     path("team/", include("calportal.team.urls")),
+    path("documents/", include("calportal.documents.urls")),
+    path("", include("initiatives.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )

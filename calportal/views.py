@@ -10,6 +10,7 @@ from django.db import connection
 from django.db.models import Count, Q
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -25,7 +26,9 @@ ACCESSIBILITY_UPDATED = date(2026, 11, 24)
 
 
 def home(request):
-    return render(request, "pages/home.html")
+    from initiatives.selectors import public_events
+
+    return render(request, "pages/home.html", {"upcoming_events": public_events()[:3]})
 
 
 def privacy(request):
@@ -47,6 +50,12 @@ def dashboard(request):
     if user.has_perm("organisations.view_organisation"):
         context["organisation_counts"] = Organisation.objects.aggregate(
             total=Count("pk"), partners=Count("pk", filter=Q(is_partner=True))
+        )
+    if user.has_perm("initiatives.view_event"):
+        from initiatives.selectors import staff_events
+
+        context["next_events"] = list(
+            staff_events().filter(starts_at__gte=timezone.now()).order_by("starts_at")[:5]
         )
     if user.has_perm("accounts.view_user"):
         context["pending_invitations"] = User.objects.filter(

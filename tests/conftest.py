@@ -52,7 +52,17 @@ def celery_runs_eagerly():
 @pytest.fixture
 def roles(db):
     """The role groups. Migrations create them; a flushed (transactional) database needs this."""
+    import importlib
+
+    from initiatives.models import TargetGroup, TargetGroupCode
+
     grant(django_apps, FOUNDATION_PERMISSIONS)
+    initiatives_roles = importlib.import_module(
+        "initiatives.migrations.0002_target_groups_and_roles"
+    )
+    grant(django_apps, initiatives_roles.PERMISSIONS)
+    for code in TargetGroupCode.values:
+        TargetGroup.objects.get_or_create(code=code)
 
 
 @pytest.fixture

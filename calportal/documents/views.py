@@ -1,0 +1,45 @@
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, render
+
+from calportal.documents.models import Document, DocumentStatus
+from calportal.documents.registry import get_builder
+
+
+def _get_document_for_user(request, pk: int) -> Document:
+    document = get_object_or_404(Document, pk=pk)
+    allowed = document.requested_by_id == request.user.pk or request.user.is_superuser
+    if not allowed or not request.user.has_perm(get_builder(document.kind).permission):
+        raise Http404
+    return document
+
+
+@login_required
+def document_detail(request, pk: int):
+    document = _get_document_for_user(request, pk)
+    return render(request, "documents/detail.html", {"document": document})
+
+
+@login_required
+def document_status(request, pk: int):
+    document = _get_document_for_user(request, pk)
+    return JsonResponse(
+        {
+            "status": document.status,
+            "label": str(document.get_status_display()),
+            "finished": document.is_finished,
+        }
+    )
+
+
+@login_required
+def document_download(request, pk: int):
+    document = _get_document_for_user(request, pk)
+    if document.status != DocumentStatus.READY:
+        raise Http404
+    return FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.filename,
+        content_type="application/pdf",
+    )

@@ -1,0 +1,429 @@
+from datetime import date, datetime, timedelta
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from calportal.organisations.models import Organisation
+from initiatives.models import (
+    ACCESSIBILITY_FIELDS,
+    Event,
+    Funding,
+    Gender,
+    Initiative,
+    Participant,
+    TargetGroup,
+)
+from initiatives.services import normalise_phone
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+def _helper(*inputs, layout=None) -> FormHelper:
+    helper = FormHelper()
+    helper.attrs = {"novalidate": ""}
+    if layout is not None:
+        helper.layout = layout
+    for submit in inputs:
+        helper.add_input(submit)
+    return helper
+
+
+def clean_phone_number(value: str) -> str:
+    if not value:
+        return ""
+    digits = normalise_phone(value)
+    if len(digits) != 9:
+        raise ValidationError(_("Enter a phone number with 9 digits, e.g. 601 234 567."))
+    return digits
+
+
+class ContactFieldsMixin:
+    """E-mail or phone — at least one — and a plausible year of birth."""
+
+    def clean_phone(self):
+        return clean_phone_number(self.cleaned_data.get("phone", ""))
+
+    def clean_birth_year(self):
+        year = self.cleaned_data.get("birth_year")
+        if year is not None and not 1900 <= year <= timezone.localdate().year:
+            raise ValidationError(_("Enter a year between 1900 and this year."))
+        return year
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            not cleaned.get("email")
+            and not cleaned.get("phone")
+            and not self.errors.get("phone")
+            and not self.errors.get("email")
+        ):
+            raise ValidationError(
+                _("Give an e-mail address or a phone number, so that we can reach you.")
+            )
+        return cleaned
+
+
+class SignupForm(ContactFieldsMixin, forms.Form):
+    """The public signup form. ``website`` is a honeypot: people never see or fill it."""
+
+    first_name = forms.CharField(label=_("First name"), max_length=100)
+    last_name = forms.CharField(label=_("Last name"), max_length=100)
+    email = forms.EmailField(label=_("E-mail address"), required=False, max_length=254)
+    phone = forms.CharField(label=_("Phone"), required=False, max_length=30)
+    birth_year = forms.IntegerField(label=_("Year of birth"), required=False)
+    companions = forms.IntegerField(label=_("Companions coming with you"), min_value=0, initial=0)
+    accessibility_needs = forms.CharField(
+        label=_("Anything we should prepare for you?"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "For example a wheelchair space, a sign-language interpreter or a diet. "
+            "Only the organisers see it."
+        ),
+    )
+    disability_certificate = forms.BooleanField(
+        label=_("I have a disability certificate (orzeczenie o niepełnosprawności)."),
+        required=False,
+    )
+    consent = forms.BooleanField(
+        label=_(
+            "I agree to the processing of my data to sign me up for this event, "
+            "as described in the information clause."
+        ),
+    )
+    website = forms.CharField(label=_("Leave this field empty"), required=False)
+
+    def __init__(self, *args, event: Event, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.event = event
+        initiative = event.initiative
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
+        self.fields["phone"].widget.attrs.update({"autocomplete": "tel", "inputmode": "tel"})
+        self.fields["first_name"].widget.attrs["autocomplete"] = "given-name"
+        self.fields["last_name"].widget.attrs["autocomplete"] = "family-name"
+        self.fields["birth_year"].widget.attrs["inputmode"] = "numeric"
+        self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
+        self.fields["companions"].max_value = event.max_companions
+        self.fields["companions"].widget.attrs["max"] = event.max_companions
+        self.fields["companions"].help_text = _("At most %(count)s.") % {
+            "count": event.max_companions
+        }
+        if event.max_companions == 0:
+            self.fields["companions"].widget = forms.HiddenInput()
+        if initiative.has_age_rule:
+            self.fields["birth_year"].required = True
+        else:
+            del self.fields["birth_year"]
+        if initiative.disability_certificate_required:
+            self.fields["disability_certificate"].required = True
+        else:
+            del self.fields["disability_certificate"]
+
+    def clean_companions(self):
+        companions = self.cleaned_data["companions"]
+        if companions > self.event.max_companions:
+            raise ValidationError(
+                _("You can bring at most %(count)s companions to this event.")
+                % {"count": self.event.max_companions}
+            )
+        return companions
+
+    @property
+    def is_spam(self) -> bool:
+        return bool(self.data.get("website"))
+
+
+class PhoneRegistrationForm(ContactFieldsMixin, forms.Form):
+    """Staff register someone who phoned in or came in person."""
+
+    participant = forms.ModelChoiceField(
+        label=_("Known participant"),
+        queryset=Participant.objects.none(),
+        required=False,
+        help_text=_(
+            "Choose a person found by the search, or fill in the fields below for someone new."
+        ),
+    )
+    first_name = forms.CharField(label=_("First name"), max_length=100, required=False)
+    last_name = forms.CharField(label=_("Last name"), max_length=100, required=False)
+    email = forms.EmailField(label=_("E-mail address"), required=False)
+    phone = forms.CharField(label=_("Phone"), required=False, max_length=30)
+    birth_year = forms.IntegerField(label=_("Year of birth"), required=False)
+    gender = forms.ChoiceField(label=_("Gender"), choices=Gender.choices, initial=Gender.NOT_GIVEN)
+    district = forms.CharField(label=_("District or village"), max_length=100, required=False)
+    companions = forms.IntegerField(label=_("Companions"), min_value=0, initial=0)
+    source = forms.ChoiceField(
+        label=_("How did they sign up?"),
+        choices=[("phone", _("By phone, via staff")), ("on_site", _("On site"))],
+    )
+    accessibility_needs = forms.CharField(
+        label=_("Accessibility needs"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    consent = forms.BooleanField(
+        label=_(
+            "The person agreed to the processing of their data "
+            "after hearing the information clause."
+        )
+    )
+
+    def __init__(self, *args, candidates=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["participant"].queryset = (
+            candidates if candidates is not None else Participant.objects.none()
+        )
+        self.fields["participant"].label_from_instance = lambda p: (
+            f"{p.first_name} {p.last_name} · {p.phone or '—'} · {p.email or '—'}"
+            + (f" · {p.birth_year}" if p.birth_year else "")
+        )
+        self.helper = _helper(Submit("register", _("Register")))
+
+    def clean(self):
+        if self.cleaned_data.get("participant"):
+            return forms.Form.clean(self)
+        cleaned = super().clean()
+        for name in ("first_name", "last_name"):
+            if not cleaned.get(name):
+                self.add_error(name, _("This field is required."))
+        return cleaned
+
+
+class InitiativeForm(forms.ModelForm):
+    class Meta:
+        model = Initiative
+        fields = [
+            "title",
+            "slug",
+            "kind",
+            "category",
+            "status",
+            "is_public",
+            "description",
+            "target_groups",
+            "min_age",
+            "max_age",
+            "disability_certificate_required",
+            "lead_organisation",
+            "partner_organisations",
+            "planned_participants",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 5}),
+            "target_groups": forms.CheckboxSelectMultiple,
+            "partner_organisations": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target_groups"].queryset = TargetGroup.objects.all()
+        self.fields["partner_organisations"].queryset = Organisation.objects.filter(is_partner=True)
+        self.helper = _helper(
+            layout=Layout(
+                Fieldset(
+                    _("Initiative"),
+                    Row(Column("title", css_class="col-md-8"), Column("slug")),
+                    Row(Column("kind"), Column("category"), Column("status")),
+                    "is_public",
+                    "description",
+                ),
+                Fieldset(
+                    _("Who it is for"),
+                    "target_groups",
+                    Row(Column("min_age"), Column("max_age"), Column("planned_participants")),
+                    "disability_certificate_required",
+                ),
+                Fieldset(_("Organisations"), "lead_organisation", "partner_organisations"),
+            )
+        )
+        self.helper.form_tag = False
+
+
+class FundingForm(forms.ModelForm):
+    class Meta:
+        model = Funding
+        fields = ["source", "amount", "note"]
+
+
+FundingFormSet = forms.inlineformset_factory(
+    Initiative, Funding, form=FundingForm, extra=2, can_delete=True
+)
+
+
+class EventForm(forms.ModelForm):
+    class Meta:
+        model = Event
+        fields = [
+            "initiative",
+            "title",
+            "starts_at",
+            "ends_at",
+            "place_name",
+            "address",
+            "capacity",
+            "max_companions",
+            "registration_opens_at",
+            "registration_closes_at",
+            *ACCESSIBILITY_FIELDS,
+            "accessibility_notes",
+        ]
+        widgets = {
+            "starts_at": DATETIME_INPUT,
+            "ends_at": DATETIME_INPUT,
+            "registration_opens_at": DATETIME_INPUT,
+            "registration_closes_at": DATETIME_INPUT,
+            "accessibility_notes": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at"):
+            self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+        if self.instance.pk:
+            # Places are changed through the capacity service (it promotes the waiting list).
+            self.fields["initiative"].disabled = True
+        self.helper = _helper(
+            Submit("save", _("Save")),
+            layout=Layout(
+                Fieldset(
+                    _("Event"),
+                    Row(Column("initiative"), Column("title")),
+                    Row(Column("starts_at"), Column("ends_at")),
+                    Row(Column("place_name"), Column("address")),
+                ),
+                Fieldset(
+                    _("Places and registration"),
+                    Row(Column("capacity"), Column("max_companions")),
+                    Row(Column("registration_opens_at"), Column("registration_closes_at")),
+                ),
+                Fieldset(_("Accessibility"), *ACCESSIBILITY_FIELDS, "accessibility_notes"),
+            ),
+        )
+
+
+WEEKDAYS = [
+    (0, _("Monday")),
+    (1, _("Tuesday")),
+    (2, _("Wednesday")),
+    (3, _("Thursday")),
+    (4, _("Friday")),
+    (5, _("Saturday")),
+    (6, _("Sunday")),
+]
+
+
+class SeriesForm(forms.Form):
+    """A series of sessions from a rule: every <weekday> <start>–<end> between two dates."""
+
+    weekdays = forms.TypedMultipleChoiceField(
+        label=_("Every"), choices=WEEKDAYS, coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+    start_time = forms.TimeField(label=_("From (time)"), widget=TIME_INPUT)
+    end_time = forms.TimeField(label=_("Until (time)"), widget=TIME_INPUT)
+    first_day = forms.DateField(label=_("First day"), widget=DATE_INPUT)
+    last_day = forms.DateField(label=_("Last day"), widget=DATE_INPUT)
+    skip_dates = forms.CharField(
+        label=_("Skip these dates"),
+        required=False,
+        help_text=_("Dates without a session, separated by commas, e.g. 2026-11-11, 2026-12-24."),
+    )
+    title = forms.CharField(label=_("Title of each session"), required=False, max_length=200)
+    place_name = forms.CharField(label=_("Place"), max_length=200)
+    address = forms.CharField(label=_("Address"), max_length=200, required=False)
+    capacity = forms.IntegerField(label=_("Places in each session"), min_value=1)
+    max_companions = forms.IntegerField(
+        label=_("Companions allowed per person"), min_value=0, initial=0
+    )
+    step_free_access = forms.BooleanField(label=_("step-free access"), required=False)
+    induction_loop = forms.BooleanField(label=_("induction loop"), required=False)
+    sign_language = forms.BooleanField(label=_("sign-language interpreter"), required=False)
+    accessible_toilet = forms.BooleanField(label=_("toilet for disabled people"), required=False)
+    parking = forms.BooleanField(label=_("parking for disabled people"), required=False)
+
+    MAX_SESSIONS = 200
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(Submit("create", _("Create the sessions")))
+
+    def clean_skip_dates(self):
+        raw = self.cleaned_data.get("skip_dates", "")
+        dates = set()
+        for part in filter(None, (piece.strip() for piece in raw.replace(";", ",").split(","))):
+            try:
+                dates.add(date.fromisoformat(part))
+            except ValueError:
+                raise ValidationError(
+                    _("“%(value)s” is not a date in the form YYYY-MM-DD.") % {"value": part}
+                ) from None
+        return dates
+
+    def clean(self):
+        cleaned = super().clean()
+        first, last = cleaned.get("first_day"), cleaned.get("last_day")
+        start, end = cleaned.get("start_time"), cleaned.get("end_time")
+        if first and last and last < first:
+            self.add_error("last_day", _("The last day cannot be before the first day."))
+        if start and end and end <= start:
+            self.add_error("end_time", _("A session must end after it starts."))
+        if not self.errors and not self.session_days():
+            raise ValidationError(_("The rule gives no sessions: check the days and dates."))
+        if not self.errors and len(self.session_days()) > self.MAX_SESSIONS:
+            raise ValidationError(
+                _("The rule gives more than %(count)s sessions.") % {"count": self.MAX_SESSIONS}
+            )
+        return cleaned
+
+    def session_days(self) -> list[date]:
+        cleaned = self.cleaned_data
+        day, last = cleaned["first_day"], cleaned["last_day"]
+        weekdays, skipped = set(cleaned["weekdays"]), cleaned.get("skip_dates", set())
+        days = []
+        while day <= last:
+            if day.weekday() in weekdays and day not in skipped:
+                days.append(day)
+            day += timedelta(days=1)
+        return days
+
+    def sessions(self) -> list[tuple[datetime, datetime]]:
+        tz = timezone.get_current_timezone()
+        return [
+            (
+                datetime.combine(day, self.cleaned_data["start_time"], tzinfo=tz),
+                datetime.combine(day, self.cleaned_data["end_time"], tzinfo=tz),
+            )
+            for day in self.session_days()
+        ]
+
+
+class CapacityForm(forms.Form):
+    capacity = forms.IntegerField(label=_("Places"), min_value=1)
+
+
+class MoveForm(forms.Form):
+    to_event = forms.ModelChoiceField(label=_("Move to the session"), queryset=Event.objects.none())
+
+    def __init__(self, *args, event: Event, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_event"].queryset = Event.objects.filter(
+            initiative_id=event.initiative_id, starts_at__gte=timezone.now()
+        ).exclude(pk=event.pk)
+
+
+class MessageForm(forms.Form):
+    subject = forms.CharField(label=_("Subject"), max_length=150)
+    body = forms.CharField(
+        label=_("Message"), widget=forms.Textarea(attrs={"rows": 8}), max_length=5000
+    )
+    include_waiting = forms.BooleanField(
+        label=_("Also send to the waiting list"), required=False, initial=True
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(Submit("send", _("Send")))

@@ -1,0 +1,107 @@
+"""Reads for initiatives and events: constant query counts, aggregates in SQL."""
+
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from initiatives.models import (
+    Event,
+    EventStatus,
+    Initiative,
+    Registration,
+    RegistrationStatus,
+)
+
+
+def public_events() -> QuerySet[Event]:
+    """Upcoming, scheduled events of public initiatives, soonest first."""
+    return (
+        Event.objects.filter(
+            initiative__is_public=True,
+            status=EventStatus.SCHEDULED,
+            ends_at__gte=timezone.now(),
+        )
+        .select_related("initiative")
+        .order_by("starts_at", "pk")
+    )
+
+
+def events_in_month(queryset: QuerySet[Event], *, year: int, month: int) -> QuerySet[Event]:
+    start = timezone.make_aware(datetime.combine(date(year, month, 1), time.min))
+    next_month = date(year + month // 12, month % 12 + 1, 1)
+    end = timezone.make_aware(datetime.combine(next_month, time.min))
+    return queryset.filter(starts_at__gte=start, starts_at__lt=end)
+
+
+def _count_of(status: str):
+    return Coalesce(
+        Subquery(
+            Registration.objects.filter(event=OuterRef("pk"), status=status)
+            .order_by()
+            .values("event")
+            .annotate(n=Count("pk"))
+            .values("n")[:1]
+        ),
+        0,
+    )
+
+
+def staff_events() -> QuerySet[Event]:
+    return Event.objects.select_related("initiative", "initiative__lead_organisation").annotate(
+        confirmed_count=_count_of(RegistrationStatus.CONFIRMED),
+        waiting_count=_count_of(RegistrationStatus.WAITING),
+    )
+
+
+def staff_initiatives() -> QuerySet[Initiative]:
+    upcoming = Event.objects.filter(
+        initiative=OuterRef("pk"), starts_at__gte=timezone.now(), status=EventStatus.SCHEDULED
+    )
+    return Initiative.objects.select_related("lead_organisation").annotate(
+        upcoming_events=Coalesce(
+            Subquery(
+                upcoming.order_by().values("initiative").annotate(n=Count("pk")).values("n")[:1]
+            ),
+            0,
+        )
+    )
+
+
+def event_registrations(event: Event) -> dict:
+    registrations = event.registrations.select_related("participant").order_by("queued_at", "pk")
+    confirmed, waiting, cancelled = [], [], []
+    for registration in registrations:
+        {
+            RegistrationStatus.CONFIRMED: confirmed,
+            RegistrationStatus.WAITING: waiting,
+            RegistrationStatus.CANCELLED: cancelled,
+        }[registration.status].append(registration)
+    for position, registration in enumerate(waiting, start=1):
+        registration.position = position
+    return {"confirmed": confirmed, "waiting": waiting, "cancelled": cancelled}
+
+
+def waiting_position(registration: Registration) -> int | None:
+    if registration.status != RegistrationStatus.WAITING:
+        return None
+    ahead = Registration.objects.filter(
+        event_id=registration.event_id, status=RegistrationStatus.WAITING
+    ).filter(
+        Q(queued_at__lt=registration.queued_at)
+        | Q(queued_at=registration.queued_at, pk__lt=registration.pk)
+    )
+    return ahead.count() + 1
+
+
+def registrations_to_remind(*, on: date) -> QuerySet[Registration]:
+    start = timezone.make_aware(datetime.combine(on, time.min))
+    end = start + timedelta(days=1)
+    return Registration.objects.select_related("event__initiative", "participant").filter(
+        status=RegistrationStatus.CONFIRMED,
+        reminder_sent_at__isnull=True,
+        event__status=EventStatus.SCHEDULED,
+        event__starts_at__gte=start,
+        event__starts_at__lt=end,
+    )

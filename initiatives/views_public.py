@@ -1,0 +1,208 @@
+"""Public pages: the calendar, the event page with signup, personal links, iCalendar feeds."""
+
+import calendar as calendar_module
+from datetime import date
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_ratelimit.core import is_ratelimited
+
+from initiatives import selectors, services
+from initiatives.filters import PublicEventFilter
+from initiatives.forms import SignupForm
+from initiatives.ical import calendar_bytes
+from initiatives.links import LinkExpired, LinkInvalid, registration_from_token, registration_path
+from initiatives.models import Event, Initiative, RegistrationStatus
+
+PAGE_SIZE = 20
+
+
+def event_calendar(request):
+    event_filter = PublicEventFilter(request.GET, queryset=selectors.public_events())
+    page = Paginator(event_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "initiatives/calendar.html",
+        {"filter": event_filter, "page": page, "now": timezone.now()},
+    )
+
+
+def event_calendar_month(request, year: int | None = None, month: int | None = None):
+    today = timezone.localdate()
+    year, month = year or today.year, month or today.month
+    if not (1 <= month <= 12 and 2000 <= year <= 2100):
+        raise Http404
+    event_filter = PublicEventFilter(request.GET, queryset=selectors.public_events())
+    events = list(selectors.events_in_month(event_filter.qs, year=year, month=month))
+    by_day: dict[date, list[Event]] = {}
+    for event in events:
+        by_day.setdefault(timezone.localtime(event.starts_at).date(), []).append(event)
+    weeks = [
+        [(day, by_day.get(day, [])) if day.month == month else (day, None) for day in week]
+        for week in calendar_module.Calendar(firstweekday=0).monthdatescalendar(year, month)
+    ]
+    previous_month = (year - 1, 12) if month == 1 else (year, month - 1)
+    next_month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return render(
+        request,
+        "initiatives/calendar_month.html",
+        {
+            "filter": event_filter,
+            "weeks": weeks,
+            "month_start": date(year, month, 1),
+            "previous_month": previous_month,
+            "next_month": next_month,
+            "events": events,
+            "today": today,
+        },
+    )
+
+
+def _get_public_event(pk: int) -> Event:
+    return get_object_or_404(
+        Event.objects.select_related("initiative"), pk=pk, initiative__is_public=True
+    )
+
+
+def event_public(request, pk: int):
+    event = _get_public_event(pk)
+    form = SignupForm(request.POST or None, event=event)
+    status = 200
+    if request.method == "POST":
+        limited = is_ratelimited(
+            request,
+            group="initiatives.signup",
+            key="ip",
+            rate=settings.SIGNUP_RATE_LIMIT,
+            method="POST",
+            increment=True,
+        )
+        if limited:
+            form.is_valid()
+            form.add_error(
+                None,
+                _("Too many signups from your connection. Please try again in a while or call us."),
+            )
+            status = 429
+        elif form.is_spam:
+            form.is_valid()
+            form.add_error("website", _("Please leave this field empty."))
+        elif form.is_valid():
+            result = _signup(request, event, form)
+            if result is not None:
+                return result
+    return render(
+        request,
+        "initiatives/event_public.html",
+        {"event": event, "form": form, "state": event.registration_state()},
+        status=status,
+    )
+
+
+def _signup(request, event: Event, form: SignupForm):
+    data = form.cleaned_data
+    try:
+        result = services.registration_create(
+            event_id=event.pk,
+            person=services.PersonData(
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                email=data["email"],
+                phone=data["phone"],
+                birth_year=data.get("birth_year"),
+            ),
+            companions=data["companions"],
+            accessibility_needs=data["accessibility_needs"],
+        )
+    except services.RegistrationError as error:
+        form.add_error(None, str(error))
+        return None
+    if not result.created:
+        services.registration_resend_link(registration=result.registration)
+        return render(
+            request,
+            "initiatives/already_registered.html",
+            {
+                "event": event,
+                "registration": result.registration,
+                "position": selectors.waiting_position(result.registration),
+            },
+        )
+    if result.registration.status == RegistrationStatus.CONFIRMED:
+        messages.success(request, _("You are signed up. See you there!"))
+    else:
+        messages.info(request, _("The event is full: you are on the waiting list."))
+    return redirect(registration_path(result.registration))
+
+
+def _registration_or_error_page(request, token: str):
+    try:
+        return registration_from_token(token), None
+    except LinkExpired:
+        return None, render(request, "initiatives/link_invalid.html", {"expired": True}, status=410)
+    except LinkInvalid:
+        return None, render(
+            request, "initiatives/link_invalid.html", {"expired": False}, status=404
+        )
+
+
+def registration_personal(request, token: str):
+    registration, error_page = _registration_or_error_page(request, token)
+    if error_page:
+        return error_page
+    return render(
+        request,
+        "initiatives/registration_personal.html",
+        {
+            "registration": registration,
+            "event": registration.event,
+            "position": selectors.waiting_position(registration),
+            "token": token,
+        },
+    )
+
+
+@require_POST
+def registration_cancel_public(request, token: str):
+    registration, error_page = _registration_or_error_page(request, token)
+    if error_page:
+        return error_page
+    try:
+        services.registration_cancel(registration_id=registration.pk)
+    except services.RegistrationError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request, _("Your registration is cancelled. Thank you for letting us know.")
+        )
+    return redirect(registration_path(registration))
+
+
+def event_ics(request, pk: int):
+    event = _get_public_event(pk)
+    return _ics_response(
+        calendar_bytes([event], name=event.display_title), f"wydarzenie-{event.pk}.ics"
+    )
+
+
+def feed_all(request):
+    events = selectors.public_events()[:500]
+    return _ics_response(calendar_bytes(events, name=_("CAL Śrem – events")), "cal-srem.ics")
+
+
+def feed_initiative(request, slug: str):
+    initiative = get_object_or_404(Initiative, slug=slug, is_public=True)
+    events = selectors.public_events().filter(initiative=initiative)[:500]
+    return _ics_response(calendar_bytes(events, name=initiative.title), f"{initiative.slug}.ics")
+
+
+def _ics_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response

@@ -1,0 +1,392 @@
+"""Staff pages: initiatives, events, registrations, attendance and the attendance sheet."""
+
+import csv
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from calportal.accounts.decorators import permission_required
+from calportal.documents.services import document_request
+from initiatives import selectors, services
+from initiatives.filters import InitiativeFilter, StaffEventFilter
+from initiatives.forms import (
+    EventForm,
+    FundingFormSet,
+    InitiativeForm,
+    MessageForm,
+    MoveForm,
+    PhoneRegistrationForm,
+    SeriesForm,
+)
+from initiatives.models import Event, Initiative, Participant, Registration, RegistrationStatus
+
+PAGE_SIZE = 25
+
+
+# --- Initiatives --------------------------------------------------------------------------
+
+
+@permission_required("initiatives.view_initiative")
+def initiative_list(request):
+    initiative_filter = InitiativeFilter(request.GET, queryset=selectors.staff_initiatives())
+    page = Paginator(initiative_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request, "initiatives/initiative_list.html", {"filter": initiative_filter, "page": page}
+    )
+
+
+@permission_required("initiatives.view_initiative")
+def initiative_detail(request, pk: int):
+    initiative = get_object_or_404(
+        Initiative.objects.select_related("lead_organisation").prefetch_related(
+            "partner_organisations", "target_groups", "fundings"
+        ),
+        pk=pk,
+    )
+    events = selectors.staff_events().filter(initiative=initiative).order_by("starts_at")
+    return render(
+        request, "initiatives/initiative_detail.html", {"initiative": initiative, "events": events}
+    )
+
+
+@permission_required("initiatives.add_initiative")
+def initiative_create(request):
+    return _initiative_form(request, Initiative())
+
+
+@permission_required("initiatives.change_initiative")
+def initiative_edit(request, pk: int):
+    return _initiative_form(request, get_object_or_404(Initiative, pk=pk))
+
+
+def _initiative_form(request, initiative: Initiative):
+    form = InitiativeForm(request.POST or None, instance=initiative)
+    fundings = FundingFormSet(request.POST or None, instance=initiative, prefix="funding")
+    if request.method == "POST" and form.is_valid() and fundings.is_valid():
+        with transaction.atomic():
+            initiative = form.save()
+            fundings.instance = initiative
+            fundings.save()
+        messages.success(request, _("Initiative saved."))
+        return redirect(initiative)
+    return render(
+        request,
+        "initiatives/initiative_form.html",
+        {"form": form, "fundings": fundings, "initiative": initiative if initiative.pk else None},
+    )
+
+
+@require_POST
+@permission_required("initiatives.add_initiative")
+def initiative_duplicate(request, pk: int):
+    initiative = get_object_or_404(Initiative, pk=pk)
+    copy = services.initiative_duplicate(initiative=initiative)
+    messages.success(request, _("A copy was made. Change what differs and save."))
+    return redirect("initiatives:initiative_edit", pk=copy.pk)
+
+
+# --- Events -----------------------------------------------------------------------------------
+
+
+@permission_required("initiatives.view_event")
+def event_list(request):
+    event_filter = StaffEventFilter(
+        request.GET, queryset=selectors.staff_events().order_by("starts_at")
+    )
+    page = Paginator(event_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "initiatives/event_list.html", {"filter": event_filter, "page": page})
+
+
+@permission_required("initiatives.add_event")
+def event_create(request):
+    initial = {"initiative": request.GET.get("initiative")}
+    form = EventForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        event = form.save()
+        messages.success(request, _("Event saved."))
+        return redirect("initiatives:event_registrations", pk=event.pk)
+    return render(request, "initiatives/event_form.html", {"form": form})
+
+
+@permission_required("initiatives.change_event")
+def event_edit(request, pk: int):
+    event = get_object_or_404(Event.objects.select_related("initiative"), pk=pk)
+    form = EventForm(request.POST or None, instance=event)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.event_update(event_id=event.pk, data=form.cleaned_data)
+        except services.RegistrationError as error:
+            form.add_error("capacity", str(error))
+        else:
+            messages.success(request, _("Event saved."))
+            return redirect("initiatives:event_registrations", pk=event.pk)
+    return render(request, "initiatives/event_form.html", {"form": form, "event": event})
+
+
+@permission_required("initiatives.add_event")
+def event_series_create(request, pk: int):
+    initiative = get_object_or_404(Initiative, pk=pk)
+    form = SeriesForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        events = services.event_series_create(
+            initiative=initiative, form_data=form.cleaned_data, sessions=form.sessions()
+        )
+        messages.success(request, _("%(count)s sessions created.") % {"count": len(events)})
+        return redirect(initiative)
+    return render(request, "initiatives/series_form.html", {"form": form, "initiative": initiative})
+
+
+@permission_required("initiatives.change_event")
+def event_cancel(request, pk: int):
+    event = get_object_or_404(Event.objects.select_related("initiative"), pk=pk)
+    if request.method == "POST":
+        services.event_cancel(event_id=event.pk)
+        messages.success(
+            request, _("The event is cancelled. Everyone registered is being told by e-mail.")
+        )
+        return redirect("initiatives:event_registrations", pk=event.pk)
+    registered = event.registrations.exclude(status=RegistrationStatus.CANCELLED).count()
+    return render(
+        request, "initiatives/event_cancel.html", {"event": event, "registered": registered}
+    )
+
+
+# --- Registrations ------------------------------------------------------------------------------
+
+
+def _get_event(pk: int) -> Event:
+    return get_object_or_404(Event.objects.select_related("initiative"), pk=pk)
+
+
+@permission_required("initiatives.view_registration")
+def event_registrations(request, pk: int):
+    event = _get_event(pk)
+    lists = selectors.event_registrations(event)
+    return render(
+        request,
+        "initiatives/event_registrations.html",
+        {"event": event, **lists, "move_form": MoveForm(event=event)},
+    )
+
+
+@permission_required("initiatives.add_registration")
+def registration_add(request, pk: int):
+    event = _get_event(pk)
+    query = request.GET.get("q", "").strip()
+    candidates = _participant_candidates(query or request.POST.get("q", ""))
+    form = PhoneRegistrationForm(request.POST or None, candidates=candidates)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        known = data.get("participant")
+        person = services.PersonData(
+            first_name=known.first_name if known else data["first_name"],
+            last_name=known.last_name if known else data["last_name"],
+            email=known.email if known else data["email"],
+            phone=known.phone if known else data["phone"],
+            birth_year=(known.birth_year if known else None) or data.get("birth_year"),
+            gender=known.gender if known else data["gender"],
+            district=known.district if known else data["district"],
+        )
+        try:
+            result = services.registration_create(
+                event_id=event.pk,
+                person=person,
+                companions=data["companions"],
+                accessibility_needs=data["accessibility_needs"],
+                source=data["source"],
+                created_by=request.user,
+                check_window=False,
+            )
+        except services.RegistrationError as error:
+            form.add_error(None, str(error))
+        else:
+            if not result.created:
+                messages.info(
+                    request,
+                    _("%(person)s was already registered.")
+                    % {"person": result.registration.participant},
+                )
+            elif result.registration.status == RegistrationStatus.CONFIRMED:
+                messages.success(
+                    request,
+                    _("%(person)s is registered.") % {"person": result.registration.participant},
+                )
+            else:
+                messages.info(
+                    request,
+                    _("The event is full: %(person)s is on the waiting list.")
+                    % {"person": result.registration.participant},
+                )
+            return redirect("initiatives:event_registrations", pk=event.pk)
+    return render(
+        request,
+        "initiatives/registration_add.html",
+        {"event": event, "form": form, "query": query, "candidates": candidates},
+    )
+
+
+def _participant_candidates(query: str):
+    query = query.strip()
+    if len(query) < 2:
+        return Participant.objects.none()
+    digits = services.normalise_phone(query)
+    match = (
+        Q(last_name__icontains=query) | Q(first_name__icontains=query) | Q(email__icontains=query)
+    )
+    if len(digits) >= 3:
+        match |= Q(phone__contains=digits)
+    return Participant.objects.filter(match).order_by("last_name", "first_name")[:20]
+
+
+def _get_registration(event_pk: int, pk: int) -> Registration:
+    return get_object_or_404(
+        Registration.objects.select_related("participant", "event"), pk=pk, event_id=event_pk
+    )
+
+
+@require_POST
+@permission_required("initiatives.change_registration")
+def registration_cancel(request, pk: int, registration_pk: int):
+    registration = _get_registration(pk, registration_pk)
+    services.registration_cancel(registration_id=registration.pk, by_staff=True)
+    messages.success(
+        request, _("Registration of %(person)s cancelled.") % {"person": registration.participant}
+    )
+    return redirect("initiatives:event_registrations", pk=pk)
+
+
+@require_POST
+@permission_required("initiatives.change_registration")
+def registration_move(request, pk: int, registration_pk: int):
+    registration = _get_registration(pk, registration_pk)
+    form = MoveForm(request.POST, event=registration.event)
+    if not form.is_valid():
+        messages.error(request, _("Choose the session to move to."))
+        return redirect("initiatives:event_registrations", pk=pk)
+    try:
+        services.registration_move(
+            registration_id=registration.pk,
+            to_event_id=form.cleaned_data["to_event"].pk,
+            moved_by=request.user,
+        )
+    except services.RegistrationError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("%(person)s moved to another session.") % {"person": registration.participant},
+        )
+    return redirect("initiatives:event_registrations", pk=pk)
+
+
+@permission_required("initiatives.change_registration")
+def event_attendance(request, pk: int):
+    event = _get_event(pk)
+    confirmed = list(
+        event.registrations.filter(status=RegistrationStatus.CONFIRMED)
+        .select_related("participant")
+        .order_by("participant__last_name", "participant__first_name")
+    )
+    if request.method == "POST":
+        present_ids = set()
+        for value in request.POST.getlist("present"):
+            if value.isdigit():
+                present_ids.add(int(value))
+        present = services.attendance_set(event=event, present_ids=present_ids)
+        messages.success(
+            request,
+            _("Attendance saved: %(present)s of %(total)s present.")
+            % {"present": present, "total": len(confirmed)},
+        )
+        return redirect("initiatives:event_attendance", pk=event.pk)
+    return render(
+        request, "initiatives/event_attendance.html", {"event": event, "confirmed": confirmed}
+    )
+
+
+@permission_required("initiatives.change_registration")
+def event_message(request, pk: int):
+    event = _get_event(pk)
+    form = MessageForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        count = services.event_message_send(
+            event=event,
+            subject=form.cleaned_data["subject"],
+            body=form.cleaned_data["body"],
+            include_waiting=form.cleaned_data["include_waiting"],
+            language=get_language(),
+        )
+        messages.success(
+            request,
+            _("The message is being sent to %(count)s people with an e-mail address.")
+            % {"count": count},
+        )
+        return redirect("initiatives:event_registrations", pk=event.pk)
+    return render(request, "initiatives/event_message.html", {"event": event, "form": form})
+
+
+@permission_required("initiatives.view_registration")
+def event_registrations_csv(request, pk: int):
+    event = _get_event(pk)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="zapisy-{event.pk}.csv"'
+    response.write("\ufeff")  # lets Excel open the UTF-8 file with Polish letters intact
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(
+        [
+            _("Status"),
+            _("Position"),
+            _("First name"),
+            _("Last name"),
+            _("E-mail address"),
+            _("Phone"),
+            _("Year of birth"),
+            _("Places"),
+            _("Source"),
+            _("Accessibility needs"),
+            _("Attendance"),
+            _("Registered"),
+        ]
+    )
+    lists = selectors.event_registrations(event)
+    for registration in lists["confirmed"] + lists["waiting"]:
+        person = registration.participant
+        writer.writerow(
+            [
+                registration.get_status_display(),
+                getattr(registration, "position", ""),
+                person.first_name,
+                person.last_name,
+                person.email,
+                person.phone,
+                person.birth_year or "",
+                registration.places,
+                registration.get_source_display(),
+                registration.accessibility_needs,
+                registration.get_attendance_display(),
+                timezone.localtime(registration.created_at).strftime("%Y-%m-%d %H:%M"),
+            ]
+        )
+    return response
+
+
+@require_POST
+@permission_required("initiatives.view_registration")
+def attendance_sheet_request(request, pk: int):
+    event = _get_event(pk)
+    document = document_request(
+        kind="initiatives.attendance_sheet",
+        params={"event_id": event.pk},
+        title=_("Attendance sheet: %(event)s") % {"event": event.display_title},
+        requested_by=request.user,
+        language=get_language(),
+    )
+    return redirect(document)
