@@ -43,7 +43,7 @@ class PublicEventFilter(django_filters.FilterSet):
         label=_("Accessibility"),
         choices=ACCESSIBILITY_CHOICES,
         method="with_features",
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
 
     class Meta:

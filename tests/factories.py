@@ -1,6 +1,7 @@
 import datetime
 
 import factory
+from django.utils import timezone
 from django.contrib.auth.models import Group
 
 from calportal.accounts.models import User
@@ -52,3 +53,42 @@ class TeamMeetingFactory(factory.django.DjangoModelFactory):
 
     held_on = datetime.date(2026, 10, 1)
     agenda = "1. Mapa zasobów"
+
+
+class InitiativeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "initiatives.Initiative"
+
+    title = factory.Sequence(lambda n: f"Inicjatywa {n}")
+    slug = factory.Sequence(lambda n: f"inicjatywa-{n}")
+    kind = "workshops"
+    category = "integration"
+    lead_organisation = factory.SubFactory(OrganisationFactory)
+    is_public = True
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "initiatives.Event"
+
+    initiative = factory.SubFactory(InitiativeFactory)
+    starts_at = factory.LazyFunction(
+        lambda: timezone.now().replace(microsecond=0) + datetime.timedelta(days=7)
+    )
+    ends_at = factory.LazyAttribute(lambda event: event.starts_at + datetime.timedelta(hours=2))
+    place_name = "Sala OPS"
+    address = "ul. Mickiewicza 40"
+    capacity = 10
+    max_companions = 2
+
+
+class ParticipantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "initiatives.Participant"
+
+    first_name = "Zofia"
+    last_name = factory.Sequence(lambda n: f"Źrebięcka{n}")
+    email = factory.Sequence(lambda n: f"osoba{n}@example.org")
+    consent_text_version = "2026-11"
+    consent_scope = "registration"
+    consent_given_at = factory.LazyFunction(timezone.now)

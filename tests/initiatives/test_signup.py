@@ -1,0 +1,270 @@
+"""A resident signs up on the public event page, without an account."""
+
+import datetime
+import re
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from initiatives.links import registration_token
+from initiatives.models import Participant, Registration, RegistrationStatus
+from tests.factories import EventFactory, InitiativeFactory, ParticipantFactory
+from tests.initiatives.conftest import pl, signup_data
+
+
+def page(event):
+    return reverse("initiatives:event_public", args=[event.pk])
+
+
+def post(client, event, **overrides):
+    return client.post(page(event), signup_data(**overrides))
+
+
+def test_a_resident_signs_up_and_gets_a_confirmation_with_a_personal_link_and_ics(
+    client, event, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post(client, event, companions="1", accessibility_needs="Wózek")
+
+    registration = Registration.objects.get()
+    assert registration.status == RegistrationStatus.CONFIRMED
+    assert registration.places == 2
+    event.refresh_from_db()
+    assert event.places_taken == 2
+    assert response.status_code == 302
+    assert response["Location"] == reverse(
+        "initiatives:registration_personal", args=[registration_token(registration)]
+    )
+    message = mail.outbox[0]
+    assert message.to == ["grazyna@example.org"]
+    assert "Warsztaty ceramiczne" in message.subject
+    assert response["Location"] in message.body
+    name, content, mimetype = message.attachments[0]
+    assert mimetype == "text/calendar"
+    assert "STATUS:CONFIRMED" in content and "BEGIN:VEVENT" in content
+
+
+def test_the_personal_page_shows_the_registration_and_lets_the_person_cancel(client, event):
+    response = post(client, event)
+    personal = client.get(response["Location"])
+
+    assert personal.status_code == 200
+    assert "Grażyna Żółkiewska" in personal.content.decode()
+    cancel = client.post(response["Location"] + "cancel/")
+
+    assert cancel.status_code == 302
+    assert Registration.objects.get().status == RegistrationStatus.CANCELLED
+    event.refresh_from_db()
+    assert event.places_taken == 0
+
+
+def test_when_full_the_resident_joins_the_waiting_list_and_is_told_the_position(
+    client, event, django_capture_on_commit_callbacks
+):
+    event.capacity = 1
+    event.save()
+    post(client, event, email="first@example.org")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        post(client, event, email="second@example.org", last_name="Druga")
+
+    second = Registration.objects.get(participant__email="second@example.org")
+    assert second.status == RegistrationStatus.WAITING
+    assert "STATUS:TENTATIVE" in mail.outbox[-1].attachments[0][1]
+    assert re.search(r"\b1\b", mail.outbox[-1].body)
+
+
+def test_a_freed_place_goes_to_the_first_on_the_waiting_list_who_is_told_by_email(
+    client, event, django_capture_on_commit_callbacks
+):
+    event.capacity = 1
+    event.save()
+    first = post(client, event, email="first@example.org")
+    post(client, event, email="second@example.org", last_name="Druga")
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(first["Location"] + "cancel/")
+
+    second = Registration.objects.get(participant__email="second@example.org")
+    assert second.status == RegistrationStatus.CONFIRMED
+    assert [message.to for message in mail.outbox] == [["second@example.org"]]
+
+
+def test_signing_up_twice_shows_the_existing_registration_and_creates_nothing(client, event):
+    post(client, event, phone="601 234 567")
+
+    response = post(client, event, email="", phone="+48 601-234-567", first_name="G.")
+
+    assert response.status_code == 200
+    assert pl("You are already signed up") in response.content.decode()
+    assert Registration.objects.count() == 1
+    assert Participant.objects.count() == 1
+
+
+def test_a_known_person_is_recognised_by_email_in_another_letter_case(client, db):
+    known = ParticipantFactory(email="halina@example.org")
+    event = EventFactory()
+
+    post(client, event, email="Halina@Example.org")
+
+    assert Registration.objects.get().participant == known
+    assert Participant.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"email": "not-an-address"}, "email"),
+        ({"email": "", "phone": "12"}, "phone"),
+        ({"first_name": ""}, "first_name"),
+        ({"consent": ""}, "consent"),
+        ({"companions": "3"}, "companions"),
+        ({"companions": "-1"}, "companions"),
+    ],
+)
+def test_bad_input_is_explained_next_to_the_field_and_nothing_is_saved(
+    client, event, overrides, field
+):
+    response = post(client, event, **overrides)
+
+    assert response.status_code == 200
+    assert f'id="error_1_id_{field}"' in response.content.decode()
+    assert not Registration.objects.exists()
+    assert not Participant.objects.exists()
+
+
+def test_a_contact_is_required(client, event):
+    response = post(client, event, email="", phone="")
+
+    assert pl("Give an e-mail address or a phone number, so that we can reach you.") in (
+        response.content.decode()
+    )
+    assert not Registration.objects.exists()
+
+
+def test_the_age_rule_is_explained(client, db):
+    event = EventFactory(initiative=InitiativeFactory(min_age=60))
+
+    missing = post(client, event)
+    too_young = post(client, event, birth_year=str(timezone.now().year - 40))
+    future = post(client, event, birth_year=str(timezone.now().year + 1))
+
+    assert 'id="error_1_id_birth_year"' in missing.content.decode()
+    assert pl("This event is for people aged %(age)s and over.", age=60) in (
+        too_young.content.decode()
+    )
+    assert 'id="error_1_id_birth_year"' in future.content.decode()
+    assert not Registration.objects.exists()
+    ok = post(client, event, birth_year="1950")
+    assert ok.status_code == 302
+
+
+def test_the_age_rule_message_is_english_on_the_english_page(client, db):
+    event = EventFactory(initiative=InitiativeFactory(min_age=60))
+
+    response = client.post("/en" + page(event), signup_data(birth_year="2000"))
+
+    assert "This event is for people aged 60 and over." in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"status": "cancelled"}, "This event has been cancelled."),
+        ({"registration_closes_at_days": -1}, "Registration for this event has closed."),
+    ],
+)
+def test_signup_outside_the_window_is_refused(client, event, changes, message):
+    if "registration_closes_at_days" in changes:
+        event.registration_closes_at = timezone.now() + datetime.timedelta(
+            days=changes["registration_closes_at_days"]
+        )
+    else:
+        event.status = changes["status"]
+    event.save()
+
+    response = post(client, event)
+
+    assert pl(message) in response.content.decode()
+    assert not Registration.objects.exists()
+
+
+def test_signup_before_registration_opens_says_when_it_opens(client, event):
+    event.registration_opens_at = timezone.now() + datetime.timedelta(days=2)
+    event.save()
+
+    response = post(client, event)
+
+    assert response.status_code == 200
+    assert 'class="btn btn-primary btn-lg"' not in response.content.decode()
+    assert not Registration.objects.exists()
+
+
+def test_a_past_event_takes_no_signups(client, db):
+    start = timezone.now() - datetime.timedelta(days=1)
+    event = EventFactory(starts_at=start, ends_at=start + datetime.timedelta(hours=1))
+
+    post(client, event)
+
+    assert not Registration.objects.exists()
+
+
+def test_the_honeypot_stops_bots(client, event):
+    response = post(client, event, website="http://spam.example")
+
+    assert response.status_code == 200
+    assert not Registration.objects.exists()
+
+
+def test_too_many_signups_from_one_address_are_refused(client, event, settings):
+    settings.SIGNUP_RATE_LIMIT = "2/h"
+    for n in range(2):
+        post(client, event, email=f"p{n}@example.org", last_name=f"N{n}")
+
+    response = post(client, event, email="p9@example.org")
+
+    assert response.status_code == 429
+    assert Registration.objects.count() == 2
+
+
+def test_an_internal_initiatives_event_is_not_public(client, db):
+    event = EventFactory(initiative=InitiativeFactory(is_public=False))
+
+    assert client.get(page(event)).status_code == 404
+    assert post(client, event).status_code == 404
+
+
+def test_a_tampered_link_says_so_and_an_old_one_has_expired(client, event):
+    post(client, event)
+    registration = Registration.objects.get()
+    token = registration_token(registration)
+
+    tampered = client.get(reverse("initiatives:registration_personal", args=[token[:-2] + "xx"]))
+    cancel_tampered = client.post(
+        reverse("initiatives:registration_cancel_public", args=["garbage"])
+    )
+    assert tampered.status_code == 404
+    assert cancel_tampered.status_code == 404
+    assert Registration.objects.get().status == RegistrationStatus.CONFIRMED
+
+    event.starts_at = timezone.now() - datetime.timedelta(days=60)
+    event.ends_at = event.starts_at + datetime.timedelta(hours=1)
+    event.save()
+    expired = client.get(reverse("initiatives:registration_personal", args=[token]))
+    assert expired.status_code == 410
+
+
+def test_residents_names_never_appear_on_public_pages(client, event):
+    post(client, event)
+
+    for url in (
+        reverse("initiatives:calendar"),
+        reverse("initiatives:calendar_month_current"),
+        page(event),
+        reverse("initiatives:feed_all"),
+        reverse("home"),
+    ):
+        assert "Żółkiewska" not in client.get(url).content.decode()
