@@ -76,3 +76,21 @@ def envredis(name: str) -> str:
     if value and urlsplit(value).scheme not in {"redis", "rediss", "unix"}:
         raise ImproperlyConfigured(f"{name} must be a redis:// URL, got {value!r}")
     return value
+
+
+def envchoice(name: str, default: str, choices: list[str]) -> str:
+    value = (_raw(name) or default).upper()
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, got {value!r}")
+    return value
+
+
+def envurl(name: str, default: str, *, require_https: bool = False) -> str:
+    """An absolute http(s) URL without a trailing slash."""
+    value = (_raw(name) or default).rstrip("/")
+    parts = urlsplit(value)
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
+        raise ImproperlyConfigured(f"{name} must be an absolute URL such as https://cal.srem.pl")
+    if require_https and parts.scheme != "https":
+        raise ImproperlyConfigured(f"{name} must start with https:// when DEBUG is off")
+    return value

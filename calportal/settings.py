@@ -11,7 +11,16 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from calportal.env import envbool, envdatabase, envint, envlist, envredis, envstr
+from calportal.env import (
+    envbool,
+    envchoice,
+    envdatabase,
+    envint,
+    envlist,
+    envredis,
+    envstr,
+    envurl,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(envstr("VAR_DIR", str(BASE_DIR / "var")))
@@ -30,7 +39,7 @@ if not DEBUG and not ALLOWED_HOSTS:
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
 
 # Public address used in e-mails (links sent outside a request, e.g. from Celery).
-SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+SITE_URL = envurl("SITE_URL", "http://127.0.0.1:8000", require_https=not DEBUG)
 SITE_NAME = envstr("SITE_NAME", "CAL Śrem")
 # Shown on the public pages and in the privacy notice; a deployment sets its real ones.
 CONTACT_EMAIL = envstr("CONTACT_EMAIL", "cal@ops.srem.pl")
@@ -177,6 +186,7 @@ STORAGES = {
     },
 }
 
+FILTERS_EMPTY_CHOICE_LABEL = _("Any")
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
@@ -193,6 +203,7 @@ if EMAIL_HOST:
         raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be on")
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 10, minimum=1)
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "CAL Śrem <cal@ops.srem.pl>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -254,6 +265,9 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
+    "root": {
+        "handlers": ["console"],
+        "level": envchoice("LOG_LEVEL", "INFO", ["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]),
+    },
     "loggers": {"axes": {"level": "WARNING"}},
 }

@@ -243,7 +243,9 @@ def _participant_candidates(query: str):
     )
     if len(digits) >= 3:
         match |= Q(phone__contains=digits)
-    return Participant.objects.filter(match).order_by("last_name", "first_name")[:20]
+    # Not sliced: the form's choice field must be able to look a chosen person up.
+    ids = list(Participant.objects.filter(match).values_list("pk", flat=True)[:20])
+    return Participant.objects.filter(pk__in=ids).order_by("last_name", "first_name")
 
 
 def _get_registration(event_pk: int, pk: int) -> Registration:

@@ -1,8 +1,8 @@
 import datetime
 
 import factory
-from django.utils import timezone
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from calportal.accounts.models import User
 from calportal.accounts.roles import Role

@@ -15,7 +15,11 @@ class UserFilter(django_filters.FilterSet):
     organisation = django_filters.ModelChoiceFilter(
         label=_("Organisation"), queryset=Organisation.objects.filter(is_partner=True)
     )
-    is_active = django_filters.BooleanFilter(label=_("Active"))
+    is_active = django_filters.TypedChoiceFilter(
+        label=_("Active"),
+        choices=((True, _("Yes")), (False, _("No"))),
+        coerce=lambda value: value == "True",
+    )
 
     class Meta:
         model = User

@@ -1,7 +1,7 @@
 """Accounts: invitations and the life of a login."""
 
 from django.contrib.auth.models import Group
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,6 +35,8 @@ def user_invite(
             raise AccountError(
                 _("%(organisation)s is not a partner of the CAL.") % {"organisation": organisation}
             )
+    if role != Role.PARTNER_COORDINATOR:
+        organisation = None  # only partner coordinators speak for an organisation
     user = User(
         email=email,
         full_name=full_name.strip(),
@@ -44,7 +46,11 @@ def user_invite(
     )
     user.set_unusable_password()
     user.full_clean()
-    user.save()
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:  # the same address invited at the same moment
+        raise AccountError(_("An account with this e-mail address already exists.")) from None
     user.groups.add(Group.objects.get(name=role.value))
     _send_invitation_after_commit(user, language)
     return user
@@ -62,6 +68,8 @@ def user_resend_invitation(*, user: User, language: str) -> None:
 def user_set_active(*, user: User, active: bool, acting_user: User) -> None:
     if user.pk == acting_user.pk and not active:
         raise AccountError(_("You cannot deactivate your own account."))
+    if user.is_superuser and not active:
+        raise AccountError(_("An administrator's account cannot be deactivated here."))
     User.objects.filter(pk=user.pk).update(is_active=active)
 
 

@@ -1,6 +1,8 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.paginator import Paginator
+from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import get_language
@@ -59,7 +61,11 @@ def user_invite(request):
         else:
             messages.success(request, _("Invitation sent to %(email)s.") % {"email": user.email})
             return redirect("accounts:user_list")
-    return render(request, "accounts/user_invite.html", {"form": form})
+    return render(
+        request,
+        "accounts/user_invite.html",
+        {"form": form, "valid_days": settings.PASSWORD_RESET_TIMEOUT // (24 * 3600)},
+    )
 
 
 @require_POST
@@ -79,7 +85,9 @@ def user_resend_invitation(request, pk: int):
 @permission_required("accounts.change_user")
 def user_set_active(request, pk: int):
     user = get_object_or_404(User, pk=pk)
-    active = request.POST.get("active") == "1"
+    if request.POST.get("active") not in {"0", "1"}:
+        return HttpResponseBadRequest()
+    active = request.POST["active"] == "1"
     try:
         services.user_set_active(user=user, active=active, acting_user=request.user)
     except services.AccountError as error:

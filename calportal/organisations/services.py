@@ -1,6 +1,8 @@
 """Writes to the stakeholder catalogue."""
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from calportal.organisations.models import Organisation
 
@@ -10,7 +12,7 @@ def organisation_create(*, data: dict) -> Organisation:
     organisation = Organisation(**data)
     _clear_partnership_if_not_partner(organisation)
     organisation.full_clean()
-    organisation.save()
+    _save(organisation)
     return organisation
 
 
@@ -20,8 +22,18 @@ def organisation_update(*, organisation: Organisation, data: dict) -> Organisati
         setattr(organisation, field, value)
     _clear_partnership_if_not_partner(organisation)
     organisation.full_clean()
-    organisation.save()
+    _save(organisation)
     return organisation
+
+
+def _save(organisation: Organisation) -> None:
+    try:
+        with transaction.atomic():
+            organisation.save()
+    except IntegrityError:  # the same name saved at the same moment by someone else
+        raise ValidationError(
+            {"name": _("An organisation with this name already exists.")}
+        ) from None
 
 
 def _clear_partnership_if_not_partner(organisation: Organisation) -> None:

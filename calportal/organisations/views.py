@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -47,9 +48,13 @@ def organisation_detail(request, pk: int):
 def organisation_create(request):
     form = OrganisationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        organisation = services.organisation_create(data=form.cleaned_data)
-        messages.success(request, _("Organisation “%(name)s” added.") % {"name": organisation})
-        return redirect(organisation)
+        try:
+            organisation = services.organisation_create(data=form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Organisation “%(name)s” added.") % {"name": organisation})
+            return redirect(organisation)
     return render(request, "organisations/form.html", {"form": form})
 
 
@@ -58,7 +63,11 @@ def organisation_edit(request, pk: int):
     organisation = get_object_or_404(Organisation, pk=pk)
     form = OrganisationForm(request.POST or None, instance=organisation)
     if request.method == "POST" and form.is_valid():
-        services.organisation_update(organisation=organisation, data=form.cleaned_data)
-        messages.success(request, _("Changes saved."))
-        return redirect(organisation)
+        try:
+            services.organisation_update(organisation=organisation, data=form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect(organisation)
     return render(request, "organisations/form.html", {"form": form, "organisation": organisation})

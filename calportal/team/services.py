@@ -1,8 +1,10 @@
 """Writes to the CAL team's workspace."""
 
+from django.contrib.auth.models import Group
 from django.db import transaction
 
 from calportal.accounts.models import User
+from calportal.accounts.roles import Role
 from calportal.team.models import TeamMeeting, TeamMember, TeamTask
 
 
@@ -13,6 +15,9 @@ def team_member_save(*, member: TeamMember | None = None, data: dict) -> TeamMem
         setattr(member, field, value)
     member.full_clean()
     member.save()
+    if member.user_id and member.is_current:
+        # A current member reads the team's workspace, whatever else their account is for.
+        member.user.groups.add(Group.objects.get(name=Role.CAL_TEAM_MEMBER.value))
     return member
 
 

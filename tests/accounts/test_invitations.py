@@ -121,7 +121,7 @@ def test_a_pending_invitation_can_be_sent_again(
 def test_an_accepted_invitation_is_not_sent_again(login, staff, partner_a):
     response = login(staff).post(reverse("accounts:user_resend", args=[partner_a.pk]), follow=True)
 
-    assert "hasło zostało już ustawione" in response.content.decode()
+    assert "ma już ustawione hasło" in response.content.decode()
     assert mail.outbox == []
 
 
@@ -202,3 +202,22 @@ def test_anonymous_visitors_are_sent_to_log_in_by_account_actions(client, partne
     assert response["Location"].startswith(reverse("accounts:login"))
     partner_a.refresh_from_db()
     assert partner_a.is_active
+
+
+def test_a_malformed_active_flag_changes_nothing(login, staff, partner_a):
+    response = login(staff).post(
+        reverse("accounts:user_set_active", args=[partner_a.pk]), {"active": "maybe"}
+    )
+
+    assert response.status_code == 400
+    partner_a.refresh_from_db()
+    assert partner_a.is_active
+
+
+def test_an_organisation_is_kept_only_for_partner_coordinators(
+    login, staff, organisation_a, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        invite(login(staff), role=Role.OPS_STAFF.value, organisation=organisation_a.pk)
+
+    assert User.objects.get(email="zofia.nowa@example.org").organisation is None

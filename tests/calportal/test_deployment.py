@@ -75,3 +75,20 @@ def test_the_beat_schedule_only_names_registered_tasks():
     app.loader.import_default_modules()
     for entry in settings.CELERY_BEAT_SCHEDULE.values():
         assert entry["task"] in app.tasks
+
+
+def test_the_web_healthcheck_uses_a_host_that_django_allows():
+    services = compose()["services"]
+    check = " ".join(services["web"]["healthcheck"]["test"])
+    allowed = services["web"]["environment"]["ALLOWED_HOSTS"]
+
+    assert "http://127.0.0.1:8000/healthz" in check
+    assert "127.0.0.1" in allowed.split(",")
+
+
+def test_mail_catcher_and_web_are_published_on_the_host_only():
+    services = compose()["services"]
+
+    for name in ("web", "mailpit"):
+        for port in services[name].get("ports", []):
+            assert port.startswith("127.0.0.1:"), (name, port)

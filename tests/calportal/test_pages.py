@@ -109,10 +109,11 @@ def test_the_dashboard_shows_staff_their_tiles(login, staff, organisation_a):
     assert "Zarządzaj kontami" in html
 
 
-def test_the_dashboard_shows_a_partner_only_their_organisation(login, partner_a):
+def test_the_dashboard_shows_a_partner_only_their_organisation(login, partner_a, partner_b):
     html = login(partner_a).get(reverse("dashboard")).content.decode()
 
     assert partner_a.organisation.name in html
+    assert partner_b.organisation.name not in html
     assert "Otwórz katalog" not in html
     assert "Zarządzaj kontami" not in html
 

@@ -15,6 +15,7 @@ PRODUCTION_ENV = {
     "ALLOWED_HOSTS": "cal.srem.pl",
     "DATABASE_URL": "postgres://cal@db.internal:5432/cal",
     "REDIS_URL": "redis://redis.internal:6379/0",
+    "SITE_URL": "https://cal.srem.pl",
 }
 
 
@@ -29,7 +30,8 @@ def run_manage(*args: str, env: dict) -> subprocess.CompletedProcess:
             "ALLOWED_HOSTS",
             "DATABASE_URL",
             "REDIS_URL",
-            "DJANGO_ALLOW_ASYNC_UNSAFE",  # set by the browser tests for their own process
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+            "SITE_URL",  # set by the browser tests for their own process
         }
     }
     return subprocess.run(
@@ -111,3 +113,18 @@ def test_the_embedded_default_needs_nothing_set(tmp_path):
         "True",
         "django.core.mail.backends.console.EmailBackend",
     ]
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL must be one of"),
+        ({"SITE_URL": "cal.srem.pl"}, "SITE_URL must be an absolute URL"),
+        ({**PRODUCTION_ENV, "SITE_URL": "http://cal.srem.pl"}, "SITE_URL must start with https"),
+    ],
+)
+def test_more_malformed_values_stop_start_up(env, message):
+    result = run_manage("check", env=env)
+
+    assert result.returncode != 0
+    assert message in result.stderr

@@ -72,9 +72,7 @@ def test_simultaneous_cancellations_promote_the_waiting_list_in_order():
     event = EventFactory(capacity=10)
     for n in range(30):
         services.registration_create(event_id=event.pk, person=person(n))
-    confirmed = list(
-        Registration.objects.filter(event=event, status=RegistrationStatus.CONFIRMED)
-    )
+    confirmed = list(Registration.objects.filter(event=event, status=RegistrationStatus.CONFIRMED))
     first_waiting = list(
         Registration.objects.filter(event=event, status=RegistrationStatus.WAITING).order_by(
             "queued_at", "pk"

@@ -2,7 +2,7 @@ import datetime
 
 from django.urls import reverse
 
-from calportal.team.models import TeamMeeting, TeamTask
+from calportal.team.models import TeamMeeting, TeamMember, TeamTask
 from tests.factories import TeamMeetingFactory, TeamMemberFactory
 
 
@@ -83,10 +83,8 @@ def test_a_member_cannot_leave_before_joining(login, staff, organisation_a):
     )
 
     assert response.status_code == 200
-    assert (
-        "data zakończenia" in response.content.decode().lower()
-        or "przed" in response.content.decode()
-    )
+    assert "Data zakończenia nie może być wcześniejsza" in response.content.decode()
+    assert not TeamMember.objects.filter(full_name="Ola Nowa").exists()
 
 
 def test_staff_assign_members_responsible_for_a_task(login, staff, organisation_a):
@@ -128,3 +126,20 @@ def test_the_leader_is_listed_first(login, team_member, organisation_a):
 
     names = [member.full_name for member in response.context["current_members"]]
     assert names == ["Zenon Lider", "Adam Członek"]
+
+
+def test_linking_a_current_members_account_lets_them_read_the_workspace(
+    login, staff, partner_a, organisation_a
+):
+    login(staff).post(
+        reverse("team:member_create"),
+        {
+            "full_name": partner_a.full_name,
+            "organisation": organisation_a.pk,
+            "team_role": "member",
+            "start_date": "2020-01-01",
+            "user": partner_a.pk,
+        },
+    )
+
+    assert login(partner_a).get(reverse("team:workspace")).status_code == 200

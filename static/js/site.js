@@ -1,0 +1,9 @@
+// Moves focus to a form's error summary after a failed submit, so that screen-reader and
+// keyboard users hear what went wrong and can jump to each field.
+(function () {
+  "use strict";
+  var summary = document.getElementById("error-summary");
+  if (summary) {
+    summary.focus();
+  }
+})();

@@ -1,0 +1,31 @@
+import datetime
+
+from django.core import mail
+from django.utils import timezone
+
+from initiatives import services
+from initiatives.tasks import send_event_reminders
+from tests.factories import EventFactory
+from tests.initiatives.conftest import person
+
+
+def test_reminders_go_once_to_those_confirmed_for_tomorrow(db):
+    tomorrow = timezone.localtime() + datetime.timedelta(days=1)
+    tomorrow = tomorrow.replace(hour=10, minute=0, second=0, microsecond=0)
+    event = EventFactory(
+        title="Jutro",
+        capacity=1,
+        starts_at=tomorrow,
+        ends_at=tomorrow + datetime.timedelta(hours=1),
+    )
+    later = EventFactory(title="Za tydzień")
+    services.registration_create(event_id=event.pk, person=person(1))
+    services.registration_create(event_id=event.pk, person=person(2))  # waiting list
+    services.registration_create(event_id=later.pk, person=person(3))
+    mail.outbox.clear()
+
+    assert send_event_reminders() == 1
+    assert send_event_reminders() == 0
+
+    assert [message.to for message in mail.outbox] == [["jan1@example.org"]]
+    assert "Jutro" in mail.outbox[0].subject
