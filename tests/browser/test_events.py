@@ -54,7 +54,7 @@ def test_resident_signs_up_cancels_and_the_waiting_list_moves_up(
     assert axe() == []
 
     sign_up(page, url, first="Józef", last="Ślęzak", email="jozef@example.org")
-    expect(page.locator(".alert-info").first).to_contain_text("1")
+    expect(page.locator(".alert-info strong")).to_contain_text("1")
     screenshot("registration-waiting")
 
     page.goto(live_server.url + personal_link("grazyna@example.org"))
