@@ -95,3 +95,26 @@ def test_the_largest_text_size_keeps_the_page_usable(live_server, page, axe, scr
     assert font_size == "22px"
     assert axe() == []
     screenshot("home-xlarge-text")
+
+
+def test_pages_work_under_the_real_content_security_policy(live_server, browser, staff):
+    """Everything the pages load (scripts, styles, fonts) is allowed by our own policy."""
+    from tests.factories import EventFactory
+
+    event = EventFactory()
+    context = browser.new_context(locale="pl-PL")  # CSP enforced, unlike the axe fixture
+    page = context.new_page()
+    violations = []
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+
+    for path in ("/", "/events/", "/events/month/", f"/events/{event.pk}/", "/accounts/login/"):
+        page.goto(live_server.url + path)
+    page.get_by_role("button", name="A++").click()
+    context.close()
+
+    assert violations == []
