@@ -23,7 +23,7 @@ COPY . .
 # Build-time only values: the real ones come from the environment at run time.
 RUN SECRET_KEY=build ALLOWED_HOSTS=build python manage.py compilemessages --ignore=.venv \
     && SECRET_KEY=build ALLOWED_HOSTS=build python manage.py collectstatic --noinput \
-    && mkdir -p /app/var/media && chown -R cal:cal /app/var
+    && mkdir -p /app/var/media /app/var/private && chown -R cal:cal /app/var
 
 USER cal
 EXPOSE 8000

@@ -19,9 +19,14 @@ class InitiativeAdmin(admin.ModelAdmin):
 
 @admin.register(Event)
 class EventAdmin(admin.ModelAdmin):
+    """Places and status change only through the portal's services (locks, e-mails)."""
+
     list_display = ["__str__", "starts_at", "capacity", "places_taken", "status"]
     list_filter = ["status", "initiative"]
-    readonly_fields = ["places_taken"]
+    readonly_fields = ["places_taken", "capacity", "status"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Participant)
@@ -32,7 +37,16 @@ class ParticipantAdmin(admin.ModelAdmin):
 
 @admin.register(Registration)
 class RegistrationAdmin(admin.ModelAdmin):
+    """Read-only: registrations change through the portal so that the places stay counted."""
+
     list_display = ["participant", "event", "status", "places", "source", "attendance"]
     list_filter = ["status", "source"]
-    raw_id_fields = ["participant", "event"]
-    readonly_fields = ["status", "places"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

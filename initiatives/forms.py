@@ -98,7 +98,8 @@ class SignupForm(ContactFieldsMixin, forms.Form):
             "as described in the information clause."
         ),
     )
-    website = forms.CharField(label=_("Leave this field empty"), required=False)
+    # A honeypot: hidden from people, with a name no browser autofills.
+    hp_check = forms.CharField(label=_("Leave this field empty"), required=False)
 
     def __init__(self, *args, event: Event, **kwargs):
         super().__init__(*args, **kwargs)
@@ -109,7 +110,7 @@ class SignupForm(ContactFieldsMixin, forms.Form):
         self.fields["first_name"].widget.attrs["autocomplete"] = "given-name"
         self.fields["last_name"].widget.attrs["autocomplete"] = "family-name"
         self.fields["birth_year"].widget.attrs["inputmode"] = "numeric"
-        self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
+        self.fields["hp_check"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
         self.fields["companions"].max_value = event.max_companions
         self.fields["companions"].widget.attrs["max"] = event.max_companions
         self.fields["companions"].help_text = _("At most %(count)s.") % {
@@ -137,7 +138,7 @@ class SignupForm(ContactFieldsMixin, forms.Form):
 
     @property
     def is_spam(self) -> bool:
-        return bool(self.data.get("website"))
+        return bool(self.data.get("hp_check"))
 
 
 class PhoneRegistrationForm(ContactFieldsMixin, forms.Form):
@@ -153,7 +154,7 @@ class PhoneRegistrationForm(ContactFieldsMixin, forms.Form):
     )
     first_name = forms.CharField(label=_("First name"), max_length=100, required=False)
     last_name = forms.CharField(label=_("Last name"), max_length=100, required=False)
-    email = forms.EmailField(label=_("E-mail address"), required=False)
+    email = forms.EmailField(label=_("E-mail address"), required=False, max_length=254)
     phone = forms.CharField(label=_("Phone"), required=False, max_length=30)
     birth_year = forms.IntegerField(label=_("Year of birth"), required=False)
     gender = forms.ChoiceField(label=_("Gender"), choices=Gender.choices, initial=Gender.NOT_GIVEN)
@@ -335,9 +336,9 @@ class SeriesForm(forms.Form):
     title = forms.CharField(label=_("Title of each session"), required=False, max_length=200)
     place_name = forms.CharField(label=_("Place"), max_length=200)
     address = forms.CharField(label=_("Address"), max_length=200, required=False)
-    capacity = forms.IntegerField(label=_("Places in each session"), min_value=1)
+    capacity = forms.IntegerField(label=_("Places in each session"), min_value=1, max_value=10000)
     max_companions = forms.IntegerField(
-        label=_("Companions allowed per person"), min_value=0, initial=0
+        label=_("Companions allowed per person"), min_value=0, max_value=20, initial=0
     )
     step_free_access = forms.BooleanField(label=_("step-free access"), required=False)
     induction_loop = forms.BooleanField(label=_("induction loop"), required=False)

@@ -292,12 +292,10 @@ class Participant(models.Model):
                 name="participant_has_contact",
                 violation_error_message=_("Give an e-mail address or a phone number."),
             ),
-            models.UniqueConstraint(
-                Lower("email"), condition=~Q(email=""), name="participant_email_unique"
-            ),
-            models.UniqueConstraint(
-                "phone", condition=~Q(phone=""), name="participant_phone_unique"
-            ),
+        ]
+        indexes = [
+            models.Index(fields=["phone"]),
+            models.Index(Lower("email"), name="participant_email_ci"),
         ]
 
     def __str__(self) -> str:
@@ -342,6 +340,14 @@ class Registration(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    language = models.CharField(
+        _("language"), max_length=10, default="pl", help_text=_("E-mails are sent in it.")
+    )
+    certificate_declared = models.BooleanField(
+        _("declared a disability certificate"), default=False
+    )
+    consent_text_version = models.CharField(_("consent text version"), max_length=20, blank=True)
+    consent_given_at = models.DateTimeField(_("consent given"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from calportal.accounts.models import User
@@ -74,37 +74,44 @@ def eligibility_error(initiative: Initiative, birth_year: int | None, on: date) 
     return None
 
 
-def participant_find_or_create(*, person: PersonData) -> Participant:
-    """The participant with this e-mail address or phone number, or a new one.
+def participant_find_or_create(*, person: PersonData, trusted: bool = False) -> Participant:
+    """The known participant with this name and this e-mail address or phone, or a new one.
 
-    Missing contact details and the year of birth are filled in; nothing given before is
-    overwritten by what an anonymous form says.
+    The name must match as well: a couple sharing an e-mail address are two people. Contact
+    details from the anonymous public form (``trusted=False``) are never added to a known
+    person, so that someone who knows a resident's phone number cannot attach their own
+    e-mail address to that resident. Staff (``trusted=True``) may complete missing details.
+    Callers hold the event's lock, so the same new person signing up twice for one event is
+    created once.
     """
+    first_name, last_name = person.first_name.strip(), person.last_name.strip()
     email = person.email.strip().lower()
     phone = normalise_phone(person.phone)
-    match = Q(pk__in=[])
+    contact = Q(pk__in=[])
     if email:
-        match |= Q(email__iexact=email)
+        contact |= Q(email__iexact=email)
     if phone:
-        match |= Q(phone=phone)
-    candidates = list(Participant.objects.filter(match))
-    existing = next((p for p in candidates if email and p.email.lower() == email), None) or next(
-        iter(candidates), None
+        contact |= Q(phone=phone)
+    existing = (
+        Participant.objects.filter(contact)
+        .filter(first_name__iexact=first_name, last_name__iexact=last_name)
+        .order_by("pk")
+        .first()
     )
     if existing is not None:
         changed = []
-        if email and not existing.email and not _email_taken(email):
+        if trusted and email and not existing.email:
             existing.email, changed = email, [*changed, "email"]
-        if phone and not existing.phone and not Participant.objects.filter(phone=phone).exists():
+        if trusted and phone and not existing.phone:
             existing.phone, changed = phone, [*changed, "phone"]
         if person.birth_year and not existing.birth_year:
             existing.birth_year, changed = person.birth_year, [*changed, "birth_year"]
         if changed:
             existing.save(update_fields=changed)
         return existing
-    participant = Participant(
-        first_name=person.first_name.strip(),
-        last_name=person.last_name.strip(),
+    return Participant.objects.create(
+        first_name=first_name,
+        last_name=last_name,
         email=email,
         phone=phone,
         birth_year=person.birth_year,
@@ -114,17 +121,6 @@ def participant_find_or_create(*, person: PersonData) -> Participant:
         consent_scope=CONSENT_SCOPE,
         consent_given_at=timezone.now(),
     )
-    try:
-        with transaction.atomic():
-            participant.save()
-    except IntegrityError:
-        # The same person signed up at the same moment elsewhere: use that record.
-        return Participant.objects.filter(match).first()
-    return participant
-
-
-def _email_taken(email: str) -> bool:
-    return Participant.objects.filter(email__iexact=email).exists()
 
 
 def registration_create(
@@ -136,6 +132,8 @@ def registration_create(
     source: str = Source.ONLINE,
     created_by: User | None = None,
     check_window: bool = True,
+    certificate_declared: bool = False,
+    language: str | None = None,
 ) -> SignupResult:
     """Sign a person up: confirmed if the places fit, otherwise on the waiting list.
 
@@ -149,18 +147,27 @@ def registration_create(
             raise RegistrationError(_registration_closed_message(event, state))
         if companions < 0 or companions > event.max_companions:
             raise RegistrationError(
-                _("You can bring at most %(count)s companions to this event.")
+                ngettext(
+                    "You can bring at most %(count)s companion to this event.",
+                    "You can bring at most %(count)s companions to this event.",
+                    event.max_companions,
+                )
                 % {"count": event.max_companions}
             )
         places = 1 + companions
         if places > event.capacity:
             raise RegistrationError(
-                _("This event has only %(count)s places in all.") % {"count": event.capacity}
+                ngettext(
+                    "This event has only %(count)s place in all.",
+                    "This event has only %(count)s places in all.",
+                    event.capacity,
+                )
+                % {"count": event.capacity}
             )
         problem = eligibility_error(event.initiative, person.birth_year, event.starts_at.date())
         if problem:
             raise RegistrationError(problem)
-        participant = participant_find_or_create(person=person)
+        participant = participant_find_or_create(person=person, trusted=created_by is not None)
         existing = (
             Registration.objects.filter(event=event, participant=participant)
             .exclude(status=RegistrationStatus.CANCELLED)
@@ -168,6 +175,7 @@ def registration_create(
         )
         if existing is not None:
             return SignupResult(registration=existing, created=False)
+        _promote_waiting(event)  # places someone on the list could take go to them first
         fits = _fits_without_jumping_the_queue(event, places)
         registration = Registration.objects.create(
             event=event,
@@ -177,6 +185,10 @@ def registration_create(
             source=source,
             accessibility_needs=accessibility_needs.strip(),
             created_by=created_by,
+            certificate_declared=certificate_declared,
+            consent_text_version=CONSENT_TEXT_VERSION,
+            consent_given_at=timezone.now(),
+            language=language or get_language() or settings.LANGUAGE_CODE,
         )
         if fits:
             _take_places(event, places)
@@ -184,56 +196,84 @@ def registration_create(
         return SignupResult(registration=registration, created=True)
 
 
+RESEND_INTERVAL = 600  # seconds: one repeated e-mail per registration per ten minutes
+
+
 def registration_resend_link(*, registration: Registration) -> None:
-    """Someone signed up again: send the existing registration's personal link once more."""
-    _notify_after_commit("registration_received", registration.pk)
+    """Someone signed up again: e-mail the personal link again, to the address on file only.
+
+    At most once per ``RESEND_INTERVAL`` so that repeated signups cannot flood an inbox.
+    """
+    from django.core.cache import cache
+
+    if cache.add(f"initiatives:resend:{registration.pk}", 1, timeout=RESEND_INTERVAL):
+        _notify_after_commit("registration_received", registration.pk)
 
 
 def registration_cancel(*, registration_id: int, by_staff: bool = False) -> Registration:
     """Cancel; freed places go to the first people on the waiting list who fit."""
-    with transaction.atomic():
-        event_id = Registration.objects.values_list("event_id", flat=True).get(pk=registration_id)
-        event = _lock_event(event_id)
-        registration = Registration.objects.get(pk=registration_id)
-        if registration.status == RegistrationStatus.CANCELLED:
-            return registration
-        if not by_staff and event.starts_at <= timezone.now():
-            raise RegistrationError(_("The event has already started: it cannot be cancelled now."))
-        was_confirmed = registration.status == RegistrationStatus.CONFIRMED
-        registration.status = RegistrationStatus.CANCELLED
-        registration.cancelled_at = timezone.now()
-        registration.save(update_fields=["status", "cancelled_at"])
-        if was_confirmed:
-            _take_places(event, -registration.places)
-            _promote_waiting(event)
+    for _attempt in range(3):
+        with transaction.atomic():
+            event_id = Registration.objects.values_list("event_id", flat=True).get(
+                pk=registration_id
+            )
+            event = _lock_event(event_id)
+            registration = Registration.objects.select_for_update().get(pk=registration_id)
+            if registration.event_id != event_id:
+                continue  # moved to another session meanwhile: lock that one instead
+            return _cancel_locked(event, registration, by_staff=by_staff)
+    raise RegistrationError(_("The registration is being changed by someone else. Try again."))
+
+
+def _cancel_locked(event: Event, registration: Registration, *, by_staff: bool) -> Registration:
+    """Caller holds the locks on the event and the registration."""
+    if registration.status == RegistrationStatus.CANCELLED:
         return registration
+    if not by_staff and event.starts_at <= timezone.now():
+        raise RegistrationError(_("The event has already started: it cannot be cancelled now."))
+    was_confirmed = registration.status == RegistrationStatus.CONFIRMED
+    registration.status = RegistrationStatus.CANCELLED
+    registration.cancelled_at = timezone.now()
+    registration.save(update_fields=["status", "cancelled_at"])
+    if was_confirmed:
+        _take_places(event, -registration.places)
+        _promote_waiting(event)
+    return registration
 
 
 def registration_move(*, registration_id: int, to_event_id: int, moved_by: User) -> Registration:
-    """Move a registration to another session of the same initiative (staff)."""
+    """Move a registration to another upcoming session of the same initiative (staff).
+
+    Both events are locked (in id order, so two moves cannot deadlock), then the registration;
+    everything the decision depends on is read after that.
+    """
     with transaction.atomic():
-        registration = Registration.objects.select_related("participant", "event").get(
-            pk=registration_id
-        )
-        if registration.status == RegistrationStatus.CANCELLED:
-            raise RegistrationError(_("A cancelled registration cannot be moved."))
-        target = Event.objects.get(pk=to_event_id)
-        if (
-            target.initiative_id != registration.event.initiative_id
-            or target.pk == registration.event_id
-        ):
-            raise RegistrationError(_("Choose another session of the same initiative."))
-        # Lock both events in a fixed order so that two moves cannot deadlock.
+        source_id = Registration.objects.values_list("event_id", flat=True).get(pk=registration_id)
         locked = {
             event.pk: event
-            for event in Event.objects.select_for_update()
-            .filter(pk__in=[registration.event_id, target.pk])
+            for event in Event.objects.select_for_update(of=("self",))
+            .select_related("initiative")
+            .filter(pk__in=[source_id, to_event_id])
             .order_by("pk")
         }
-        source, target = locked[registration.event_id], locked[target.pk]
-        if target.registration_state() in {"cancelled", "past"}:
+        registration = (
+            Registration.objects.select_for_update()
+            .select_related("participant")
+            .get(pk=registration_id)
+        )
+        source, target = locked.get(registration.event_id), locked.get(to_event_id)
+        if source is None or target is None or source.pk == target.pk:
+            raise RegistrationError(_("Choose another session of the same initiative."))
+        if target.initiative_id != source.initiative_id:
+            raise RegistrationError(_("Choose another session of the same initiative."))
+        if registration.status == RegistrationStatus.CANCELLED:
+            raise RegistrationError(_("A cancelled registration cannot be moved."))
+        state = target.registration_state()
+        if state in {"cancelled", "past"}:
+            raise RegistrationError(_registration_closed_message(target, state))
+        if registration.places > min(target.capacity, target.max_companions + 1):
             raise RegistrationError(
-                _registration_closed_message(target, target.registration_state())
+                _("This registration has more places than that session allows.")
             )
         if (
             Registration.objects.filter(event=target, participant=registration.participant)
@@ -242,12 +282,16 @@ def registration_move(*, registration_id: int, to_event_id: int, moved_by: User)
         ):
             raise RegistrationError(_("This person is already registered for that session."))
         was_confirmed = registration.status == RegistrationStatus.CONFIRMED
+        _promote_waiting(target)
         fits = _fits_without_jumping_the_queue(target, registration.places)
         registration.event = target
         registration.status = RegistrationStatus.CONFIRMED if fits else RegistrationStatus.WAITING
         registration.queued_at = timezone.now()
         registration.attendance = ""
-        registration.save(update_fields=["event", "status", "queued_at", "attendance"])
+        registration.reminder_sent_at = None
+        registration.save(
+            update_fields=["event", "status", "queued_at", "attendance", "reminder_sent_at"]
+        )
         if fits:
             _take_places(target, registration.places)
         if was_confirmed:
@@ -263,7 +307,11 @@ def event_set_capacity(*, event_id: int, capacity: int) -> Event:
         event = _lock_event(event_id)
         if capacity < event.places_taken:
             raise RegistrationError(
-                _("%(taken)s places are already taken: the event cannot have fewer places.")
+                ngettext(
+                    "%(taken)s place is already taken: the event cannot have fewer places.",
+                    "%(taken)s places are already taken: the event cannot have fewer places.",
+                    event.places_taken,
+                )
                 % {"taken": event.places_taken}
             )
         Event.objects.filter(pk=event.pk).update(capacity=capacity)
@@ -291,17 +339,23 @@ def event_cancel(*, event_id: int) -> Event:
         return event
 
 
-def attendance_set(*, event: Event, present_ids: set[int]) -> int:
-    """Mark confirmed registrations present or absent; returns how many are present."""
+def attendance_set(*, event: Event, shown_ids: set[int], present_ids: set[int]) -> int:
+    """Mark the registrations that were on the checklist present or absent.
+
+    Only ``shown_ids`` change, so two phones at the door, or someone promoted after the page
+    was opened, do not overwrite each other. Returns how many are present in all.
+    """
     confirmed = event.registrations.filter(status=RegistrationStatus.CONFIRMED)
     with transaction.atomic():
-        confirmed.filter(pk__in=present_ids).update(attendance=Attendance.PRESENT)
-        confirmed.exclude(pk__in=present_ids).update(attendance=Attendance.ABSENT)
+        confirmed.filter(pk__in=shown_ids & present_ids).update(attendance=Attendance.PRESENT)
+        confirmed.filter(pk__in=shown_ids - present_ids).update(attendance=Attendance.ABSENT)
     return confirmed.filter(attendance=Attendance.PRESENT).count()
 
 
 def _lock_event(event_id: int) -> Event:
-    return Event.objects.select_for_update().select_related("initiative").get(pk=event_id)
+    return (
+        Event.objects.select_for_update(of=("self",)).select_related("initiative").get(pk=event_id)
+    )
 
 
 def _fits_without_jumping_the_queue(event: Event, places: int) -> bool:
@@ -358,10 +412,10 @@ def _registration_closed_message(event: Event, state: str) -> str:
 
 
 def _notify_after_commit(message: str, registration_id: int) -> None:
+    """E-mail the person once the transaction commits, in the language they signed up in."""
     from initiatives.tasks import send_registration_email
 
-    language = get_language() or settings.LANGUAGE_CODE
-    transaction.on_commit(lambda: send_registration_email.delay(message, registration_id, language))
+    transaction.on_commit(lambda: send_registration_email.delay(message, registration_id))
 
 
 def event_update(*, event_id: int, data: dict) -> Event:
@@ -431,11 +485,9 @@ def _free_slug(slug: str) -> str:
     raise RegistrationError(_("Too many copies of this initiative."))
 
 
-def event_message_send(
-    *, event: Event, subject: str, body: str, include_waiting: bool, language: str
-) -> int:
+def event_message_send(*, event: Event, subject: str, body: str, include_waiting: bool) -> int:
     """Queue a staff message to everyone registered (and waiting); returns how many get it."""
-    from initiatives.tasks import send_event_message
+    from initiatives.tasks import send_staff_message
 
     statuses = [RegistrationStatus.CONFIRMED]
     if include_waiting:
@@ -445,6 +497,8 @@ def event_message_send(
         .exclude(participant__email="")
         .values_list("pk", flat=True)
     )
-    if recipients:
-        transaction.on_commit(lambda: send_event_message.delay(recipients, subject, body, language))
+    for registration_id in recipients:
+        transaction.on_commit(
+            lambda pk=registration_id: send_staff_message.delay(pk, subject, body)
+        )
     return len(recipients)

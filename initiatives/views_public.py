@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
@@ -35,7 +36,8 @@ def event_calendar(request):
 
 def event_calendar_month(request, year: int | None = None, month: int | None = None):
     today = timezone.localdate()
-    year, month = year or today.year, month or today.month
+    year = today.year if year is None else year
+    month = today.month if month is None else month
     if not (1 <= month <= 12 and 2000 <= year <= 2100):
         raise Http404
     event_filter = PublicEventFilter(request.GET, queryset=selectors.public_events())
@@ -92,7 +94,7 @@ def event_public(request, pk: int):
             status = 429
         elif form.is_spam:
             form.is_valid()
-            form.add_error("website", _("Please leave this field empty."))
+            form.add_error("hp_check", _("Please leave this field empty."))
         elif form.is_valid():
             result = _signup(request, event, form)
             if result is not None:
@@ -119,21 +121,17 @@ def _signup(request, event: Event, form: SignupForm):
             ),
             companions=data["companions"],
             accessibility_needs=data["accessibility_needs"],
+            certificate_declared=bool(data.get("disability_certificate")),
+            language=get_language(),
         )
     except services.RegistrationError as error:
         form.add_error(None, str(error))
         return None
     if not result.created:
         services.registration_resend_link(registration=result.registration)
-        return render(
-            request,
-            "initiatives/already_registered.html",
-            {
-                "event": event,
-                "registration": result.registration,
-                "position": selectors.waiting_position(result.registration),
-            },
-        )
+        # Say nothing about the registration itself: whoever typed these details may not be
+        # the person. The link goes to the contact details on file.
+        return render(request, "initiatives/already_registered.html", {"event": event})
     if result.registration.status == RegistrationStatus.CONFIRMED:
         messages.success(request, _("You are signed up. See you there!"))
     else:

@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -139,7 +139,11 @@ def event_series_create(request, pk: int):
         events = services.event_series_create(
             initiative=initiative, form_data=form.cleaned_data, sessions=form.sessions()
         )
-        messages.success(request, _("%(count)s sessions created.") % {"count": len(events)})
+        messages.success(
+            request,
+            ngettext("%(count)s session created.", "%(count)s sessions created.", len(events))
+            % {"count": len(events)},
+        )
         return redirect(initiative)
     return render(request, "initiatives/series_form.html", {"form": form, "initiative": initiative})
 
@@ -298,11 +302,11 @@ def event_attendance(request, pk: int):
         .order_by("participant__last_name", "participant__first_name")
     )
     if request.method == "POST":
-        present_ids = set()
-        for value in request.POST.getlist("present"):
-            if value.isdigit():
-                present_ids.add(int(value))
-        present = services.attendance_set(event=event, present_ids=present_ids)
+        present = services.attendance_set(
+            event=event,
+            shown_ids=_ids(request.POST.getlist("shown")),
+            present_ids=_ids(request.POST.getlist("present")),
+        )
         messages.success(
             request,
             _("Attendance saved: %(present)s of %(total)s present.")
@@ -312,6 +316,10 @@ def event_attendance(request, pk: int):
     return render(
         request, "initiatives/event_attendance.html", {"event": event, "confirmed": confirmed}
     )
+
+
+def _ids(values: list[str]) -> set[int]:
+    return {int(value) for value in values if value.isdigit()}
 
 
 @permission_required("initiatives.change_registration")
@@ -324,11 +332,14 @@ def event_message(request, pk: int):
             subject=form.cleaned_data["subject"],
             body=form.cleaned_data["body"],
             include_waiting=form.cleaned_data["include_waiting"],
-            language=get_language(),
         )
         messages.success(
             request,
-            _("The message is being sent to %(count)s people with an e-mail address.")
+            ngettext(
+                "The message is being sent to %(count)s person with an e-mail address.",
+                "The message is being sent to %(count)s people with an e-mail address.",
+                count,
+            )
             % {"count": count},
         )
         return redirect("initiatives:event_registrations", pk=event.pk)
@@ -362,7 +373,8 @@ def event_registrations_csv(request, pk: int):
     for registration in lists["confirmed"] + lists["waiting"]:
         person = registration.participant
         writer.writerow(
-            [
+            _spreadsheet_safe(value)
+            for value in [
                 registration.get_status_display(),
                 getattr(registration, "position", ""),
                 person.first_name,
@@ -378,6 +390,13 @@ def event_registrations_csv(request, pk: int):
             ]
         )
     return response
+
+
+def _spreadsheet_safe(value):
+    """Text a resident typed must not run as a formula when staff open the file in Excel."""
+    if isinstance(value, str) and value[:1] in {"=", "+", "-", "@", "\t", "\r"}:
+        return "'" + value
+    return value
 
 
 @require_POST

@@ -3,6 +3,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from calportal.documents.storage import document_path, private_storage
+
 
 class DocumentStatus(models.TextChoices):
     PENDING = "pending", _("Waiting")
@@ -20,7 +22,7 @@ class Document(models.Model):
     status = models.CharField(
         max_length=20, choices=DocumentStatus.choices, default=DocumentStatus.PENDING
     )
-    file = models.FileField(upload_to="documents/%Y/%m/", blank=True)
+    file = models.FileField(storage=private_storage, upload_to=document_path, blank=True)
     filename = models.CharField(max_length=200, blank=True)
     error = models.TextField(blank=True)
     requested_by = models.ForeignKey(

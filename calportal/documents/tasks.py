@@ -7,9 +7,6 @@ from calportal.documents.services import document_render
     name="calportal.documents.render_document",
     soft_time_limit=120,
     time_limit=150,
-    autoretry_for=(OSError,),
-    retry_backoff=True,
-    max_retries=3,
 )
 def render_document(document_id: int, language: str) -> None:
     document_render(document_id=document_id, language=language)

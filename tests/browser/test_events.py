@@ -17,7 +17,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def event(roles, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
     settings.SIGNUP_RATE_LIMIT = "100/h"
     initiative = InitiativeFactory(title="Amatorski Klub Literacki", min_age=55)
     return EventFactory(

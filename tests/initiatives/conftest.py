@@ -35,7 +35,7 @@ def signup_data(**overrides) -> dict:
         "companions": "0",
         "accessibility_needs": "",
         "consent": "on",
-        "website": "",
+        "hp_check": "",
         **overrides,
     }
 

@@ -27,7 +27,7 @@ def event_with_people(db):
 def test_staff_get_an_attendance_sheet_with_everyone_and_polish_letters(
     login, staff, event_with_people, django_capture_on_commit_callbacks, tmp_path, settings
 ):
-    settings.MEDIA_ROOT = tmp_path
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
     client = login(staff)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -59,7 +59,7 @@ def test_another_staff_member_cannot_open_someone_elses_document(
 ):
     from calportal.accounts.roles import Role
 
-    settings.MEDIA_ROOT = tmp_path
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
     with django_capture_on_commit_callbacks(execute=True):
         login(staff).post(reverse("initiatives:attendance_sheet", args=[event_with_people.pk]))
     document = Document.objects.get()

@@ -134,3 +134,78 @@ def test_control_without_the_lock_the_race_is_real(monkeypatch):
     confirmed = Registration.objects.filter(event=event, status=RegistrationStatus.CONFIRMED)
     errors = [r for r in results if isinstance(r, Exception)]
     assert confirmed.count() > 10 or errors
+
+
+def assert_counters_match(*events: Event) -> None:
+    """The invariant: each event's counter is the sum of its confirmed registrations' places."""
+    from django.db.models import Sum
+
+    for event in events:
+        event.refresh_from_db()
+        confirmed = Registration.objects.filter(event=event, status=RegistrationStatus.CONFIRMED)
+        assert event.places_taken == (confirmed.aggregate(total=Sum("places"))["total"] or 0)
+        assert event.places_taken <= event.capacity
+
+
+def test_moving_and_cancelling_the_same_registrations_at_once_keeps_the_counts(staff):
+    source = EventFactory(capacity=20)
+    target = EventFactory(initiative=source.initiative, capacity=20)
+    for n in range(20):
+        services.registration_create(event_id=source.pk, person=person(n))
+    registrations = list(Registration.objects.filter(event=source).values_list("pk", flat=True))
+
+    results = run_at_once(
+        [
+            (
+                lambda pk=pk: services.registration_move(
+                    registration_id=pk, to_event_id=target.pk, moved_by=staff
+                )
+            )
+            for pk in registrations
+        ]
+        + [(lambda pk=pk: services.registration_cancel(registration_id=pk)) for pk in registrations]
+    )
+
+    unexpected = [
+        r
+        for r in results
+        if isinstance(r, Exception) and not isinstance(r, services.RegistrationError)
+    ]
+    assert unexpected == []
+    assert_counters_match(source, target)
+
+
+def test_fifty_mixed_operations_keep_every_counter_exact(staff):
+    first = EventFactory(capacity=10, max_companions=2)
+    second = EventFactory(initiative=first.initiative, capacity=10, max_companions=2)
+    for n in range(15):
+        services.registration_create(event_id=first.pk, person=person(n), companions=n % 3)
+    existing = list(Registration.objects.values_list("pk", flat=True))
+    operations = []
+    for n, pk in enumerate(existing):
+        if n % 3 == 0:
+            operations.append(lambda pk=pk: services.registration_cancel(registration_id=pk))
+        elif n % 3 == 1:
+            operations.append(
+                lambda pk=pk: services.registration_move(
+                    registration_id=pk, to_event_id=second.pk, moved_by=staff
+                )
+            )
+    operations += [
+        (
+            lambda n=n: services.registration_create(
+                event_id=(first if n % 2 else second).pk, person=person(500 + n), companions=n % 2
+            )
+        )
+        for n in range(35)
+    ]
+    operations.append(lambda: services.event_set_capacity(event_id=second.pk, capacity=14))
+
+    results = run_at_once(operations)
+
+    assert [
+        r
+        for r in results
+        if isinstance(r, Exception) and not isinstance(r, services.RegistrationError)
+    ] == []
+    assert_counters_match(first, second)

@@ -96,16 +96,56 @@ def test_a_freed_place_goes_to_the_first_on_the_waiting_list_who_is_told_by_emai
 def test_signing_up_twice_shows_the_existing_registration_and_creates_nothing(client, event):
     post(client, event, phone="601 234 567")
 
-    response = post(client, event, email="", phone="+48 601-234-567", first_name="G.")
+    response = post(client, event, email="", phone="+48 601-234-567", first_name="grażyna")
 
+    html = response.content.decode()
     assert response.status_code == 200
-    assert pl("You are already signed up") in response.content.decode()
+    assert pl("You are already signed up") in html
+    assert "601" not in html  # nothing about the registration is shown
     assert Registration.objects.count() == 1
     assert Participant.objects.count() == 1
 
 
+def test_knowing_someones_phone_does_not_give_their_registration_to_a_stranger(
+    client, event, django_capture_on_commit_callbacks
+):
+    resident = ParticipantFactory(
+        first_name="Grażyna", last_name="Żółkiewska", email="", phone="601234567"
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        post(client, event, email="stranger@example.org", phone="601 234 567")
+        post(client, event, email="stranger@example.org", phone="601 234 567")
+
+    resident.refresh_from_db()
+    assert resident.email == ""  # the stranger's address was not attached to the resident
+    assert all(message.to != ["stranger@example.org"] for message in mail.outbox)
+
+
+def test_a_couple_sharing_an_email_address_are_two_people(client, db):
+    event = EventFactory()
+
+    post(client, event, first_name="Anna", last_name="Nowak", email="nowakowie@example.org")
+    post(client, event, first_name="Jan", last_name="Nowak", email="nowakowie@example.org")
+
+    assert Registration.objects.count() == 2
+    assert sorted(Participant.objects.values_list("first_name", flat=True)) == ["Anna", "Jan"]
+
+
+def test_repeated_signups_do_not_flood_the_residents_inbox(
+    client, event, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(4):
+            post(client, event)
+
+    assert len(mail.outbox) == 2  # the confirmation, then one repeat of the link
+
+
 def test_a_known_person_is_recognised_by_email_in_another_letter_case(client, db):
-    known = ParticipantFactory(email="halina@example.org")
+    known = ParticipantFactory(
+        first_name="Grażyna", last_name="Żółkiewska", email="halina@example.org"
+    )
     event = EventFactory()
 
     post(client, event, email="Halina@Example.org")
@@ -213,7 +253,7 @@ def test_a_past_event_takes_no_signups(client, db):
 
 
 def test_the_honeypot_stops_bots(client, event):
-    response = post(client, event, website="http://spam.example")
+    response = post(client, event, hp_check="http://spam.example")
 
     assert response.status_code == 200
     assert not Registration.objects.exists()

@@ -339,18 +339,20 @@ def test_lowering_places_below_those_taken_is_refused_and_raising_them_promotes(
     assert not Registration.objects.filter(status=RegistrationStatus.WAITING).exists()
 
 
-def test_staff_mark_attendance(login, staff, some_event):
+def test_staff_mark_attendance_of_those_on_their_checklist_only(login, staff, some_event):
     services.registration_create(event_id=some_event.pk, person=person(2))
     came, missed = Registration.objects.order_by("pk")
+    services.registration_create(event_id=some_event.pk, person=person(3))  # after page load
+    latecomer = Registration.objects.get(participant__email="jan3@example.org")
 
     login(staff).post(
         reverse("initiatives:event_attendance", args=[some_event.pk]),
-        {"present": [str(came.pk), "junk"]},
+        {"shown": [str(came.pk), str(missed.pk)], "present": [str(came.pk), "junk"]},
     )
 
-    came.refresh_from_db()
-    missed.refresh_from_db()
-    assert (came.attendance, missed.attendance) == ("present", "absent")
+    for registration in (came, missed, latecomer):
+        registration.refresh_from_db()
+    assert (came.attendance, missed.attendance, latecomer.attendance) == ("present", "absent", "")
 
 
 def test_staff_message_everyone_with_an_email(
