@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from calportal.documents.models import Document
 from initiatives import services
+from tests.conftest import require
 from tests.factories import EventFactory, UserFactory
 
 
@@ -41,17 +42,17 @@ def test_staff_get_an_attendance_sheet_with_everyone_and_polish_letters(
     pdf = b"".join(download.streaming_content)
     assert pdf.startswith(b"%PDF")
     assert download["Content-Disposition"].startswith("attachment")
-    if shutil.which("pdftotext"):
-        pdf_path = tmp_path / "sheet.pdf"
-        pdf_path.write_bytes(pdf)
-        text = subprocess.run(
-            ["pdftotext", "-layout", str(pdf_path), "-"], capture_output=True, text=True, check=True
-        ).stdout
-        for name in ("Grażyna Żółkiewska", "Grażyna Łęcki", "Grażyna Ścibor"):
-            assert name in text
-        assert "Lista obecności" in text
-        assert "Podpis" in text
-        assert "Strona 1 z 1" in text
+    require(bool(shutil.which("pdftotext")), "pdftotext (poppler-utils) is not installed")
+    pdf_path = tmp_path / "sheet.pdf"
+    pdf_path.write_bytes(pdf)
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf_path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    for name in ("Grażyna Żółkiewska", "Grażyna Łęcki", "Grażyna Ścibor"):
+        assert name in text
+    assert "Lista obecności" in text
+    assert "Podpis" in text
+    assert "Strona 1 z 1" in text
 
 
 def test_another_staff_member_cannot_open_someone_elses_document(

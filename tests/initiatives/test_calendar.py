@@ -24,7 +24,7 @@ def test_the_calendar_lists_upcoming_public_events_with_places_left(client, db):
     response = client.get(reverse("initiatives:calendar"))
 
     assert titles(response) == ["Piknik"]
-    assert "5" in response.content.decode()
+    assert "Zostało 5 miejsc" in response.content.decode()
 
 
 def test_a_full_event_says_the_waiting_list_is_open_and_a_future_one_when_it_opens(client, db):
