@@ -1,5 +1,6 @@
 """The attendance sheet (lista obecności) required by EU-funded projects."""
 
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -11,10 +12,11 @@ from initiatives.models import Event, FundingSource, RegistrationStatus
 def attendance_sheet(params: dict) -> Build:
     event = Event.objects.select_related("initiative__lead_organisation").get(pk=params["event_id"])
     initiative = event.initiative
+    confirmed = event.registrations.filter(status=RegistrationStatus.CONFIRMED)
     rows = list(
-        event.registrations.filter(status=RegistrationStatus.CONFIRMED)
-        .select_related("participant")
-        .order_by("participant__last_name", "participant__first_name")
+        confirmed.select_related("participant").order_by(
+            "participant__last_name", "participant__first_name"
+        )
     )
     fundings = list(initiative.fundings.all())
     return Build(
@@ -23,7 +25,7 @@ def attendance_sheet(params: dict) -> Build:
             "event": event,
             "initiative": initiative,
             "rows": rows,
-            "places_total": sum(row.places for row in rows),
+            "places_total": confirmed.aggregate(total=Sum("places"))["total"] or 0,
             "fundings": fundings,
             "eu_funded": any(funding.source == FundingSource.ESF for funding in fundings),
             "generated_at": timezone.localtime(),
