@@ -126,18 +126,21 @@ LOGINS = [
         Role.PARTNER_COORDINATOR, "wolontariat@example.org", "Magdalena Wróbel (demo)", "fundacja"
     ),
     DemoLogin(Role.CAL_TEAM_MEMBER, "zespol@example.org", "Agnieszka Dudek", "library"),
+    DemoLogin(Role.VENUE_STAFF, "kawiarnia@example.org", "Ewa Ratuszowa (demo)", "venue"),
 ]
 
 
 @transaction.atomic
 def demo_data_load() -> list[DemoLogin]:
     organisations = _load_organisations()
-    members = _load_team(organisations)
-    _load_logins(organisations, members)
-    _load_meetings(members)
     from initiatives.demo import initiatives_demo_load
+    from initiatives.passes.demo import passes_demo_load
 
+    members = _load_team(organisations)
+    _load_meetings(members)
     initiatives_demo_load(organisations)
+    passes_demo_load()
+    _load_logins(organisations, members)  # last: the venue login needs the venues
     return LOGINS
 
 
@@ -183,12 +186,18 @@ def _load_team(organisations) -> dict[str, TeamMember]:
 
 def _load_logins(organisations, members) -> None:
     for login in LOGINS:
+        organisation = organisations.get(login.organisation_key)
+        if login.role == Role.VENUE_STAFF:
+            from initiatives.passes.models import PartnerVenue
+
+            venue = PartnerVenue.objects.order_by("pk").first()
+            organisation = venue.organisation if venue else None
         user, created = User.objects.update_or_create(
             email=login.email,
             defaults={
                 "full_name": login.full_name,
-                "organisation": organisations[login.organisation_key]
-                if login.role == Role.PARTNER_COORDINATOR
+                "organisation": organisation
+                if login.role in {Role.PARTNER_COORDINATOR, Role.VENUE_STAFF}
                 else None,
                 "is_active": True,
             },

@@ -227,6 +227,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "initiatives.send_event_reminders",
         "schedule": 3600,  # hourly; each reminder is sent once, the day before
     },
+    "expire-senior-passes": {
+        "task": "initiatives.passes.expire",
+        "schedule": 6 * 3600,
+    },
     "clear-expired-sessions": {
         "task": "calportal.tasks.clear_expired_sessions",
         "schedule": 24 * 3600,

@@ -24,6 +24,7 @@ urlpatterns += i18n_patterns(
     path("team/", include("calportal.team.urls")),
     path("documents/", include("calportal.documents.urls")),
     path("", include("initiatives.urls")),
+    path("", include("initiatives.passes.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )

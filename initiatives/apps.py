@@ -8,3 +8,4 @@ class InitiativesConfig(AppConfig):
 
     def ready(self):
         from initiatives import documents  # noqa: F401 - registers the document builders
+        from initiatives.passes import documents as pass_documents  # noqa: F401

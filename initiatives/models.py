@@ -374,3 +374,13 @@ class Registration(models.Model):
     @property
     def companions(self) -> int:
         return self.places - 1
+
+
+# The senior pass programme lives in its own module; importing registers its models here.
+from initiatives.passes.models import (  # noqa: E402, F401
+    PartnerVenue,
+    PassApplication,
+    ProgrammeSettings,
+    Redemption,
+    SeniorPass,
+)

@@ -61,6 +61,8 @@ def roles(db):
         "initiatives.migrations.0002_target_groups_and_roles"
     )
     grant(django_apps, initiatives_roles.PERMISSIONS)
+    pass_roles = importlib.import_module("initiatives.migrations.0005_pass_roles")
+    grant(django_apps, pass_roles.PERMISSIONS)
     for code in TargetGroupCode.values:
         TargetGroup.objects.get_or_create(code=code)
 

@@ -31,7 +31,7 @@ class InvitationForm(forms.Form):
         label=_("Organisation"),
         queryset=Organisation.objects.filter(is_partner=True),
         required=False,
-        help_text=_("Required for a partner coordinator: only partners are listed."),
+        help_text=_("Required for a partner coordinator or venue staff: only partners are listed."),
     )
 
     def __init__(self, *args, **kwargs):

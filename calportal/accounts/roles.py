@@ -13,6 +13,7 @@ class Role(models.TextChoices):
     OPS_STAFF = "OPS staff", _("OPS staff")
     PARTNER_COORDINATOR = "Partner coordinator", _("Partner coordinator")
     CAL_TEAM_MEMBER = "CAL team member", _("CAL team member")
+    VENUE_STAFF = "Venue staff", _("Partner venue staff")
 
 
 FOUNDATION_PERMISSIONS = {
@@ -33,6 +34,7 @@ FOUNDATION_PERMISSIONS = {
         "team.change_teamtask",
     ],
     Role.PARTNER_COORDINATOR: [],
+    Role.VENUE_STAFF: [],
     Role.CAL_TEAM_MEMBER: [
         "organisations.view_organisation",
         "team.view_teammember",

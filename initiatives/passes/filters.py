@@ -1,0 +1,47 @@
+import django_filters
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from initiatives.passes.models import PassStatus, SeniorPass
+
+AGE_BANDS = [
+    ("60-69", _("60–69")),
+    ("70-79", _("70–79")),
+    ("80-89", _("80–89")),
+    ("90+", _("90 and over")),
+]
+
+
+class PassFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=PassStatus.choices)
+    district = django_filters.CharFilter(
+        label=_("District or village"), field_name="holder__district", lookup_expr="iexact"
+    )
+    age_band = django_filters.ChoiceFilter(label=_("Age"), choices=AGE_BANDS, method="by_age")
+
+    class Meta:
+        model = SeniorPass
+        fields = ["q", "status", "district", "age_band"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(number__icontains=value)
+            | Q(holder__last_name__icontains=value)
+            | Q(holder__first_name__icontains=value)
+            | Q(holder__phone__contains=value)
+        )
+
+    def by_age(self, queryset, name, value):
+        year = timezone.localdate().year
+        low = int(value.split("-")[0].rstrip("+"))
+        if value.endswith("+"):
+            return queryset.filter(holder__birth_year__lte=year - low)
+        high = int(value.split("-")[1])
+        return queryset.filter(
+            holder__birth_year__lte=year - low, holder__birth_year__gte=year - high
+        )

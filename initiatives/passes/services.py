@@ -1,0 +1,333 @@
+"""Issuing passes and recording redemptions.
+
+A redemption is taken in one transaction that locks the pass row, then the venue row (always
+in that order), re-checks everything and writes. Two venues scanning one pass at the same
+moment are serialised on the pass; two passes at one venue on the venue's weekly pool.
+"""
+
+import datetime
+import re
+from dataclasses import dataclass
+
+from django.core import signing
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from calportal.accounts.models import User
+from initiatives.models import Participant
+from initiatives.passes.models import (
+    PASS_NUMBER_RE,
+    ApplicationStatus,
+    PartnerVenue,
+    PassApplication,
+    PassStatus,
+    ProgrammeSettings,
+    Redemption,
+    SeniorPass,
+)
+from initiatives.services import PersonData, normalise_phone, participant_find_or_create
+
+CONSENT_TEXT_VERSION = "2026-11-sps"
+TOKEN_SALT = "initiatives.passes.verify"
+DOUBLE_TAP_SECONDS = 10
+
+
+class PassError(Exception):
+    """A programme rule was broken; the message can be shown to the person."""
+
+
+# --- Applications and issuing -------------------------------------------------------------------
+
+
+def application_create(*, person: PersonData, call_back: bool, message: str) -> PassApplication:
+    programme = ProgrammeSettings.current()
+    _check_age(person.birth_year, programme)
+    email, phone = person.email.strip().lower(), normalise_phone(person.phone)
+    same_person = PassApplication.objects.filter(
+        first_name__iexact=person.first_name.strip(),
+        last_name__iexact=person.last_name.strip(),
+        birth_year=person.birth_year,
+        status=ApplicationStatus.NEW,
+    )
+    if same_person.exists():
+        raise PassError(_("We already have your application and will contact you soon."))
+    if _active_pass_for(person).exists():
+        raise PassError(_("You already have a pass. If it is lost, please call us."))
+    return PassApplication.objects.create(
+        first_name=person.first_name.strip(),
+        last_name=person.last_name.strip(),
+        birth_year=person.birth_year,
+        district=person.district.strip(),
+        phone=phone,
+        email=email,
+        call_back=call_back,
+        message=message.strip(),
+        consent_text_version=CONSENT_TEXT_VERSION,
+        consent_given_at=timezone.now(),
+    )
+
+
+def application_reject(*, application: PassApplication, reason: str, handled_by: User) -> None:
+    if application.status != ApplicationStatus.NEW:
+        raise PassError(_("This application has already been handled."))
+    application.status = ApplicationStatus.REJECTED
+    application.rejection_reason = reason.strip()
+    application.handled_by = handled_by
+    application.save(update_fields=["status", "rejection_reason", "handled_by"])
+
+
+def pass_issue(
+    *,
+    person: PersonData,
+    issued_by: User,
+    application: PassApplication | None = None,
+) -> SeniorPass:
+    """Issue a pass with the next number of the year; the age rule is checked here."""
+    with transaction.atomic():
+        programme = ProgrammeSettings.objects.select_for_update().get(
+            pk=ProgrammeSettings.current().pk
+        )
+        _check_age(person.birth_year, programme)
+        holder = participant_find_or_create(person=person, trusted=True)
+        if holder.birth_year and holder.birth_year != person.birth_year:
+            raise PassError(_("The year of birth differs from the one we have for this person."))
+        if SeniorPass.objects.filter(holder=holder, status=PassStatus.ACTIVE).exists():
+            raise PassError(_("%(person)s already has an active pass.") % {"person": holder})
+        senior_pass = _new_pass(holder, programme, issued_by, application)
+        if application is not None:
+            if application.status != ApplicationStatus.NEW:
+                raise PassError(_("This application has already been handled."))
+            application.status = ApplicationStatus.ISSUED
+            application.handled_by = issued_by
+            application.save(update_fields=["status", "handled_by"])
+        return senior_pass
+
+
+def pass_replace(*, senior_pass: SeniorPass, issued_by: User, note: str = "") -> SeniorPass:
+    """A lost pass: the old number stops working at once and the holder gets a new one."""
+    with transaction.atomic():
+        programme = ProgrammeSettings.objects.select_for_update().get(
+            pk=ProgrammeSettings.current().pk
+        )
+        old = SeniorPass.objects.select_for_update().get(pk=senior_pass.pk)
+        if old.status not in {PassStatus.ACTIVE, PassStatus.SUSPENDED}:
+            raise PassError(_("Only an active or suspended pass can be replaced."))
+        old.status = PassStatus.REPLACED
+        old.status_note = note.strip()
+        old.save(update_fields=["status", "status_note"])
+        new = _new_pass(old.holder, programme, issued_by, old.application)
+        old.replaced_by = new
+        old.save(update_fields=["replaced_by"])
+        return new
+
+
+def pass_set_status(*, senior_pass: SeniorPass, status: str, note: str = "") -> SeniorPass:
+    """Suspend, reactivate or revoke. Revoked, replaced and expired passes stay closed."""
+    allowed = {
+        PassStatus.SUSPENDED: {PassStatus.ACTIVE},
+        PassStatus.ACTIVE: {PassStatus.SUSPENDED},
+        PassStatus.REVOKED: {PassStatus.ACTIVE, PassStatus.SUSPENDED},
+    }
+    with transaction.atomic():
+        locked = SeniorPass.objects.select_for_update().get(pk=senior_pass.pk)
+        if status not in allowed or locked.status not in allowed[status]:
+            raise PassError(_("This change is not possible for a pass that is %(status)s.")
+                            % {"status": locked.get_status_display().lower()})
+        if status == PassStatus.ACTIVE and locked.valid_until < timezone.localdate():
+            raise PassError(_("The pass has expired: replace it instead."))
+        locked.status = status
+        locked.status_note = note.strip()
+        locked.save(update_fields=["status", "status_note"])
+        return locked
+
+
+def passes_expire(*, today: datetime.date | None = None) -> int:
+    """Mark passes past their date as expired (nightly, Celery beat)."""
+    today = today or timezone.localdate()
+    return SeniorPass.objects.filter(
+        status__in=[PassStatus.ACTIVE, PassStatus.SUSPENDED], valid_until__lt=today
+    ).update(status=PassStatus.EXPIRED)
+
+
+def _check_age(birth_year: int | None, programme: ProgrammeSettings) -> None:
+    if birth_year is None:
+        raise PassError(_("Please give the year of birth."))
+    if timezone.localdate().year - birth_year < programme.min_age:
+        raise PassError(
+            _("The pass is for people aged %(age)s and over.") % {"age": programme.min_age}
+        )
+
+
+def _active_pass_for(person: PersonData):
+    return SeniorPass.objects.filter(
+        status=PassStatus.ACTIVE,
+        holder__first_name__iexact=person.first_name.strip(),
+        holder__last_name__iexact=person.last_name.strip(),
+        holder__birth_year=person.birth_year,
+    )
+
+
+def _new_pass(holder: Participant, programme, issued_by, application) -> SeniorPass:
+    """Caller holds the lock on the programme settings row, which serialises numbering."""
+    today = timezone.localdate()
+    prefix = f"SPS-{today.year}-"
+    last = SeniorPass.objects.filter(number__startswith=prefix).aggregate(last=Max("number"))[
+        "last"
+    ]
+    sequence = int(last.rsplit("-", 1)[1]) + 1 if last else 1
+    return SeniorPass.objects.create(
+        holder=holder,
+        number=f"{prefix}{sequence:04d}",
+        issued_on=today,
+        valid_until=_add_months(today, programme.pass_validity_months),
+        issued_by=issued_by,
+        application=application,
+    )
+
+
+def _add_months(day: datetime.date, months: int) -> datetime.date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for candidate_day in (day.day, 30, 29, 28):
+        try:
+            return datetime.date(year, month, candidate_day)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+# --- Verification and redemption ------------------------------------------------------------
+
+
+def pass_token(senior_pass: SeniorPass) -> str:
+    """The signed part of the verification link printed in the pass's QR code."""
+    return signing.dumps(senior_pass.number, salt=TOKEN_SALT, compress=False)
+
+
+@dataclass(frozen=True)
+class Check:
+    valid: bool
+    reason: str
+    senior_pass: SeniorPass | None = None
+    uses_left: int | None = None
+
+    @property
+    def first_name(self) -> str:
+        return self.senior_pass.holder.first_name if self.senior_pass else ""
+
+
+def pass_from_token(token: str) -> SeniorPass | None:
+    try:
+        number = signing.loads(token, salt=TOKEN_SALT)
+    except signing.BadSignature:
+        return None
+    return SeniorPass.objects.select_related("holder").filter(number=number).first()
+
+
+def pass_from_number(number: str) -> SeniorPass | None:
+    return SeniorPass.objects.select_related("holder").filter(number=number).first()
+
+
+NUMBER_INPUT_RE = re.compile(r"^SPS[-\s]?(\d{4})[-\s]?(\d{1,6})$")
+
+
+def normalise_number(raw: str) -> str:
+    """' sps-2026-42 ' → 'SPS-2026-0042'; raises PassError for anything else."""
+    match = NUMBER_INPUT_RE.match(raw.strip().upper())
+    if not match:
+        raise PassError(_("A pass number looks like SPS-2026-0042."))
+    return f"SPS-{match.group(1)}-{int(match.group(2)):04d}"
+
+
+def pass_check(*, senior_pass: SeniorPass | None, venue: PartnerVenue, forged: bool = False) -> Check:
+    """Is this pass valid at this venue now, and how many uses are left this month?"""
+    if forged or senior_pass is None:
+        return Check(False, _("The code is not a genuine pass: it is forged or damaged."))
+    programme = ProgrammeSettings.current()
+    reason = _invalid_reason(senior_pass, venue)
+    if reason:
+        return Check(False, reason, senior_pass)
+    left = programme.uses_per_month - _uses_this_month(senior_pass)
+    if left <= 0:
+        return Check(False, _("This month's uses of the pass are used up."), senior_pass, 0)
+    if _pool_left(venue, programme) == 0:
+        return Check(False, _("This week's pool of the venue is used up."), senior_pass, left)
+    return Check(True, "", senior_pass, left)
+
+
+@dataclass(frozen=True)
+class RedemptionResult:
+    redemption: Redemption
+    created: bool  # False: a double tap, the earlier redemption is returned
+    uses_left: int
+
+
+def redemption_record(*, pass_id: int, venue_id: int, recorded_by: User) -> RedemptionResult:
+    with transaction.atomic():
+        senior_pass = (
+            SeniorPass.objects.select_for_update(of=("self",))
+            .select_related("holder")
+            .get(pk=pass_id)
+        )
+        venue = PartnerVenue.objects.select_for_update().get(pk=venue_id)
+        programme = ProgrammeSettings.current()
+        now = timezone.now()
+        recent = Redemption.objects.filter(
+            senior_pass=senior_pass,
+            venue=venue,
+            redeemed_at__gte=now - datetime.timedelta(seconds=DOUBLE_TAP_SECONDS),
+        ).first()
+        if recent is not None:
+            left = programme.uses_per_month - _uses_this_month(senior_pass)
+            return RedemptionResult(recent, False, max(left, 0))
+        reason = _invalid_reason(senior_pass, venue)
+        if reason:
+            raise PassError(reason)
+        used = _uses_this_month(senior_pass)
+        if used >= programme.uses_per_month:
+            raise PassError(_("This month's uses of the pass are used up."))
+        if _pool_left(venue, programme) == 0:
+            raise PassError(_("This week's pool of the venue is used up."))
+        redemption = Redemption.objects.create(
+            senior_pass=senior_pass, venue=venue, redeemed_at=now, recorded_by=recorded_by
+        )
+        return RedemptionResult(redemption, True, programme.uses_per_month - used - 1)
+
+
+def _invalid_reason(senior_pass: SeniorPass, venue: PartnerVenue) -> str:
+    today = timezone.localdate()
+    if not venue.is_active(today):
+        return _("This venue does not take part in the programme now.")
+    if senior_pass.status == PassStatus.REPLACED:
+        return _("This pass was reported lost and replaced by a new one.")
+    if senior_pass.status == PassStatus.SUSPENDED:
+        return _("This pass is suspended.")
+    if senior_pass.status == PassStatus.REVOKED:
+        return _("This pass has been revoked.")
+    if senior_pass.status == PassStatus.EXPIRED or senior_pass.valid_until < today:
+        return _("This pass has expired.")
+    return ""
+
+
+def _month_start(now=None) -> datetime.datetime:
+    local = timezone.localtime(now)
+    return local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+
+
+def _week_start(now=None) -> datetime.datetime:
+    local = timezone.localtime(now)
+    monday = local - datetime.timedelta(days=local.weekday())
+    return monday.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def _uses_this_month(senior_pass: SeniorPass) -> int:
+    return senior_pass.redemptions.filter(redeemed_at__gte=_month_start()).count()
+
+
+def _pool_left(venue: PartnerVenue, programme: ProgrammeSettings) -> int | None:
+    pool = venue.weekly_pool if venue.weekly_pool is not None else programme.weekly_pool
+    if pool is None:
+        return None
+    return max(pool - venue.redemptions.filter(redeemed_at__gte=_week_start()).count(), 0)

@@ -1,0 +1,369 @@
+"""Pages of „Śremski Przyjaciel Seniora”: public, staff, and the venue counter."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_ratelimit.core import is_ratelimited
+
+from calportal.accounts.decorators import permission_required
+from calportal.documents.services import document_request
+from initiatives.passes import selectors, services
+from initiatives.passes.filters import PassFilter
+from initiatives.passes.forms import (
+    ApplicationForm,
+    IssueForm,
+    NumberForm,
+    ProgrammeSettingsForm,
+    RejectForm,
+    StatusForm,
+    VenueForm,
+)
+from initiatives.passes.models import (
+    ApplicationStatus,
+    PartnerVenue,
+    PassApplication,
+    PassStatus,
+    ProgrammeSettings,
+    Redemption,
+    SeniorPass,
+)
+from initiatives.services import PersonData
+
+PAGE_SIZE = 25
+
+
+# --- Public -----------------------------------------------------------------------------------
+
+
+def programme(request):
+    return render(
+        request,
+        "passes/programme.html",
+        {"programme": ProgrammeSettings.current(), "venues": selectors.venues_public()},
+    )
+
+
+def apply(request):
+    form = ApplicationForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        limited = is_ratelimited(
+            request, group="passes.apply", key="ip", rate=settings.SIGNUP_RATE_LIMIT,
+            method="POST", increment=True,
+        )
+        if limited:
+            form.is_valid()
+            form.add_error(None, _("Too many applications from your connection. Please try again in a while or call us."))
+            status = 429
+        elif form.is_spam:
+            form.is_valid()
+            form.add_error("hp_check", _("Please leave this field empty."))
+        elif form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.application_create(
+                    person=PersonData(
+                        first_name=data["first_name"], last_name=data["last_name"],
+                        email=data["email"], phone=data["phone"], birth_year=data["birth_year"],
+                        district=data["district"],
+                    ),
+                    call_back=data["call_back"],
+                    message=data["message"],
+                )
+            except services.PassError as error:
+                form.add_error(None, str(error))
+            else:
+                return render(request, "passes/applied.html", {"call_back": data["call_back"]})
+    return render(
+        request, "passes/apply.html",
+        {"form": form, "programme": ProgrammeSettings.current()}, status=status,
+    )
+
+
+# --- Staff ------------------------------------------------------------------------------------
+
+
+@permission_required("initiatives.view_passapplication")
+def application_list(request):
+    applications = PassApplication.objects.filter(status=ApplicationStatus.NEW)
+    return render(request, "passes/application_list.html", {"applications": applications})
+
+
+@permission_required("initiatives.add_seniorpass")
+def application_issue(request, pk: int):
+    application = get_object_or_404(PassApplication, pk=pk, status=ApplicationStatus.NEW)
+    initial = {
+        field: getattr(application, field)
+        for field in ("first_name", "last_name", "birth_year", "district", "phone", "email")
+    }
+    return _issue(request, initial=initial, application=application)
+
+
+@require_POST
+@permission_required("initiatives.change_passapplication")
+def application_reject(request, pk: int):
+    application = get_object_or_404(PassApplication, pk=pk)
+    form = RejectForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the reason for rejecting the application."))
+        return redirect("passes:application_list")
+    try:
+        services.application_reject(
+            application=application, reason=form.cleaned_data["reason"], handled_by=request.user
+        )
+    except services.PassError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The application was rejected."))
+    return redirect("passes:application_list")
+
+
+@permission_required("initiatives.add_seniorpass")
+def pass_issue(request):
+    return _issue(request, initial={}, application=None)
+
+
+def _issue(request, *, initial: dict, application):
+    form = IssueForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            senior_pass = services.pass_issue(
+                person=PersonData(
+                    first_name=data["first_name"], last_name=data["last_name"],
+                    email=data["email"], phone=data["phone"], birth_year=data["birth_year"],
+                    gender=data["gender"], district=data["district"],
+                ),
+                issued_by=request.user,
+                application=application,
+            )
+        except services.PassError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Pass %(number)s issued.") % {"number": senior_pass.number})
+            return redirect(senior_pass)
+    return render(
+        request, "passes/issue.html", {"form": form, "application": application}
+    )
+
+
+@permission_required("initiatives.view_seniorpass")
+def pass_list(request):
+    pass_filter = PassFilter(
+        request.GET, queryset=selectors.passes_with_use(SeniorPass.objects.all())
+    )
+    page = Paginator(pass_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "passes/pass_list.html", {"filter": pass_filter, "page": page})
+
+
+@permission_required("initiatives.view_seniorpass")
+def pass_detail(request, pk: int):
+    senior_pass = get_object_or_404(
+        selectors.passes_with_use(SeniorPass.objects.select_related("replaced_by")), pk=pk
+    )
+    redemptions = senior_pass.redemptions.select_related("venue")[:20]
+    return render(
+        request,
+        "passes/pass_detail.html",
+        {
+            "senior_pass": senior_pass,
+            "redemptions": redemptions,
+            "programme": ProgrammeSettings.current(),
+            "status_form": StatusForm(),
+        },
+    )
+
+
+@require_POST
+@permission_required("initiatives.change_seniorpass")
+def pass_action(request, pk: int, action: str):
+    senior_pass = get_object_or_404(SeniorPass, pk=pk)
+    form = StatusForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    try:
+        if action == "replace":
+            new = services.pass_replace(senior_pass=senior_pass, issued_by=request.user, note=note)
+            messages.success(request, _("The old pass no longer works. New pass: %(number)s.") % {"number": new.number})
+            return redirect(new)
+        status = {"suspend": PassStatus.SUSPENDED, "reactivate": PassStatus.ACTIVE, "revoke": PassStatus.REVOKED}.get(action)
+        if status is None:
+            raise services.PassError(_("Unknown action."))
+        services.pass_set_status(senior_pass=senior_pass, status=status, note=note)
+        messages.success(request, _("Pass %(number)s: saved.") % {"number": senior_pass.number})
+    except services.PassError as error:
+        messages.error(request, str(error))
+    return redirect(senior_pass)
+
+
+@require_POST
+@permission_required("initiatives.view_seniorpass")
+def pass_print(request, pk: int):
+    senior_pass = get_object_or_404(SeniorPass, pk=pk)
+    document = document_request(
+        kind="passes.cards",
+        params={"pass_ids": [senior_pass.pk], "layout": request.POST.get("layout", "card")},
+        title=_("Pass %(number)s") % {"number": senior_pass.number},
+        requested_by=request.user,
+        language=get_language(),
+    )
+    return redirect(document)
+
+
+@require_POST
+@permission_required("initiatives.view_seniorpass")
+def pass_print_sheet(request):
+    ids = [int(value) for value in request.POST.getlist("pass") if value.isdigit()][:100]
+    active = list(
+        SeniorPass.objects.filter(pk__in=ids, status=PassStatus.ACTIVE).values_list("pk", flat=True)
+    )
+    if not active:
+        messages.error(request, _("Choose at least one active pass to print."))
+        return redirect("passes:pass_list")
+    document = document_request(
+        kind="passes.cards",
+        params={"pass_ids": active, "layout": "sheet"},
+        title=_("Passes to print (%(count)s)") % {"count": len(active)},
+        requested_by=request.user,
+        language=get_language(),
+    )
+    return redirect(document)
+
+
+@permission_required("initiatives.view_partnervenue")
+def venue_list(request):
+    return render(
+        request, "passes/venue_list.html",
+        {"venues": PartnerVenue.objects.select_related("organisation"), "today": timezone.localdate()},
+    )
+
+
+@permission_required("initiatives.add_partnervenue")
+def venue_create(request):
+    return _venue_form(request, PartnerVenue())
+
+
+@permission_required("initiatives.change_partnervenue")
+def venue_edit(request, pk: int):
+    return _venue_form(request, get_object_or_404(PartnerVenue, pk=pk))
+
+
+def _venue_form(request, venue: PartnerVenue):
+    form = VenueForm(request.POST or None, instance=venue)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Venue saved."))
+        return redirect("passes:venue_list")
+    return render(request, "passes/venue_form.html", {"form": form, "venue": venue if venue.pk else None})
+
+
+@permission_required("initiatives.change_programmesettings")
+def programme_settings(request):
+    form = ProgrammeSettingsForm(request.POST or None, instance=ProgrammeSettings.current())
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Changes saved."))
+        return redirect("passes:statistics")
+    return render(request, "passes/settings.html", {"form": form})
+
+
+@permission_required("initiatives.view_seniorpass", "initiatives.view_redemption")
+def statistics(request):
+    return render(request, "passes/statistics.html", selectors.programme_statistics())
+
+
+# --- Venue counter ----------------------------------------------------------------------------
+
+
+def _get_venue_for_user(request) -> PartnerVenue:
+    """The venue the logged-in venue staff member works for; 403 for anyone else."""
+    organisation = request.user.organisation
+    venue = getattr(organisation, "venue", None) if organisation else None
+    if venue is None or not request.user.has_perm("initiatives.add_redemption"):
+        raise PermissionDenied
+    return venue
+
+
+@login_required
+def counter(request):
+    venue = _get_venue_for_user(request)
+    form = NumberForm(request.GET or None)
+    if request.GET and form.is_valid():
+        senior_pass = services.pass_from_number(form.cleaned_data["number"])
+        check = services.pass_check(senior_pass=senior_pass, venue=venue) if senior_pass else services.Check(
+            False, _("There is no pass with this number.")
+        )
+        return _counter_result(request, venue, check)
+    return render(request, "passes/counter.html", {"venue": venue, "form": form, **_venue_today(venue)})
+
+
+def check(request, token: str):
+    """The link in a pass's QR code: venue staff see the check; staff the pass; others log in."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    senior_pass = services.pass_from_token(token)
+    if request.user.has_perm("initiatives.view_seniorpass") and not request.user.has_perm(
+        "initiatives.add_redemption"
+    ):
+        if senior_pass is None:
+            messages.error(request, _("The code is not a genuine pass: it is forged or damaged."))
+            return redirect("passes:pass_list")
+        return redirect(senior_pass)
+    venue = _get_venue_for_user(request)
+    check_result = services.pass_check(
+        senior_pass=senior_pass, venue=venue, forged=senior_pass is None
+    )
+    return _counter_result(request, venue, check_result)
+
+
+def _counter_result(request, venue, check_result):
+    return render(
+        request, "passes/counter_result.html",
+        {"venue": venue, "check": check_result, "form": NumberForm()},
+    )
+
+
+@require_POST
+@login_required
+def redeem(request, pk: int):
+    venue = _get_venue_for_user(request)
+    senior_pass = get_object_or_404(SeniorPass.objects.select_related("holder"), pk=pk)
+    try:
+        result = services.redemption_record(
+            pass_id=senior_pass.pk, venue_id=venue.pk, recorded_by=request.user
+        )
+    except services.PassError as error:
+        check_result = services.Check(False, str(error), senior_pass)
+        return _counter_result(request, venue, check_result)
+    return render(
+        request, "passes/redeemed.html",
+        {"venue": venue, "result": result, "first_name": senior_pass.holder.first_name,
+         "form": NumberForm()},
+    )
+
+
+@login_required
+def counter_history(request):
+    venue = _get_venue_for_user(request)
+    redemptions = Redemption.objects.filter(venue=venue).select_related("senior_pass")[:200]
+    return render(request, "passes/counter_history.html", {"venue": venue, "redemptions": redemptions})
+
+
+def _venue_today(venue: PartnerVenue) -> dict:
+    today = timezone.localdate()
+    return {
+        "today_count": venue.redemptions.filter(redeemed_at__date=today).count(),
+        "month_count": venue.redemptions.filter(redeemed_at__date__gte=today.replace(day=1)).count(),
+    }
+
+
+def check_url(senior_pass: SeniorPass) -> str:
+    return settings.SITE_URL + reverse("passes:check", args=[services.pass_token(senior_pass)])
