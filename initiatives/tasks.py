@@ -112,5 +112,6 @@ def send_event_reminders() -> int:
             )
     return sent
 
+
 # The senior pass programme keeps its tasks beside its code; import them so workers know them.
 from initiatives.passes.tasks import expire_passes  # noqa: E402, F401

@@ -36,7 +36,9 @@ def user_invite(
                 _("%(organisation)s is not a partner of the CAL.") % {"organisation": organisation}
             )
     if role == Role.VENUE_STAFF and (organisation is None or not hasattr(organisation, "venue")):
-        raise AccountError(_("Venue staff must belong to a partner venue of the senior pass programme."))
+        raise AccountError(
+            _("Venue staff must belong to a partner venue of the senior pass programme.")
+        )
     if role not in {Role.PARTNER_COORDINATOR, Role.VENUE_STAFF}:
         organisation = None  # only coordinators and venue staff speak for an organisation
     user = User(

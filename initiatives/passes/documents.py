@@ -12,7 +12,9 @@ def pass_cards(params: dict) -> Build:
     from initiatives.passes.views import check_url
 
     passes = list(
-        SeniorPass.objects.filter(pk__in=params["pass_ids"]).select_related("holder").order_by("number")
+        SeniorPass.objects.filter(pk__in=params["pass_ids"])
+        .select_related("holder")
+        .order_by("number")
     )
     cards = [
         {
@@ -25,7 +27,8 @@ def pass_cards(params: dict) -> Build:
     layout = "sheet" if params.get("layout") == "sheet" else "card"
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     filename = (
-        f"karnet-{passes[0].number}.pdf" if layout == "card" and len(passes) == 1
+        f"karnet-{passes[0].number}.pdf"
+        if layout == "card" and len(passes) == 1
         else f"karnety-{stamp}.pdf"
     )
     return Build(

@@ -15,9 +15,7 @@ class ProgrammeSettings(models.Model):
 
     min_age = models.PositiveSmallIntegerField(_("minimum age"), default=60)
     uses_per_month = models.PositiveSmallIntegerField(_("uses per pass per month"), default=4)
-    price = models.DecimalField(
-        _("symbolic price (zł)"), max_digits=6, decimal_places=2, default=1
-    )
+    price = models.DecimalField(_("symbolic price (zł)"), max_digits=6, decimal_places=2, default=1)
     weekly_pool = models.PositiveIntegerField(
         _("weekly pool per venue"),
         null=True,
@@ -59,9 +57,7 @@ class PartnerVenue(models.Model):
     opening_hours = models.CharField(_("opening hours"), max_length=200, blank=True)
     step_free_entry = models.BooleanField(_("step-free entry"), default=False)
     accessible_toilet = models.BooleanField(_("accessible toilet"), default=False)
-    title_granted_on = models.DateField(
-        _("honorary title granted on"), null=True, blank=True
-    )
+    title_granted_on = models.DateField(_("honorary title granted on"), null=True, blank=True)
     active_from = models.DateField(_("active from"), default=timezone.localdate)
     active_until = models.DateField(_("active until"), null=True, blank=True)
     weekly_pool = models.PositiveIntegerField(

@@ -72,4 +72,3 @@ def passes_with_use(queryset):
             "redemptions", filter=Q(redemptions__redeemed_at__date__gte=month_start)
         ),
     )
-

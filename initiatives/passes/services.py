@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 from calportal.accounts.models import User
 from initiatives.models import Participant
 from initiatives.passes.models import (
-    PASS_NUMBER_RE,
     ApplicationStatus,
     PartnerVenue,
     PassApplication,
@@ -133,8 +132,10 @@ def pass_set_status(*, senior_pass: SeniorPass, status: str, note: str = "") -> 
     with transaction.atomic():
         locked = SeniorPass.objects.select_for_update().get(pk=senior_pass.pk)
         if status not in allowed or locked.status not in allowed[status]:
-            raise PassError(_("This change is not possible for a pass that is %(status)s.")
-                            % {"status": locked.get_status_display().lower()})
+            raise PassError(
+                _("This change is not possible for a pass that is %(status)s.")
+                % {"status": locked.get_status_display().lower()}
+            )
         if status == PassStatus.ACTIVE and locked.valid_until < timezone.localdate():
             raise PassError(_("The pass has expired: replace it instead."))
         locked.status = status
@@ -241,7 +242,9 @@ def normalise_number(raw: str) -> str:
     return f"SPS-{match.group(1)}-{int(match.group(2)):04d}"
 
 
-def pass_check(*, senior_pass: SeniorPass | None, venue: PartnerVenue, forged: bool = False) -> Check:
+def pass_check(
+    *, senior_pass: SeniorPass | None, venue: PartnerVenue, forged: bool = False
+) -> Check:
     """Is this pass valid at this venue now, and how many uses are left this month?"""
     if forged or senior_pass is None:
         return Check(False, _("The code is not a genuine pass: it is forged or damaged."))

@@ -57,12 +57,22 @@ def apply(request):
     status = 200
     if request.method == "POST":
         limited = is_ratelimited(
-            request, group="passes.apply", key="ip", rate=settings.SIGNUP_RATE_LIMIT,
-            method="POST", increment=True,
+            request,
+            group="passes.apply",
+            key="ip",
+            rate=settings.SIGNUP_RATE_LIMIT,
+            method="POST",
+            increment=True,
         )
         if limited:
             form.is_valid()
-            form.add_error(None, _("Too many applications from your connection. Please try again in a while or call us."))
+            form.add_error(
+                None,
+                _(
+                    "Too many applications from your connection. "
+                    "Please try again in a while or call us."
+                ),
+            )
             status = 429
         elif form.is_spam:
             form.is_valid()
@@ -72,8 +82,11 @@ def apply(request):
             try:
                 services.application_create(
                     person=PersonData(
-                        first_name=data["first_name"], last_name=data["last_name"],
-                        email=data["email"], phone=data["phone"], birth_year=data["birth_year"],
+                        first_name=data["first_name"],
+                        last_name=data["last_name"],
+                        email=data["email"],
+                        phone=data["phone"],
+                        birth_year=data["birth_year"],
                         district=data["district"],
                     ),
                     call_back=data["call_back"],
@@ -84,8 +97,10 @@ def apply(request):
             else:
                 return render(request, "passes/applied.html", {"call_back": data["call_back"]})
     return render(
-        request, "passes/apply.html",
-        {"form": form, "programme": ProgrammeSettings.current()}, status=status,
+        request,
+        "passes/apply.html",
+        {"form": form, "programme": ProgrammeSettings.current()},
+        status=status,
     )
 
 
@@ -139,9 +154,13 @@ def _issue(request, *, initial: dict, application):
         try:
             senior_pass = services.pass_issue(
                 person=PersonData(
-                    first_name=data["first_name"], last_name=data["last_name"],
-                    email=data["email"], phone=data["phone"], birth_year=data["birth_year"],
-                    gender=data["gender"], district=data["district"],
+                    first_name=data["first_name"],
+                    last_name=data["last_name"],
+                    email=data["email"],
+                    phone=data["phone"],
+                    birth_year=data["birth_year"],
+                    gender=data["gender"],
+                    district=data["district"],
                 ),
                 issued_by=request.user,
                 application=application,
@@ -151,15 +170,14 @@ def _issue(request, *, initial: dict, application):
         else:
             messages.success(request, _("Pass %(number)s issued.") % {"number": senior_pass.number})
             return redirect(senior_pass)
-    return render(
-        request, "passes/issue.html", {"form": form, "application": application}
-    )
+    return render(request, "passes/issue.html", {"form": form, "application": application})
 
 
 @permission_required("initiatives.view_seniorpass")
 def pass_list(request):
     pass_filter = PassFilter(
-        request.GET, queryset=selectors.passes_with_use(SeniorPass.objects.all())
+        request.GET,
+        queryset=selectors.passes_with_use(SeniorPass.objects.order_by("-issued_on", "-number")),
     )
     page = Paginator(pass_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "passes/pass_list.html", {"filter": pass_filter, "page": page})
@@ -192,9 +210,16 @@ def pass_action(request, pk: int, action: str):
     try:
         if action == "replace":
             new = services.pass_replace(senior_pass=senior_pass, issued_by=request.user, note=note)
-            messages.success(request, _("The old pass no longer works. New pass: %(number)s.") % {"number": new.number})
+            messages.success(
+                request,
+                _("The old pass no longer works. New pass: %(number)s.") % {"number": new.number},
+            )
             return redirect(new)
-        status = {"suspend": PassStatus.SUSPENDED, "reactivate": PassStatus.ACTIVE, "revoke": PassStatus.REVOKED}.get(action)
+        status = {
+            "suspend": PassStatus.SUSPENDED,
+            "reactivate": PassStatus.ACTIVE,
+            "revoke": PassStatus.REVOKED,
+        }.get(action)
         if status is None:
             raise services.PassError(_("Unknown action."))
         services.pass_set_status(senior_pass=senior_pass, status=status, note=note)
@@ -241,8 +266,12 @@ def pass_print_sheet(request):
 @permission_required("initiatives.view_partnervenue")
 def venue_list(request):
     return render(
-        request, "passes/venue_list.html",
-        {"venues": PartnerVenue.objects.select_related("organisation"), "today": timezone.localdate()},
+        request,
+        "passes/venue_list.html",
+        {
+            "venues": PartnerVenue.objects.select_related("organisation"),
+            "today": timezone.localdate(),
+        },
     )
 
 
@@ -262,7 +291,9 @@ def _venue_form(request, venue: PartnerVenue):
         form.save()
         messages.success(request, _("Venue saved."))
         return redirect("passes:venue_list")
-    return render(request, "passes/venue_form.html", {"form": form, "venue": venue if venue.pk else None})
+    return render(
+        request, "passes/venue_form.html", {"form": form, "venue": venue if venue.pk else None}
+    )
 
 
 @permission_required("initiatives.change_programmesettings")
@@ -298,11 +329,15 @@ def counter(request):
     form = NumberForm(request.GET or None)
     if request.GET and form.is_valid():
         senior_pass = services.pass_from_number(form.cleaned_data["number"])
-        check = services.pass_check(senior_pass=senior_pass, venue=venue) if senior_pass else services.Check(
-            False, _("There is no pass with this number.")
+        check = (
+            services.pass_check(senior_pass=senior_pass, venue=venue)
+            if senior_pass
+            else services.Check(False, _("There is no pass with this number."))
         )
         return _counter_result(request, venue, check)
-    return render(request, "passes/counter.html", {"venue": venue, "form": form, **_venue_today(venue)})
+    return render(
+        request, "passes/counter.html", {"venue": venue, "form": form, **_venue_today(venue)}
+    )
 
 
 def check(request, token: str):
@@ -326,7 +361,8 @@ def check(request, token: str):
 
 def _counter_result(request, venue, check_result):
     return render(
-        request, "passes/counter_result.html",
+        request,
+        "passes/counter_result.html",
         {"venue": venue, "check": check_result, "form": NumberForm()},
     )
 
@@ -344,9 +380,14 @@ def redeem(request, pk: int):
         check_result = services.Check(False, str(error), senior_pass)
         return _counter_result(request, venue, check_result)
     return render(
-        request, "passes/redeemed.html",
-        {"venue": venue, "result": result, "first_name": senior_pass.holder.first_name,
-         "form": NumberForm()},
+        request,
+        "passes/redeemed.html",
+        {
+            "venue": venue,
+            "result": result,
+            "first_name": senior_pass.holder.first_name,
+            "form": NumberForm(),
+        },
     )
 
 
@@ -354,14 +395,18 @@ def redeem(request, pk: int):
 def counter_history(request):
     venue = _get_venue_for_user(request)
     redemptions = Redemption.objects.filter(venue=venue).select_related("senior_pass")[:200]
-    return render(request, "passes/counter_history.html", {"venue": venue, "redemptions": redemptions})
+    return render(
+        request, "passes/counter_history.html", {"venue": venue, "redemptions": redemptions}
+    )
 
 
 def _venue_today(venue: PartnerVenue) -> dict:
     today = timezone.localdate()
     return {
         "today_count": venue.redemptions.filter(redeemed_at__date=today).count(),
-        "month_count": venue.redemptions.filter(redeemed_at__date__gte=today.replace(day=1)).count(),
+        "month_count": venue.redemptions.filter(
+            redeemed_at__date__gte=today.replace(day=1)
+        ).count(),
     }
 
 

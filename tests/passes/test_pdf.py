@@ -1,0 +1,48 @@
+"""The printable pass: card-sized PDF with a QR code that opens the check."""
+
+import shutil
+import subprocess
+
+from django.urls import reverse
+from PIL import Image
+
+from calportal.documents.models import Document
+from tests.conftest import require
+
+
+def test_the_card_pdf_is_card_sized_and_its_qr_opens_the_check(
+    login, staff, venue_user_a, a_pass, django_capture_on_commit_callbacks, tmp_path, settings
+):
+    import zxingcpp
+
+    require(bool(shutil.which("pdftoppm")), "poppler-utils is not installed")
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
+    client = login(staff)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("passes:pass_print", args=[a_pass.pk]), {"layout": "card"})
+
+    document = Document.objects.get()
+    pdf = b"".join(client.get(reverse("documents:download", args=[document.pk])).streaming_content)
+    (tmp_path / "card.pdf").write_bytes(pdf)
+    info = subprocess.run(
+        ["pdfinfo", str(tmp_path / "card.pdf")], capture_output=True, text=True
+    ).stdout
+    assert "242.65 x 153.07 pts" in info or "242.6" in info  # 85.6 × 54 mm
+    text = subprocess.run(
+        ["pdftotext", str(tmp_path / "card.pdf"), "-"], capture_output=True, text=True
+    ).stdout
+    assert a_pass.number in text
+    assert "Halina Ż." in text
+    assert "Żurawska" not in text
+    subprocess.run(
+        ["pdftoppm", "-r", "300", "-png", str(tmp_path / "card.pdf"), str(tmp_path / "page")],
+        check=True,
+    )
+    codes = zxingcpp.read_barcodes(Image.open(next(tmp_path.glob("page*.png"))))
+    link = codes[0].text
+    path = link.split("://", 1)[1].split("/", 1)[1]
+
+    response = login(venue_user_a).get("/" + path)
+    assert response.context["check"].valid
+    assert response.context["check"].first_name == "Halina"
