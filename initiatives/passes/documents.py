@@ -1,4 +1,4 @@
-"""Printable passes: one card-sized page, or an A4 sheet of up to ten cards a page."""
+"""Printable passes: one card-sized page each, or A4 sheets of eight cards."""
 
 import segno
 from django.utils import timezone

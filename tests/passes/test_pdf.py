@@ -46,3 +46,53 @@ def test_the_card_pdf_is_card_sized_and_its_qr_opens_the_check(
     response = login(venue_user_a).get("/" + path)
     assert response.context["check"].valid
     assert response.context["check"].first_name == "Halina"
+
+
+def test_an_a4_sheet_holds_several_passes_without_page_numbers_on_cards(
+    login, staff, programme, django_capture_on_commit_callbacks, tmp_path, settings
+):
+    from initiatives.passes import services
+    from tests.passes.conftest import senior
+
+    require(bool(shutil.which("pdftotext")), "poppler-utils is not installed")
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
+    passes = [services.pass_issue(person=senior(n), issued_by=staff) for n in range(12)]
+    client = login(staff)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("passes:pass_print_sheet"), {"pass": [p.pk for p in passes]})
+
+    document = Document.objects.get()
+    pdf = b"".join(client.get(reverse("documents:download", args=[document.pk])).streaming_content)
+    (tmp_path / "sheet.pdf").write_bytes(pdf)
+    info = subprocess.run(
+        ["pdfinfo", str(tmp_path / "sheet.pdf")], capture_output=True, text=True
+    ).stdout
+    text = subprocess.run(
+        ["pdftotext", str(tmp_path / "sheet.pdf"), "-"], capture_output=True, text=True
+    ).stdout
+    assert "595.276 x 841.89 pts (A4)" in info
+    assert "Pages:           2" in info  # eight cards a page
+    assert all(p.number in text for p in passes)
+
+
+def test_a_single_card_has_no_page_number(
+    login, staff, a_pass, django_capture_on_commit_callbacks, tmp_path, settings
+):
+    require(bool(shutil.which("pdftotext")), "poppler-utils is not installed")
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
+    client = login(staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("passes:pass_print", args=[a_pass.pk]), {"layout": "card"})
+    pdf = b"".join(
+        client.get(
+            reverse("documents:download", args=[Document.objects.get().pk])
+        ).streaming_content
+    )
+    (tmp_path / "card.pdf").write_bytes(pdf)
+
+    text = subprocess.run(
+        ["pdftotext", str(tmp_path / "card.pdf"), "-"], capture_output=True, text=True
+    ).stdout
+
+    assert "Strona" not in text
