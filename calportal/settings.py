@@ -251,11 +251,18 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
-# A strict Content-Security-Policy: everything is served from the portal itself.
+# Map tiles (Leaflet). On a closed network leave it empty: the maps then show their points
+# and areas on a plain background, and the lists beside them carry the same information.
+MAP_TILE_URL = envstr("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_TILE_ATTRIBUTION = envstr("MAP_TILE_ATTRIBUTION", "© OpenStreetMap contributors")
+_TILE_ORIGIN = "/".join(MAP_TILE_URL.split("/", 3)[:3]) if MAP_TILE_URL else ""
+
+# A strict Content-Security-Policy: everything is served from the portal itself (and map tiles
+# from the configured tile server).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
+        "img-src": ["'self'", "data:", *([_TILE_ORIGIN] if _TILE_ORIGIN else [])],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
         "font-src": ["'self'"],

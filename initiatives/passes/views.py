@@ -45,10 +45,21 @@ PAGE_SIZE = 25
 
 
 def programme(request):
+    venues = list(selectors.venues_public())
+    points = [
+        {
+            "name": venue.name,
+            "address": venue.address,
+            "lat": float(venue.latitude),
+            "lng": float(venue.longitude),
+        }
+        for venue in venues
+        if venue.latitude is not None and venue.longitude is not None
+    ]
     return render(
         request,
         "passes/programme.html",
-        {"programme": ProgrammeSettings.current(), "venues": selectors.venues_public()},
+        {"programme": ProgrammeSettings.current(), "venues": venues, "map_points": points},
     )
 
 

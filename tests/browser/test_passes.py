@@ -84,7 +84,9 @@ def test_public_programme_pages_have_no_wcag_violations(
     live_server, page, axe, venue_user, prefix, screenshot
 ):
     for path in ("/senior-friend/", "/senior-friend/apply/"):
-        page.goto(live_server.url + prefix + path)
+        response = page.goto(live_server.url + prefix + path)
+        assert response.status == 200
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
         assert axe() == [], path
     screenshot(f"senior-friend-apply{prefix.replace('/', '-')}")
     page.locator("main form button[type=submit]").click()
