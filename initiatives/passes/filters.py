@@ -1,9 +1,10 @@
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from initiatives.passes.models import PassStatus, SeniorPass
+from initiatives.passes.models import PartnerVenue, PassStatus, Redemption, SeniorPass
 
 AGE_BANDS = [
     ("60-69", _("60–69")),
@@ -45,3 +46,26 @@ class PassFilter(django_filters.FilterSet):
         return queryset.filter(
             holder__birth_year__lte=year - low, holder__birth_year__gte=year - high
         )
+
+
+class RedemptionFilter(django_filters.FilterSet):
+    venue = django_filters.ModelChoiceFilter(label=_("Venue"), queryset=PartnerVenue.objects.all())
+    date_from = django_filters.DateFilter(
+        label=_("From"),
+        field_name="redeemed_at",
+        lookup_expr="date__gte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    date_to = django_filters.DateFilter(
+        label=_("To"),
+        field_name="redeemed_at",
+        lookup_expr="date__lte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    number = django_filters.CharFilter(
+        label=_("Pass number"), field_name="senior_pass__number", lookup_expr="icontains"
+    )
+
+    class Meta:
+        model = Redemption
+        fields = ["venue", "date_from", "date_to", "number"]

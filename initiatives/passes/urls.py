@@ -33,4 +33,5 @@ urlpatterns = [
     path("manage/passes/venues/<int:pk>/", views.venue_edit, name="venue_edit"),
     path("manage/passes/settings/", views.programme_settings, name="settings"),
     path("manage/passes/statistics/", views.statistics, name="statistics"),
+    path("manage/passes/redemptions/", views.redemption_list, name="redemption_list"),
 ]

@@ -17,7 +17,7 @@ from django_ratelimit.core import is_ratelimited
 from calportal.accounts.decorators import permission_required
 from calportal.documents.services import document_request
 from initiatives.passes import selectors, services
-from initiatives.passes.filters import PassFilter
+from initiatives.passes.filters import PassFilter, RedemptionFilter
 from initiatives.passes.forms import (
     ApplicationForm,
     IssueForm,
@@ -315,6 +315,19 @@ def programme_settings(request):
         messages.success(request, _("Changes saved."))
         return redirect("passes:statistics")
     return render(request, "passes/settings.html", {"form": form})
+
+
+@permission_required("initiatives.view_redemption")
+def redemption_list(request):
+    """Staff see every venue's redemptions; venue staff only their own (on the counter)."""
+    redemption_filter = RedemptionFilter(
+        request.GET,
+        queryset=Redemption.objects.select_related("venue", "senior_pass__holder", "recorded_by"),
+    )
+    page = Paginator(redemption_filter.qs, 50).get_page(request.GET.get("page"))
+    return render(
+        request, "passes/redemption_list.html", {"filter": redemption_filter, "page": page}
+    )
 
 
 @permission_required("initiatives.view_seniorpass", "initiatives.view_redemption")

@@ -18,6 +18,7 @@ MATRIX = {
     "passes:venue_create": (ALLOWED, DENIED, DENIED, DENIED, LOGIN),
     "passes:settings": (ALLOWED, DENIED, DENIED, DENIED, LOGIN),
     "passes:statistics": (ALLOWED, DENIED, DENIED, DENIED, LOGIN),
+    "passes:redemption_list": (ALLOWED, DENIED, DENIED, DENIED, LOGIN),
     "passes:counter": (DENIED, ALLOWED, DENIED, DENIED, LOGIN),
     "passes:counter_history": (DENIED, ALLOWED, DENIED, DENIED, LOGIN),
     "passes:programme": (ALLOWED, ALLOWED, ALLOWED, ALLOWED, ALLOWED),
@@ -248,3 +249,61 @@ def test_the_pass_list_uses_the_same_number_of_queries_for_few_or_many(
 
     with django_assert_num_queries(len(baseline.captured_queries)):
         client.get(reverse("passes:pass_list"), {"age_band": "70-79"})
+
+
+def test_staff_see_every_venues_redemptions_in_constant_queries(
+    login,
+    staff,
+    venue_a,
+    venue_b,
+    programme,
+    django_assert_num_queries,
+    django_assert_max_num_queries,
+):
+    client = login(staff)
+    first = services.pass_issue(person=senior(800), issued_by=staff)
+    services.redemption_record(pass_id=first.pk, venue_id=venue_a.pk, recorded_by=None)
+    with django_assert_max_num_queries(30) as baseline:
+        client.get(reverse("passes:redemption_list"))
+    for n in range(30):
+        senior_pass = services.pass_issue(person=senior(n), issued_by=staff)
+        services.redemption_record(pass_id=senior_pass.pk, venue_id=venue_b.pk, recorded_by=None)
+
+    with django_assert_num_queries(len(baseline.captured_queries)):
+        response = client.get(reverse("passes:redemption_list"))
+
+    assert response.context["page"].paginator.count == 31
+    only_a = client.get(reverse("passes:redemption_list"), {"venue": venue_a.pk})
+    assert [r.senior_pass for r in only_a.context["page"]] == [first]
+
+
+def test_venue_staff_are_invited_only_for_a_partner_venue(login, staff, venue_a, organisation_b):
+    from calportal.accounts.models import User
+    from calportal.accounts.roles import Role
+
+    client = login(staff)
+    refused = client.post(
+        reverse("accounts:user_invite"),
+        {
+            "full_name": "Ewa",
+            "email": "ewa@example.org",
+            "role": Role.VENUE_STAFF.value,
+            "organisation": organisation_b.pk,
+        },
+    )
+    venue_a.organisation.is_partner = True
+    venue_a.organisation.save()
+    accepted = client.post(
+        reverse("accounts:user_invite"),
+        {
+            "full_name": "Ola",
+            "email": "ola@example.org",
+            "role": Role.VENUE_STAFF.value,
+            "organisation": venue_a.organisation.pk,
+        },
+    )
+
+    assert refused.status_code == 200
+    assert accepted.status_code == 302
+    assert User.objects.get(email="ola@example.org").organisation == venue_a.organisation
+    assert not User.objects.filter(email="ewa@example.org").exists()
