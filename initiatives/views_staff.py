@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from calportal.accounts.decorators import permission_required
 from calportal.documents.services import document_request
+from calportal.parsing import int_list
 from initiatives import selectors, services
 from initiatives.filters import InitiativeFilter, StaffEventFilter
 from initiatives.forms import (
@@ -319,7 +320,7 @@ def event_attendance(request, pk: int):
 
 
 def _ids(values: list[str]) -> set[int]:
-    return {int(value) for value in values if value.isdigit()}
+    return set(int_list(values))
 
 
 @permission_required("initiatives.change_registration")

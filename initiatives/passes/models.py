@@ -1,8 +1,10 @@
 import re
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -13,9 +15,19 @@ PASS_NUMBER_RE = re.compile(r"^SPS-(\d{4})-(\d{4,6})$")
 class ProgrammeSettings(models.Model):
     """The programme's rules; one row, edited by staff. Also the lock for numbering passes."""
 
-    min_age = models.PositiveSmallIntegerField(_("minimum age"), default=60)
-    uses_per_month = models.PositiveSmallIntegerField(_("uses per pass per month"), default=4)
-    price = models.DecimalField(_("symbolic price (zł)"), max_digits=6, decimal_places=2, default=1)
+    min_age = models.PositiveSmallIntegerField(
+        _("minimum age"), default=60, validators=[MinValueValidator(18), MaxValueValidator(120)]
+    )
+    uses_per_month = models.PositiveSmallIntegerField(
+        _("uses per pass per month"), default=4, validators=[MinValueValidator(1)]
+    )
+    price = models.DecimalField(
+        _("symbolic price (zł)"),
+        max_digits=6,
+        decimal_places=2,
+        default=1,
+        validators=[MinValueValidator(0)],
+    )
     weekly_pool = models.PositiveIntegerField(
         _("weekly pool per venue"),
         null=True,
@@ -23,7 +35,9 @@ class ProgrammeSettings(models.Model):
         help_text=_("How many coffees or teas one venue serves a week. Empty: no limit."),
     )
     pass_validity_months = models.PositiveSmallIntegerField(
-        _("pass valid for (months)"), default=12
+        _("pass valid for (months)"),
+        default=12,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
     )
 
     class Meta:
@@ -49,10 +63,20 @@ class PartnerVenue(models.Model):
     name = models.CharField(_("name shown to residents"), max_length=200)
     address = models.CharField(_("address"), max_length=200)
     latitude = models.DecimalField(
-        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
     )
     longitude = models.DecimalField(
-        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
     )
     opening_hours = models.CharField(_("opening hours"), max_length=200, blank=True)
     step_free_entry = models.BooleanField(_("step-free entry"), default=False)
@@ -120,6 +144,13 @@ class PassApplication(models.Model):
         verbose_name_plural = _("pass applications")
         ordering = ["created_at"]
         constraints = [
+            models.UniqueConstraint(
+                Lower("first_name"),
+                Lower("last_name"),
+                "birth_year",
+                condition=Q(status="new"),
+                name="application_one_open_per_person",
+            ),
             models.CheckConstraint(
                 condition=~Q(phone="") | ~Q(email=""),
                 name="application_has_contact",
@@ -203,6 +234,8 @@ class Redemption(models.Model):
         null=True,
         related_name="+",
     )
+    # One value per check shown at the counter: sending the same form again records nothing new.
+    nonce = models.CharField(max_length=32, null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         verbose_name = _("redemption")

@@ -7,11 +7,12 @@ moment are serialised on the pass; two passes at one venue on the venue's weekly
 
 import datetime
 import re
+import uuid
 from dataclasses import dataclass
 
 from django.core import signing
-from django.db import transaction
-from django.db.models import Max
+from django.db import IntegrityError, transaction
+from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -50,10 +51,20 @@ def application_create(*, person: PersonData, call_back: bool, message: str) -> 
         birth_year=person.birth_year,
         status=ApplicationStatus.NEW,
     )
-    if same_person.exists():
-        raise PassError(_("We already have your application and will contact you soon."))
-    if _active_pass_for(person).exists():
-        raise PassError(_("You already have a pass. If it is lost, please call us."))
+    duplicate = _(
+        "We already have an application or a pass for this person. "
+        "If a pass was lost, or for any question, please call us."
+    )
+    if same_person.exists() or _active_pass_for(person).exists():
+        raise PassError(duplicate)
+    try:
+        with transaction.atomic():
+            return _create_application(person, email, phone, call_back, message)
+    except IntegrityError:  # the same form sent twice at the same moment
+        raise PassError(duplicate) from None
+
+
+def _create_application(person, email, phone, call_back, message) -> PassApplication:
     return PassApplication.objects.create(
         first_name=person.first_name.strip(),
         last_name=person.last_name.strip(),
@@ -92,12 +103,18 @@ def pass_issue(
         holder = participant_find_or_create(person=person, trusted=True)
         if holder.birth_year and holder.birth_year != person.birth_year:
             raise PassError(_("The year of birth differs from the one we have for this person."))
-        if SeniorPass.objects.filter(holder=holder, status=PassStatus.ACTIVE).exists():
-            raise PassError(_("%(person)s already has an active pass.") % {"person": holder})
-        senior_pass = _new_pass(holder, programme, issued_by, application)
+        if SeniorPass.objects.filter(
+            holder=holder, status__in=[PassStatus.ACTIVE, PassStatus.SUSPENDED]
+        ).exists():
+            raise PassError(
+                _("%(person)s already has a pass: replace it if it was lost.") % {"person": holder}
+            )
         if application is not None:
+            application = PassApplication.objects.select_for_update().get(pk=application.pk)
             if application.status != ApplicationStatus.NEW:
                 raise PassError(_("This application has already been handled."))
+        senior_pass = _new_pass(holder, programme, issued_by, application)
+        if application is not None:
             application.status = ApplicationStatus.ISSUED
             application.handled_by = issued_by
             application.save(update_fields=["status", "handled_by"])
@@ -138,6 +155,13 @@ def pass_set_status(*, senior_pass: SeniorPass, status: str, note: str = "") -> 
             )
         if status == PassStatus.ACTIVE and locked.valid_until < timezone.localdate():
             raise PassError(_("The pass has expired: replace it instead."))
+        if (
+            status == PassStatus.ACTIVE
+            and SeniorPass.objects.filter(holder=locked.holder, status=PassStatus.ACTIVE)
+            .exclude(pk=locked.pk)
+            .exists()
+        ):
+            raise PassError(_("This person already has another active pass."))
         locked.status = status
         locked.status_note = note.strip()
         locked.save(update_fields=["status", "status_note"])
@@ -174,9 +198,14 @@ def _new_pass(holder: Participant, programme, issued_by, application) -> SeniorP
     """Caller holds the lock on the programme settings row, which serialises numbering."""
     today = timezone.localdate()
     prefix = f"SPS-{today.year}-"
-    last = SeniorPass.objects.filter(number__startswith=prefix).aggregate(last=Max("number"))[
-        "last"
-    ]
+    # Longest first, then highest: "SPS-2026-10000" comes after "SPS-2026-9999".
+    last = (
+        SeniorPass.objects.filter(number__startswith=prefix)
+        .annotate(length=Length("number"))
+        .order_by("-length", "-number")
+        .values_list("number", flat=True)
+        .first()
+    )
     sequence = int(last.rsplit("-", 1)[1]) + 1 if last else 1
     return SeniorPass.objects.create(
         holder=holder,
@@ -267,7 +296,28 @@ class RedemptionResult:
     uses_left: int
 
 
-def redemption_record(*, pass_id: int, venue_id: int, recorded_by: User) -> RedemptionResult:
+REDEEM_SALT = "initiatives.passes.redeem"
+REDEEM_TOKEN_MAX_AGE = 600  # seconds between the check on screen and the button press
+
+
+def redeem_token(*, senior_pass: SeniorPass, venue: PartnerVenue) -> str:
+    """Signed into the counter's button: this pass, this venue, this one check."""
+    return signing.dumps(
+        {"p": senior_pass.pk, "v": venue.pk, "n": uuid.uuid4().hex}, salt=REDEEM_SALT
+    )
+
+
+def redeem_token_read(token: str) -> dict | None:
+    try:
+        return signing.loads(token, salt=REDEEM_SALT, max_age=REDEEM_TOKEN_MAX_AGE)
+    except signing.BadSignature:
+        return None
+
+
+def redemption_record(
+    *, pass_id: int, venue_id: int, recorded_by: User, nonce: str | None = None
+) -> RedemptionResult:
+    """Record one use. The same ``nonce`` (one check on screen) never records twice."""
     with transaction.atomic():
         senior_pass = (
             SeniorPass.objects.select_for_update(of=("self",))
@@ -277,6 +327,9 @@ def redemption_record(*, pass_id: int, venue_id: int, recorded_by: User) -> Rede
         venue = PartnerVenue.objects.select_for_update().get(pk=venue_id)
         programme = ProgrammeSettings.current()
         now = timezone.now()
+        if nonce and (earlier := Redemption.objects.filter(nonce=nonce).first()):
+            left = programme.uses_per_month - _uses_this_month(senior_pass)
+            return RedemptionResult(earlier, False, max(left, 0))
         recent = Redemption.objects.filter(
             senior_pass=senior_pass,
             venue=venue,
@@ -294,7 +347,11 @@ def redemption_record(*, pass_id: int, venue_id: int, recorded_by: User) -> Rede
         if _pool_left(venue, programme) == 0:
             raise PassError(_("This week's pool of the venue is used up."))
         redemption = Redemption.objects.create(
-            senior_pass=senior_pass, venue=venue, redeemed_at=now, recorded_by=recorded_by
+            senior_pass=senior_pass,
+            venue=venue,
+            redeemed_at=now,
+            recorded_by=recorded_by,
+            nonce=nonce,
         )
         return RedemptionResult(redemption, True, programme.uses_per_month - used - 1)
 
@@ -326,7 +383,10 @@ def _week_start(now=None) -> datetime.datetime:
 
 
 def _uses_this_month(senior_pass: SeniorPass) -> int:
-    return senior_pass.redemptions.filter(redeemed_at__gte=_month_start()).count()
+    """Counted per person: a pass replaced mid-month does not bring a fresh allowance."""
+    return Redemption.objects.filter(
+        senior_pass__holder_id=senior_pass.holder_id, redeemed_at__gte=_month_start()
+    ).count()
 
 
 def _pool_left(venue: PartnerVenue, programme: ProgrammeSettings) -> int | None:

@@ -16,6 +16,7 @@ from django_ratelimit.core import is_ratelimited
 
 from calportal.accounts.decorators import permission_required
 from calportal.documents.services import document_request
+from calportal.parsing import int_list
 from initiatives.passes import selectors, services
 from initiatives.passes.filters import PassFilter, RedemptionFilter
 from initiatives.passes.forms import (
@@ -244,9 +245,13 @@ def pass_action(request, pk: int, action: str):
 @permission_required("initiatives.view_seniorpass")
 def pass_print(request, pk: int):
     senior_pass = get_object_or_404(SeniorPass, pk=pk)
+    if senior_pass.status != PassStatus.ACTIVE:
+        messages.error(request, _("Only an active pass can be printed."))
+        return redirect(senior_pass)
+    layout = "sheet" if request.POST.get("layout") == "sheet" else "card"
     document = document_request(
         kind="passes.cards",
-        params={"pass_ids": [senior_pass.pk], "layout": request.POST.get("layout", "card")},
+        params={"pass_ids": [senior_pass.pk], "layout": layout},
         title=_("Pass %(number)s") % {"number": senior_pass.number},
         requested_by=request.user,
         language=get_language(),
@@ -257,7 +262,7 @@ def pass_print(request, pk: int):
 @require_POST
 @permission_required("initiatives.view_seniorpass")
 def pass_print_sheet(request):
-    ids = [int(value) for value in request.POST.getlist("pass") if value.isdigit()][:100]
+    ids = int_list(request.POST.getlist("pass"))[:100]
     active = list(
         SeniorPass.objects.filter(pk__in=ids, status=PassStatus.ACTIVE).values_list("pk", flat=True)
     )
@@ -351,7 +356,12 @@ def _get_venue_for_user(request) -> PartnerVenue:
 def counter(request):
     venue = _get_venue_for_user(request)
     form = NumberForm(request.GET or None)
-    if request.GET and form.is_valid():
+    if request.GET and is_ratelimited(
+        request, group="passes.counter", key="user", rate="120/h", method="GET", increment=True
+    ):
+        form.is_valid()
+        form.add_error(None, _("Too many checks in a short time. Please wait a while."))
+    elif request.GET and form.is_valid():
         senior_pass = services.pass_from_number(form.cleaned_data["number"])
         check = (
             services.pass_check(senior_pass=senior_pass, venue=venue)
@@ -369,9 +379,9 @@ def check(request, token: str):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     senior_pass = services.pass_from_token(token)
-    if request.user.has_perm("initiatives.view_seniorpass") and not request.user.has_perm(
-        "initiatives.add_redemption"
-    ):
+    organisation = request.user.organisation
+    has_venue = organisation is not None and hasattr(organisation, "venue")
+    if request.user.has_perm("initiatives.view_seniorpass") and not has_venue:
         if senior_pass is None:
             messages.error(request, _("The code is not a genuine pass: it is forged or damaged."))
             return redirect("passes:pass_list")
@@ -384,32 +394,51 @@ def check(request, token: str):
 
 
 def _counter_result(request, venue, check_result):
+    token = (
+        services.redeem_token(senior_pass=check_result.senior_pass, venue=venue)
+        if check_result.valid
+        else ""
+    )
     return render(
         request,
         "passes/counter_result.html",
-        {"venue": venue, "check": check_result, "form": NumberForm()},
+        {"venue": venue, "check": check_result, "form": NumberForm(), "redeem_token": token},
     )
 
 
 @require_POST
 @login_required
-def redeem(request, pk: int):
+def redeem(request):
+    """The counter's button. Redirects afterwards, so reloading the page records nothing."""
     venue = _get_venue_for_user(request)
-    senior_pass = get_object_or_404(SeniorPass.objects.select_related("holder"), pk=pk)
+    data = services.redeem_token_read(request.POST.get("token", ""))
+    if data is None or data.get("v") != venue.pk:
+        check_result = services.Check(False, _("This check is too old: scan the pass again."))
+        return _counter_result(request, venue, check_result)
     try:
         result = services.redemption_record(
-            pass_id=senior_pass.pk, venue_id=venue.pk, recorded_by=request.user
+            pass_id=data["p"], venue_id=venue.pk, recorded_by=request.user, nonce=data["n"]
         )
     except services.PassError as error:
-        check_result = services.Check(False, str(error), senior_pass)
-        return _counter_result(request, venue, check_result)
+        return _counter_result(request, venue, services.Check(False, str(error)))
+    return redirect("passes:recorded", pk=result.redemption.pk)
+
+
+@login_required
+def recorded(request, pk: int):
+    venue = _get_venue_for_user(request)
+    redemption = get_object_or_404(
+        Redemption.objects.select_related("senior_pass__holder"), pk=pk, venue=venue
+    )
+    check_result = services.pass_check(senior_pass=redemption.senior_pass, venue=venue)
     return render(
         request,
         "passes/redeemed.html",
         {
             "venue": venue,
-            "result": result,
-            "first_name": senior_pass.holder.first_name,
+            "redemption": redemption,
+            "uses_left": check_result.uses_left or 0,
+            "first_name": redemption.senior_pass.holder.first_name,
             "form": NumberForm(),
         },
     )

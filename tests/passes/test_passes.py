@@ -181,3 +181,43 @@ def test_issuing_from_an_application_closes_it(staff, programme):
     assert application.status == "issued"
     with pytest.raises(services.PassError):
         services.pass_issue(person=senior(2), issued_by=staff, application=application)
+
+
+def test_a_suspended_pass_blocks_a_second_pass_and_cannot_come_back_beside_one(staff, a_pass):
+    services.pass_set_status(senior_pass=a_pass, status=PassStatus.SUSPENDED)
+
+    with pytest.raises(services.PassError):
+        services.pass_issue(person=senior(1), issued_by=staff)
+    new = services.pass_replace(senior_pass=a_pass, issued_by=staff)
+    a_pass.refresh_from_db()
+    with pytest.raises(services.PassError):
+        services.pass_set_status(senior_pass=a_pass, status=PassStatus.ACTIVE)
+    assert list(SeniorPass.objects.filter(status=PassStatus.ACTIVE)) == [new]
+
+
+def test_a_replacement_mid_month_brings_no_fresh_allowance(staff, a_pass, venue_a):
+    earlier = timezone.now() - datetime.timedelta(seconds=30)
+    for _ in range(3):
+        Redemption.objects.create(senior_pass=a_pass, venue=venue_a, redeemed_at=earlier)
+
+    new = services.pass_replace(senior_pass=a_pass, issued_by=staff)
+
+    assert services.pass_check(senior_pass=new, venue=venue_a).uses_left == 1
+
+
+def test_numbers_keep_counting_past_9999(staff, a_pass):
+    year = timezone.localdate().year
+    SeniorPass.objects.filter(pk=a_pass.pk).update(number=f"SPS-{year}-9999")
+    services.pass_replace(senior_pass=a_pass, issued_by=staff)
+    newest = SeniorPass.objects.get(status=PassStatus.ACTIVE)
+
+    assert newest.number == f"SPS-{year}-10000"
+    assert services.normalise_number(newest.number) == newest.number
+
+
+def test_the_print_sheet_ignores_odd_numbers_instead_of_failing(login, staff, a_pass):
+    from django.urls import reverse
+
+    response = login(staff).post(reverse("passes:pass_print_sheet"), {"pass": ["²", "x", ""]})
+
+    assert response.status_code == 302

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from initiatives.passes import services
 from initiatives.passes.models import PassApplication, Redemption, SeniorPass
+from tests.initiatives.conftest import pl
 from tests.passes.conftest import senior
 
 ALLOWED, DENIED, LOGIN = "allowed", "denied", "login"
@@ -53,15 +54,32 @@ def test_a_venue_scans_a_valid_pass_and_sees_only_the_first_name(login, venue_us
     assert "verdict-valid" in html
 
 
-def test_recording_lowers_the_allowance_and_a_double_tap_counts_once(login, venue_user_a, a_pass):
+def test_recording_lowers_the_allowance_and_resending_counts_once(login, venue_user_a, a_pass):
     client = login(venue_user_a)
+    token = scan(client, a_pass).context["redeem_token"]
 
-    client.post(reverse("passes:redeem", args=[a_pass.pk]))
-    client.post(reverse("passes:redeem", args=[a_pass.pk]))
+    first = client.post(reverse("passes:redeem"), {"token": token})
+    again = client.post(reverse("passes:redeem"), {"token": token})  # a reload or a retry
+    client.get(first["Location"])  # reloading the result page records nothing either
 
+    assert first.status_code == 302 and again.status_code == 302
     assert Redemption.objects.count() == 1
-    after = scan(client, a_pass)
-    assert after.context["check"].uses_left == 3
+    assert scan(client, a_pass).context["check"].uses_left == 3
+
+
+def test_a_button_from_another_venue_or_a_made_up_one_records_nothing(
+    login, venue_user_a, venue_user_b, a_pass
+):
+    token_for_a = scan(login(venue_user_a), a_pass).context["redeem_token"]
+
+    at_b = login(venue_user_b).post(reverse("passes:redeem"), {"token": token_for_a})
+    made_up = login(venue_user_b).post(reverse("passes:redeem"), {"token": "1:2:3"})
+
+    for response in (at_b, made_up):
+        assert response.status_code == 200
+        assert response.context["check"].valid is False
+        assert "Halina" not in response.content.decode()
+    assert not Redemption.objects.exists()
 
 
 def test_a_forged_code_shows_not_valid(login, venue_user_a, a_pass):
@@ -93,8 +111,10 @@ def test_a_venue_sees_only_its_own_redemptions(
     assert a_pass.number not in html
 
 
-def test_a_user_without_a_venue_cannot_record(login, partner_a, a_pass):
-    response = login(partner_a).post(reverse("passes:redeem", args=[a_pass.pk]))
+def test_a_user_without_a_venue_cannot_record(login, partner_a, venue_user_a, a_pass):
+    token = scan(login(venue_user_a), a_pass).context["redeem_token"]
+
+    response = login(partner_a).post(reverse("passes:redeem"), {"token": token})
 
     assert response.status_code == 403
     assert not Redemption.objects.exists()
@@ -165,7 +185,7 @@ def test_a_too_young_applicant_is_told_why(client, programme):
         },
     )
 
-    assert "60" in response.content.decode()
+    assert pl("The pass is for people aged %(age)s and over.", age=60) in response.content.decode()
     assert not PassApplication.objects.exists()
 
 
