@@ -197,6 +197,8 @@ def passes_demo_load(*, holders: int = 300, months: int = 4) -> None:
                         datetime.time(rng.randint(9, 17), rng.randint(0, 59)),
                     )
                 )
+                if moment >= timezone.now():
+                    continue  # never in the future, even on the first of the month
                 redemptions.append(
                     Redemption(
                         senior_pass=senior_pass, venue=rng.choice(venues), redeemed_at=moment

@@ -1,7 +1,7 @@
 """Reads and statistics for the programme, aggregated in SQL (a fixed number of queries)."""
 
 from django.db.models import Case, CharField, Count, Q, Value, When
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import Lower, Trim, TruncMonth
 from django.utils import timezone
 
 from initiatives.passes.models import PartnerVenue, PassStatus, Redemption, SeniorPass
@@ -36,8 +36,12 @@ def programme_statistics(*, months: int = 6) -> dict:
         table.setdefault(row["venue__name"], {})[row["month"]] = row["count"]
     return {
         "active_total": active.count(),
+        # "Centrum" and "centrum " are one district.
         "by_district": list(
-            active.values("holder__district").annotate(count=Count("pk")).order_by("-count")
+            active.annotate(district=Lower(Trim("holder__district")))
+            .values("district")
+            .annotate(count=Count("pk"))
+            .order_by("-count", "district")
         ),
         "by_gender": list(
             active.values("holder__gender").annotate(count=Count("pk")).order_by("holder__gender")

@@ -22,18 +22,23 @@
         video.hidden = false;
         status.textContent = text("looking");
         return video.play().then(function () {
+          // A few looks a second are plenty and spare the phone's battery.
           var look = function () {
             detector.detect(video).then(function (codes) {
               var found = codes.find(function (code) {
-                return code.rawValue.indexOf(window.location.origin + "/sps/") === 0;
+                try {
+                  return new URL(code.rawValue).pathname.indexOf("/sps/") === 0;
+                } catch (error) {
+                  return false;
+                }
               });
               if (found) {
                 stream.getTracks().forEach(function (track) { track.stop(); });
-                window.location.href = found.rawValue;
+                window.location.href = new URL(found.rawValue).pathname;
               } else {
-                window.requestAnimationFrame(look);
+                window.setTimeout(look, 250);
               }
-            });
+            }).catch(function () { window.setTimeout(look, 1000); });
           };
           look();
         });

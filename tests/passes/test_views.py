@@ -327,3 +327,12 @@ def test_venue_staff_are_invited_only_for_a_partner_venue(login, staff, venue_a,
     assert accepted.status_code == 302
     assert User.objects.get(email="ola@example.org").organisation == venue_a.organisation
     assert not User.objects.filter(email="ewa@example.org").exists()
+
+
+def test_districts_typed_differently_are_counted_together(login, staff, programme):
+    for n, district in enumerate(["Centrum", "centrum ", "Jeziorany"]):
+        services.pass_issue(person=senior(n, district=district), issued_by=staff)
+
+    rows = login(staff).get(reverse("passes:statistics")).context["by_district"]
+
+    assert rows == [{"district": "centrum", "count": 2}, {"district": "jeziorany", "count": 1}]
