@@ -99,9 +99,17 @@ def test_the_largest_text_size_keeps_the_page_usable(live_server, page, axe, scr
 
 def test_pages_work_under_the_real_content_security_policy(live_server, browser, staff):
     """Everything the pages load (scripts, styles, fonts) is allowed by our own policy."""
-    from tests.factories import EventFactory
+    from initiatives.passes.models import PartnerVenue
+    from tests.factories import EventFactory, OrganisationFactory
 
     event = EventFactory()
+    PartnerVenue.objects.create(
+        organisation=OrganisationFactory(sector="business"),
+        name="Kawiarnia",
+        address="Rynek 1",
+        latitude="52.089",
+        longitude="17.015",
+    )
     context = browser.new_context(locale="pl-PL")  # CSP enforced, unlike the axe fixture
     page = context.new_page()
     violations = []
@@ -112,8 +120,16 @@ def test_pages_work_under_the_real_content_security_policy(live_server, browser,
         ),
     )
 
-    for path in ("/", "/events/", "/events/month/", f"/events/{event.pk}/", "/accounts/login/"):
+    for path in (
+        "/",
+        "/events/",
+        "/events/month/",
+        f"/events/{event.pk}/",
+        "/accounts/login/",
+        "/senior-friend/",
+    ):
         page.goto(live_server.url + path)
+    assert page.locator(".leaflet-interactive").count() == 1  # the map drew its point
     page.get_by_role("button", name="A++").click()
     context.close()
 
