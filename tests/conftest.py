@@ -41,6 +41,16 @@ def polish_is_active():
 
 
 @pytest.fixture(autouse=True)
+def fresh_cache():
+    """Rate limits and other cached state never leak from one test into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def celery_runs_eagerly():
     from calportal.celery import app
 

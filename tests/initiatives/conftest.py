@@ -1,15 +1,7 @@
 import pytest
-from django.core.cache import cache
 
 from initiatives import services
 from tests.factories import EventFactory
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -1,18 +1,10 @@
 import pytest
-from django.core.cache import cache
 
 from calportal.accounts.roles import Role
 from initiatives.passes import services
 from initiatives.passes.models import PartnerVenue, ProgrammeSettings
 from initiatives.services import PersonData
 from tests.factories import OrganisationFactory, UserFactory
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
