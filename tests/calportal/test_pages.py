@@ -122,3 +122,13 @@ def test_the_language_switch_takes_an_english_reader_back_to_the_polish_page(cli
     response = client.post("/en/i18n/setlang/", {"language": "pl", "next": "/en/privacy/"})
 
     assert response["Location"] == "/privacy/"
+
+
+def test_error_summary_links_reach_checkbox_lists_too(login, staff):
+    response = login(staff).post(
+        reverse("team:meeting_create"),
+        {"held_on": "2026-11-20", "agenda": "x", "attendees": ["999999"]},
+    )
+
+    html = response.content.decode()
+    assert 'href="#id_attendees_0"' in html
