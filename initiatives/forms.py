@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from calportal.organisations.models import Organisation
 from initiatives.models import (
@@ -111,6 +112,10 @@ class SignupForm(ContactFieldsMixin, forms.Form):
         self.fields["last_name"].widget.attrs["autocomplete"] = "family-name"
         self.fields["birth_year"].widget.attrs["inputmode"] = "numeric"
         self.fields["hp_check"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
+        self.fields["consent"].short_label = _("Consent")
+        self.fields["consent"].error_messages["required"] = _(
+            "Please tick the consent: without it we cannot sign you up."
+        )
         self.fields["companions"].max_value = event.max_companions
         self.fields["companions"].widget.attrs["max"] = event.max_companions
         self.fields["companions"].help_text = _("At most %(count)s.") % {
@@ -131,7 +136,11 @@ class SignupForm(ContactFieldsMixin, forms.Form):
         companions = self.cleaned_data["companions"]
         if companions > self.event.max_companions:
             raise ValidationError(
-                _("You can bring at most %(count)s companions to this event.")
+                ngettext(
+                    "You can bring at most %(count)s companion to this event.",
+                    "You can bring at most %(count)s companions to this event.",
+                    self.event.max_companions,
+                )
                 % {"count": self.event.max_companions}
             )
         return companions

@@ -11,7 +11,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
 
 from initiatives import selectors, services
@@ -77,28 +76,31 @@ def event_public(request, pk: int):
     form = SignupForm(request.POST or None, event=event)
     status = 200
     if request.method == "POST":
-        limited = is_ratelimited(
-            request,
-            group="initiatives.signup",
-            key="ip",
-            rate=settings.SIGNUP_RATE_LIMIT,
-            method="POST",
-            increment=True,
-        )
-        if limited:
-            form.is_valid()
-            form.add_error(
-                None,
-                _("Too many signups from your connection. Please try again in a while or call us."),
-            )
-            status = 429
-        elif form.is_spam:
+        if form.is_spam:
             form.is_valid()
             form.add_error("hp_check", _("Please leave this field empty."))
         elif form.is_valid():
-            result = _signup(request, event, form)
-            if result is not None:
-                return result
+            # Only complete forms count towards the limit: fixing a mistake is never punished.
+            if is_ratelimited(
+                request,
+                group="initiatives.signup",
+                key="ip",
+                rate=settings.SIGNUP_RATE_LIMIT,
+                method="POST",
+                increment=True,
+            ):
+                form.add_error(
+                    None,
+                    _(
+                        "Too many signups from your connection. "
+                        "Please try again in a while or call us."
+                    ),
+                )
+                status = 429
+            else:
+                result = _signup(request, event, form)
+                if result is not None:
+                    return result
     return render(
         request,
         "initiatives/event_public.html",
@@ -166,11 +168,17 @@ def registration_personal(request, token: str):
     )
 
 
-@require_POST
 def registration_cancel_public(request, token: str):
+    """GET asks "are you sure?"; POST cancels. A tap by mistake cancels nothing."""
     registration, error_page = _registration_or_error_page(request, token)
     if error_page:
         return error_page
+    if request.method != "POST":
+        return render(
+            request,
+            "initiatives/registration_cancel.html",
+            {"registration": registration, "event": registration.event, "token": token},
+        )
     try:
         services.registration_cancel(registration_id=registration.pk)
     except services.RegistrationError as error:

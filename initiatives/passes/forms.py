@@ -40,6 +40,10 @@ class ApplicationForm(ContactFieldsMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["hp_check"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
+        self.fields["consent"].short_label = _("Consent")
+        self.fields["consent"].error_messages["required"] = _(
+            "Please tick the consent: without it we cannot issue the pass."
+        )
         self.fields["phone"].widget.attrs.update({"autocomplete": "tel", "inputmode": "tel"})
         self.fields["email"].widget.attrs["autocomplete"] = "email"
         self.fields["birth_year"].widget.attrs["inputmode"] = "numeric"

@@ -1,6 +1,6 @@
 """Reads and statistics for the programme, aggregated in SQL (a fixed number of queries)."""
 
-from django.db.models import Case, CharField, Count, Q, Value, When
+from django.db.models import Case, CharField, Count, Min, Q, Value, When
 from django.db.models.functions import Lower, Trim, TruncMonth
 from django.utils import timezone
 
@@ -40,7 +40,7 @@ def programme_statistics(*, months: int = 6) -> dict:
         "by_district": list(
             active.annotate(district=Lower(Trim("holder__district")))
             .values("district")
-            .annotate(count=Count("pk"))
+            .annotate(count=Count("pk"), name=Min("holder__district"))
             .order_by("-count", "district")
         ),
         "by_gender": list(

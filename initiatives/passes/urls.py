@@ -7,6 +7,7 @@ app_name = "passes"
 urlpatterns = [
     path("senior-friend/", views.programme, name="programme"),
     path("senior-friend/apply/", views.apply, name="apply"),
+    path("senior-friend/apply/thanks/", views.applied, name="applied"),
     path("sps/<str:token>/", views.check, name="check"),
     path("counter/", views.counter, name="counter"),
     path("counter/history/", views.counter_history, name="counter_history"),

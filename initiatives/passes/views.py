@@ -68,51 +68,58 @@ def apply(request):
     form = ApplicationForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        limited = is_ratelimited(
-            request,
-            group="passes.apply",
-            key="ip",
-            rate=settings.SIGNUP_RATE_LIMIT,
-            method="POST",
-            increment=True,
-        )
-        if limited:
-            form.is_valid()
-            form.add_error(
-                None,
-                _(
-                    "Too many applications from your connection. "
-                    "Please try again in a while or call us."
-                ),
-            )
-            status = 429
-        elif form.is_spam:
+        if form.is_spam:
             form.is_valid()
             form.add_error("hp_check", _("Please leave this field empty."))
         elif form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.application_create(
-                    person=PersonData(
-                        first_name=data["first_name"],
-                        last_name=data["last_name"],
-                        email=data["email"],
-                        phone=data["phone"],
-                        birth_year=data["birth_year"],
-                        district=data["district"],
+            # Only complete forms count towards the limit: fixing a mistake is never punished.
+            if is_ratelimited(
+                request,
+                group="passes.apply",
+                key="ip",
+                rate=settings.SIGNUP_RATE_LIMIT,
+                method="POST",
+                increment=True,
+            ):
+                form.add_error(
+                    None,
+                    _(
+                        "Too many applications from your connection. "
+                        "Please try again in a while or call us."
                     ),
-                    call_back=data["call_back"],
-                    message=data["message"],
                 )
-            except services.PassError as error:
-                form.add_error(None, str(error))
+                status = 429
             else:
-                return render(request, "passes/applied.html", {"call_back": data["call_back"]})
+                data = form.cleaned_data
+                try:
+                    services.application_create(
+                        person=PersonData(
+                            first_name=data["first_name"],
+                            last_name=data["last_name"],
+                            email=data["email"],
+                            phone=data["phone"],
+                            birth_year=data["birth_year"],
+                            district=data["district"],
+                        ),
+                        call_back=data["call_back"],
+                        message=data["message"],
+                    )
+                except services.PassError as error:
+                    form.add_error(None, str(error))
+                else:
+                    thanks = reverse("passes:applied")
+                    return redirect(thanks + ("?call_back=1" if data["call_back"] else ""))
     return render(
         request,
         "passes/apply.html",
         {"form": form, "programme": ProgrammeSettings.current()},
         status=status,
+    )
+
+
+def applied(request):
+    return render(
+        request, "passes/applied.html", {"call_back": request.GET.get("call_back") == "1"}
     )
 
 

@@ -311,3 +311,22 @@ def test_residents_names_never_appear_on_public_pages(client, event):
         reverse("home"),
     ):
         assert "Żółkiewska" not in client.get(url).content.decode()
+
+
+def test_cancelling_asks_first_so_a_tap_by_mistake_cancels_nothing(client, event):
+    personal = post(client, event)["Location"]
+
+    question = client.get(personal + "cancel/")
+
+    assert question.status_code == 200
+    assert Registration.objects.get().status == RegistrationStatus.CONFIRMED
+
+
+def test_fixing_mistakes_does_not_use_up_the_rate_limit(client, event, settings):
+    settings.SIGNUP_RATE_LIMIT = "2/h"
+    for _ in range(5):
+        post(client, event, email="not-an-address")
+
+    response = post(client, event)
+
+    assert response.status_code == 302
