@@ -1,7 +1,9 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.db import transaction
+from django.template import loader
 from django.utils.translation import gettext_lazy as _
 
 from calportal.accounts.roles import Role
@@ -19,6 +21,31 @@ class LoginForm(AuthenticationForm):
         self.helper = FormHelper()
         self.helper.attrs = {"novalidate": ""}
         self.helper.add_input(Submit("login", _("Log in")))
+
+
+class QueuedPasswordResetForm(PasswordResetForm):
+    """Hands the reset e-mail to Celery: the page answers at once whether or not the address
+    has an account, and a slow mail server never holds up a web worker."""
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        from calportal.tasks import send_rendered_email
+
+        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+        text = loader.render_to_string(email_template_name, context)
+        html = (
+            loader.render_to_string(html_email_template_name, context)
+            if html_email_template_name
+            else None
+        )
+        transaction.on_commit(lambda: send_rendered_email.delay(subject, text, html, [to_email]))
 
 
 class InvitationForm(forms.Form):

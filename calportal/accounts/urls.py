@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from calportal.accounts import views
-from calportal.accounts.forms import LoginForm
+from calportal.accounts.forms import LoginForm, QueuedPasswordResetForm
 
 app_name = "accounts"
 
@@ -36,6 +36,7 @@ urlpatterns = [
         "password/reset/",
         auth_views.PasswordResetView.as_view(
             template_name="accounts/password_reset.html",
+            form_class=QueuedPasswordResetForm,
             subject_template_name="emails/accounts/password_reset-subject.txt",
             email_template_name="emails/accounts/password_reset-body-text.txt",
             html_email_template_name="emails/accounts/password_reset-body-html.html",

@@ -6,10 +6,13 @@ from django.urls import reverse
 from tests.factories import UserFactory
 
 
-def test_a_password_reset_email_leads_to_a_new_password(client, roles):
+def test_a_password_reset_email_leads_to_a_new_password(
+    client, roles, django_capture_on_commit_callbacks
+):
     person = UserFactory(email="ewa@example.org")
 
-    response = client.post(reverse("accounts:password_reset"), {"email": "EWA@example.org"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("accounts:password_reset"), {"email": "EWA@example.org"})
 
     assert response.status_code == 302
     assert len(mail.outbox) == 1
