@@ -1,5 +1,7 @@
+import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -23,5 +25,38 @@ def test_every_polish_message_is_translated_and_none_is_fuzzy():
     ).stdout
 
     # msgattrib prints only the header when nothing matches.
+    assert untranslated.count('msgid "') <= 1, untranslated
+    assert fuzzy.count('msgid "') == 0, fuzzy
+
+
+@pytest.mark.skipif(not shutil.which("xgettext"), reason="gettext is not installed")
+def test_no_text_in_the_code_is_missing_from_the_polish_catalogue(tmp_path):
+    """Extract the messages afresh (in a copy of the project) and find none untranslated."""
+    root = PO.parents[3]
+    for name in ("calportal", "initiatives", "templates", "locale"):
+        shutil.copytree(root / name, tmp_path / name, ignore=shutil.ignore_patterns("*.mo"))
+    shutil.copy(root / "manage.py", tmp_path / "manage.py")
+
+    subprocess.run(
+        [sys.executable, "manage.py", "makemessages", "-l", "pl", "--no-obsolete", "-v", "0"],
+        cwd=tmp_path,
+        check=True,
+        capture_output=True,
+        env={**os.environ, "VAR_DIR": str(tmp_path / "var")},
+    )
+    fresh = tmp_path / "locale" / "pl" / "LC_MESSAGES" / "django.po"
+    untranslated = subprocess.run(
+        ["msgattrib", "--untranslated", "--no-obsolete", str(fresh)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    fuzzy = subprocess.run(
+        ["msgattrib", "--only-fuzzy", "--no-obsolete", str(fresh)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+
     assert untranslated.count('msgid "') <= 1, untranslated
     assert fuzzy.count('msgid "') == 0, fuzzy
