@@ -502,3 +502,19 @@ def event_message_send(*, event: Event, subject: str, body: str, include_waiting
             lambda pk=registration_id: send_staff_message.delay(pk, subject, body)
         )
     return len(recipients)
+
+
+def initiative_save(*, form, fundings) -> Initiative:
+    """Save a validated initiative form and its funding formset together, or neither."""
+    with transaction.atomic():
+        initiative = form.save()
+        fundings.instance = initiative
+        fundings.save()
+        return initiative
+
+
+def event_create(*, data: dict) -> Event:
+    event = Event(**data)
+    event.full_clean()
+    event.save()
+    return event

@@ -4,7 +4,6 @@ import csv
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -72,10 +71,7 @@ def _initiative_form(request, initiative: Initiative):
     form = InitiativeForm(request.POST or None, instance=initiative)
     fundings = FundingFormSet(request.POST or None, instance=initiative, prefix="funding")
     if request.method == "POST" and form.is_valid() and fundings.is_valid():
-        with transaction.atomic():
-            initiative = form.save()
-            fundings.instance = initiative
-            fundings.save()
+        initiative = services.initiative_save(form=form, fundings=fundings)
         messages.success(request, _("Initiative saved."))
         return redirect(initiative)
     return render(
@@ -111,7 +107,7 @@ def event_create(request):
     initial = {"initiative": request.GET.get("initiative")}
     form = EventForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        event = form.save()
+        event = services.event_create(data=form.cleaned_data)
         messages.success(request, _("Event saved."))
         return redirect("initiatives:event_registrations", pk=event.pk)
     return render(request, "initiatives/event_form.html", {"form": form})

@@ -228,6 +228,18 @@ def _add_months(day: datetime.date, months: int) -> datetime.date:
     raise AssertionError("unreachable")
 
 
+def venue_save(*, form) -> PartnerVenue:
+    """Save a validated venue form (the model's own validation ran in the form)."""
+    return form.save()
+
+
+def programme_settings_save(*, form) -> ProgrammeSettings:
+    """Save the programme's rules while holding the row that also serialises pass numbering."""
+    with transaction.atomic():
+        ProgrammeSettings.objects.select_for_update().get(pk=form.instance.pk)
+        return form.save()
+
+
 # --- Verification and redemption ------------------------------------------------------------
 
 

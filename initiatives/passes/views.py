@@ -311,7 +311,7 @@ def venue_edit(request, pk: int):
 def _venue_form(request, venue: PartnerVenue):
     form = VenueForm(request.POST or None, instance=venue)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.venue_save(form=form)
         messages.success(request, _("Venue saved."))
         return redirect("passes:venue_list")
     return render(
@@ -323,7 +323,7 @@ def _venue_form(request, venue: PartnerVenue):
 def programme_settings(request):
     form = ProgrammeSettingsForm(request.POST or None, instance=ProgrammeSettings.current())
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.programme_settings_save(form=form)
         messages.success(request, _("Changes saved."))
         return redirect("passes:statistics")
     return render(request, "passes/settings.html", {"form": form})
