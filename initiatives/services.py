@@ -46,6 +46,20 @@ class PersonData:
     gender: str = "not_given"
     district: str = ""
 
+    @classmethod
+    def from_data(cls, data) -> "PersonData":
+        """From a form's cleaned data, or a Participant: the fields it has, defaults for others."""
+        get = data.get if isinstance(data, dict) else lambda name, default: getattr(data, name)
+        return cls(
+            first_name=get("first_name", ""),
+            last_name=get("last_name", ""),
+            email=get("email", "") or "",
+            phone=get("phone", "") or "",
+            birth_year=get("birth_year", None),
+            gender=get("gender", "not_given") or "not_given",
+            district=get("district", "") or "",
+        )
+
 
 @dataclass(frozen=True)
 class SignupResult:

@@ -3,7 +3,6 @@
 import calendar as calendar_module
 from datetime import date
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -11,8 +10,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django_ratelimit.core import is_ratelimited
 
+from calportal.public_forms import public_form_accepted
 from initiatives import selectors, services
 from initiatives.filters import PublicEventFilter
 from initiatives.forms import SignupForm
@@ -76,31 +75,18 @@ def event_public(request, pk: int):
     form = SignupForm(request.POST or None, event=event)
     status = 200
     if request.method == "POST":
-        if form.is_spam:
-            form.is_valid()
-            form.add_error("hp_check", _("Please leave this field empty."))
-        elif form.is_valid():
-            # Only complete forms count towards the limit: fixing a mistake is never punished.
-            if is_ratelimited(
-                request,
-                group="initiatives.signup",
-                key="ip",
-                rate=settings.SIGNUP_RATE_LIMIT,
-                method="POST",
-                increment=True,
-            ):
-                form.add_error(
-                    None,
-                    _(
-                        "Too many signups from your connection. "
-                        "Please try again in a while or call us."
-                    ),
-                )
-                status = 429
-            else:
-                result = _signup(request, event, form)
-                if result is not None:
-                    return result
+        accepted, status = public_form_accepted(
+            request,
+            form,
+            group="initiatives.signup",
+            limit_message=_(
+                "Too many signups from your connection. Please try again in a while or call us."
+            ),
+        )
+        if accepted:
+            result = _signup(request, event, form)
+            if result is not None:
+                return result
     return render(
         request,
         "initiatives/event_public.html",
@@ -114,13 +100,7 @@ def _signup(request, event: Event, form: SignupForm):
     try:
         result = services.registration_create(
             event_id=event.pk,
-            person=services.PersonData(
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-                email=data["email"],
-                phone=data["phone"],
-                birth_year=data.get("birth_year"),
-            ),
+            person=services.PersonData.from_data(data),
             companions=data["companions"],
             accessibility_needs=data["accessibility_needs"],
             certificate_declared=bool(data.get("disability_certificate")),

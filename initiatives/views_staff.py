@@ -1,6 +1,7 @@
 """Staff pages: initiatives, events, registrations, attendance and the attendance sheet."""
 
 import csv
+import dataclasses
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -187,15 +188,9 @@ def registration_add(request, pk: int):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         known = data.get("participant")
-        person = services.PersonData(
-            first_name=known.first_name if known else data["first_name"],
-            last_name=known.last_name if known else data["last_name"],
-            email=known.email if known else data["email"],
-            phone=known.phone if known else data["phone"],
-            birth_year=(known.birth_year if known else None) or data.get("birth_year"),
-            gender=known.gender if known else data["gender"],
-            district=known.district if known else data["district"],
-        )
+        person = services.PersonData.from_data(known or data)
+        if known and not known.birth_year and data.get("birth_year"):
+            person = dataclasses.replace(person, birth_year=data["birth_year"])
         try:
             result = services.registration_create(
                 event_id=event.pk,

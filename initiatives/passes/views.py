@@ -17,6 +17,7 @@ from django_ratelimit.core import is_ratelimited
 from calportal.accounts.decorators import permission_required
 from calportal.documents.services import document_request
 from calportal.parsing import int_list
+from calportal.public_forms import public_form_accepted
 from initiatives.passes import selectors, services
 from initiatives.passes.filters import PassFilter, RedemptionFilter
 from initiatives.passes.forms import (
@@ -68,47 +69,28 @@ def apply(request):
     form = ApplicationForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        if form.is_spam:
-            form.is_valid()
-            form.add_error("hp_check", _("Please leave this field empty."))
-        elif form.is_valid():
-            # Only complete forms count towards the limit: fixing a mistake is never punished.
-            if is_ratelimited(
-                request,
-                group="passes.apply",
-                key="ip",
-                rate=settings.SIGNUP_RATE_LIMIT,
-                method="POST",
-                increment=True,
-            ):
-                form.add_error(
-                    None,
-                    _(
-                        "Too many applications from your connection. "
-                        "Please try again in a while or call us."
-                    ),
+        accepted, status = public_form_accepted(
+            request,
+            form,
+            group="passes.apply",
+            limit_message=_(
+                "Too many applications from your connection. "
+                "Please try again in a while or call us."
+            ),
+        )
+        if accepted:
+            data = form.cleaned_data
+            try:
+                services.application_create(
+                    person=PersonData.from_data(data),
+                    call_back=data["call_back"],
+                    message=data["message"],
                 )
-                status = 429
+            except services.PassError as error:
+                form.add_error(None, str(error))
             else:
-                data = form.cleaned_data
-                try:
-                    services.application_create(
-                        person=PersonData(
-                            first_name=data["first_name"],
-                            last_name=data["last_name"],
-                            email=data["email"],
-                            phone=data["phone"],
-                            birth_year=data["birth_year"],
-                            district=data["district"],
-                        ),
-                        call_back=data["call_back"],
-                        message=data["message"],
-                    )
-                except services.PassError as error:
-                    form.add_error(None, str(error))
-                else:
-                    thanks = reverse("passes:applied")
-                    return redirect(thanks + ("?call_back=1" if data["call_back"] else ""))
+                thanks = reverse("passes:applied")
+                return redirect(thanks + ("?call_back=1" if data["call_back"] else ""))
     return render(
         request,
         "passes/apply.html",
@@ -172,15 +154,7 @@ def _issue(request, *, initial: dict, application):
         data = form.cleaned_data
         try:
             senior_pass = services.pass_issue(
-                person=PersonData(
-                    first_name=data["first_name"],
-                    last_name=data["last_name"],
-                    email=data["email"],
-                    phone=data["phone"],
-                    birth_year=data["birth_year"],
-                    gender=data["gender"],
-                    district=data["district"],
-                ),
+                person=PersonData.from_data(data),
                 issued_by=request.user,
                 application=application,
             )
