@@ -41,11 +41,15 @@ format: $(STAMP)
 ## Refresh the vendored front-end assets from npm (needs npm; run by a developer, not at build time).
 vendor:
 	rm -rf /tmp/calportal-vendor && mkdir -p /tmp/calportal-vendor
-	cd /tmp/calportal-vendor && npm pack --silent bootstrap@5.3 axe-core@4 >/dev/null && for f in *.tgz; do mkdir -p "$${f%.tgz}" && tar xzf "$$f" -C "$${f%.tgz}"; done
+	cd /tmp/calportal-vendor && npm pack --silent bootstrap@5.3 axe-core@4 leaflet@1.9 leaflet.markercluster@1.5 >/dev/null && for f in *.tgz; do mkdir -p "$${f%.tgz}" && tar xzf "$$f" -C "$${f%.tgz}"; done
 	cp /tmp/calportal-vendor/bootstrap-*/package/dist/css/bootstrap.min.css /tmp/calportal-vendor/bootstrap-*/package/dist/js/bootstrap.bundle.min.js /tmp/calportal-vendor/bootstrap-*/package/LICENSE static/vendor/bootstrap/
 	sed -i 's|/\*# sourceMappingURL=.*\*/||' static/vendor/bootstrap/bootstrap.min.css
 	sed -i 's|//# sourceMappingURL=.*||' static/vendor/bootstrap/bootstrap.bundle.min.js
 	cp /tmp/calportal-vendor/axe-core-*/package/axe.min.js tests/browser/vendor/axe.min.js
+	cp -r /tmp/calportal-vendor/leaflet-1*/package/dist/leaflet.js /tmp/calportal-vendor/leaflet-1*/package/dist/leaflet.css /tmp/calportal-vendor/leaflet-1*/package/dist/images /tmp/calportal-vendor/leaflet-1*/package/LICENSE static/vendor/leaflet/
+	sed -i 's|//# sourceMappingURL=.*||' static/vendor/leaflet/leaflet.js
+	cp /tmp/calportal-vendor/leaflet.markercluster-*/package/dist/leaflet.markercluster.js /tmp/calportal-vendor/leaflet.markercluster-*/package/dist/MarkerCluster*.css /tmp/calportal-vendor/leaflet.markercluster-*/package/MIT-LICENCE.txt static/vendor/leaflet.markercluster/
+	sed -i 's|//# sourceMappingURL=.*||' static/vendor/leaflet.markercluster/leaflet.markercluster.js
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache

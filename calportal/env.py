@@ -94,3 +94,17 @@ def envurl(name: str, default: str, *, require_https: bool = False) -> str:
     if require_https and parts.scheme != "https":
         raise ImproperlyConfigured(f"{name} must start with https:// when DEBUG is off")
     return value
+
+
+def envbounds(name: str, default: str) -> tuple[float, float, float, float]:
+    """A bounding box ``south,west,north,east`` in degrees (WGS 84)."""
+    value = _raw(name) or default
+    try:
+        south, west, north, east = (float(part) for part in value.split(","))
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"{name} must be four numbers south,west,north,east, got {value!r}"
+        ) from None
+    if not (-90 <= south < north <= 90 and -180 <= west < east <= 180):
+        raise ImproperlyConfigured(f"{name} must have south < north and west < east, got {value!r}")
+    return south, west, north, east

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from calportal.env import (
     envbool,
+    envbounds,
     envchoice,
     envdatabase,
     envint,
@@ -64,6 +65,7 @@ INSTALLED_APPS = [
     "calportal.team",
     "calportal.documents",
     "initiatives",
+    "resources_map",
 ]
 
 MIDDLEWARE = [
@@ -255,6 +257,8 @@ if not DEBUG:
 # and areas on a plain background, and the lists beside them carry the same information.
 MAP_TILE_URL = envstr("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 MAP_TILE_ATTRIBUTION = envstr("MAP_TILE_ATTRIBUTION", "© OpenStreetMap contributors")
+# The municipality's bounding box (south,west,north,east): map points must fall inside it.
+MAP_BOUNDS = envbounds("MAP_BOUNDS", "51.95,16.80,52.20,17.30")
 _TILE_ORIGIN = "/".join(MAP_TILE_URL.split("/", 3)[:3]) if MAP_TILE_URL else ""
 
 # A strict Content-Security-Policy: everything is served from the portal itself (and map tiles

@@ -25,6 +25,7 @@ urlpatterns += i18n_patterns(
     path("documents/", include("calportal.documents.urls")),
     path("", include("initiatives.urls")),
     path("", include("initiatives.passes.urls")),
+    path("", include("resources_map.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )

@@ -73,6 +73,8 @@ def roles(db):
     grant(django_apps, initiatives_roles.PERMISSIONS)
     pass_roles = importlib.import_module("initiatives.migrations.0005_pass_roles")
     grant(django_apps, pass_roles.PERMISSIONS)
+    map_roles = importlib.import_module("resources_map.migrations.0002_roles")
+    grant(django_apps, map_roles.PERMISSIONS)
     for code in TargetGroupCode.values:
         TargetGroup.objects.get_or_create(code=code)
 

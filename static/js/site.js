@@ -7,3 +7,13 @@
     summary.focus();
   }
 })();
+
+// "Print" buttons (inline handlers are not allowed by the Content-Security-Policy).
+(function () {
+  "use strict";
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.addEventListener("click", function () {
+      window.print();
+    });
+  });
+})();

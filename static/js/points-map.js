@@ -1,9 +1,9 @@
-// The partner venues on a Leaflet map. Points show even when the tile server cannot be
-// reached (a closed network): the map's grey background stays and the list gives the rest.
+// Points (partner venues, places in the guide) on a Leaflet map. Points show even when the
+// tile server cannot be reached (a closed network): the map's grey background stays and the list gives the rest.
 (function () {
   "use strict";
-  var box = document.getElementById("venues-map");
-  var data = document.getElementById("venues-data");
+  var box = document.getElementById("points-map");
+  var data = document.getElementById("points-data");
   if (!box || !data || !window.L) {
     return;
   }
@@ -29,5 +29,7 @@
     marker.bindPopup(popup);
     bounds.push([point.lat, point.lng]);
   });
-  map.fitBounds(bounds, { padding: [24, 24], maxZoom: 15 });
+  if (bounds.length) {
+    map.fitBounds(bounds, { padding: [24, 24], maxZoom: 15 });
+  }
 })();

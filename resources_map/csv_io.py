@@ -1,0 +1,444 @@
+"""The map's data as CSV: export, and an all-or-nothing import with a row-by-row report.
+
+The import reads the export's own columns, so a file can go out to a spreadsheet and back.
+Polish offices still save CSV as Windows-1250 with semicolons and decimal commas; all of that
+is accepted. Choices may be given by code (``institutional``) or by their label in either
+language (``Instytucjonalne``); lists (areas, target groups) are separated by ``|``.
+"""
+
+import csv
+import datetime
+import io
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.forms.models import model_to_dict
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from initiatives.models import Initiative, TargetGroup
+from resources_map.forms import NeedForm, ResourceForm
+from resources_map.models import Area, Need, Resource
+
+RESOURCE_COLUMNS = [
+    "id",
+    "name",
+    "class",
+    "kind",
+    "topic",
+    "organisation",
+    "area",
+    "address",
+    "latitude",
+    "longitude",
+    "description",
+    "opening_hours",
+    "phone",
+    "email",
+    "website",
+    "target_groups",
+    "conditions",
+    "deadline",
+    "public",
+    "verified_on",
+]
+RESOURCE_REQUIRED = ["name", "class", "kind"]
+# column → form field, where they differ
+RESOURCE_FIELDS = {
+    "class": "resource_class",
+    "phone": "contact_phone",
+    "email": "contact_email",
+    "public": "is_public",
+}
+
+NEED_COLUMNS = [
+    "id",
+    "title",
+    "description",
+    "target_groups",
+    "areas",
+    "severity",
+    "found_by",
+    "identified_on",
+    "status",
+    "resources",
+    "initiatives",
+    "public",
+]
+NEED_REQUIRED = ["title", "description", "areas", "found_by"]
+NEED_FIELDS = {"public": "is_public"}
+
+TRUE = {"1", "tak", "t", "yes", "y", "true", "prawda"}
+FALSE = {"0", "nie", "n", "no", "false", "fałsz", ""}
+LIST_SEPARATOR = "|"
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read (encoding, columns)."""
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+# --- Export -----------------------------------------------------------------------------------
+
+
+def _csv_response_rows(header: list[str], rows) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([_safe_cell(value) for value in row])
+    return "\ufeff" + buffer.getvalue()
+
+
+def _safe_cell(value) -> str:
+    """Text a spreadsheet would run as a formula gets a leading apostrophe."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "tak" if value else "nie"
+    text = str(value)
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not _is_number(text):
+        return "'" + text
+    return text
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text.replace(",", "."))
+    except ValueError:
+        return False
+    return True
+
+
+def _codes(items, attribute: str = "code") -> str:
+    return LIST_SEPARATOR.join(str(getattr(item, attribute)) for item in items)
+
+
+def export_resources(queryset) -> str:
+    from resources_map.selectors import resources_for_list
+
+    return _csv_response_rows(
+        RESOURCE_COLUMNS,
+        (
+            [
+                r.pk,
+                r.name,
+                r.resource_class,
+                r.kind,
+                r.topic,
+                r.organisation.name if r.organisation else "",
+                r.area.name if r.area else "",
+                r.address,
+                r.latitude,
+                r.longitude,
+                r.description,
+                r.opening_hours,
+                r.contact_phone,
+                r.contact_email,
+                r.website,
+                _codes(r.target_groups.all()),
+                r.conditions,
+                r.deadline,
+                r.is_public,
+                r.verified_on,
+            ]
+            for r in resources_for_list(queryset)
+        ),
+    )
+
+
+def export_needs(queryset) -> str:
+    from resources_map.selectors import needs_for_list
+
+    return _csv_response_rows(
+        NEED_COLUMNS,
+        (
+            [
+                n.pk,
+                n.title,
+                n.description,
+                _codes(n.target_groups.all()),
+                _codes(n.areas.all(), "name"),
+                n.severity,
+                n.found_by,
+                n.identified_on,
+                n.status,
+                _codes(n.resources.all(), "pk"),
+                _codes(n.initiatives.all(), "slug"),
+                n.is_public,
+            ]
+            for n in needs_for_list(queryset).prefetch_related("resources")
+        ),
+    )
+
+
+def export_areas(queryset) -> str:
+    return _csv_response_rows(
+        [
+            "name",
+            "kind",
+            "population_total",
+            "population_60_plus",
+            "population_55_plus",
+            "population_children",
+            "population_year",
+            "resources",
+            "open_needs",
+        ],
+        (
+            [
+                a.name,
+                a.get_kind_display(),
+                a.population_total,
+                a.population_60_plus,
+                a.population_55_plus,
+                a.population_children,
+                a.population_year,
+                a.resource_count,
+                a.open_need_count,
+            ]
+            for a in queryset
+        ),
+    )
+
+
+# --- Import -----------------------------------------------------------------------------------
+
+
+def decode(raw: bytes) -> str:
+    if b"\x00" in raw[:4096]:
+        raise ImportFileError(
+            _("The file is not plain text (UTF-16 or a spreadsheet?). Save it as CSV in UTF-8.")
+        )
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("cp1250")
+    except UnicodeDecodeError:
+        raise ImportFileError(
+            _("The file's encoding is neither UTF-8 nor Windows-1250. Save it as CSV in UTF-8.")
+        ) from None
+
+
+def read_rows(raw: bytes, columns: list[str], required: list[str]) -> list[tuple[int, dict]]:
+    """``[(line number, {column: value})]``, or :class:`ImportFileError` for a wrong file."""
+    text = decode(raw)
+    if not text.strip():
+        raise ImportFileError(_("The file is empty."))
+    first_line = text.splitlines()[0]
+    delimiter = max((";", ",", "\t"), key=first_line.count)
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    header = [name.strip().lower() for name in next(reader)]
+    unknown = [name for name in header if name not in columns]
+    missing = [name for name in required if name not in header]
+    duplicated = sorted({name for name in header if header.count(name) > 1})
+    if unknown or missing or duplicated:
+        problems = []
+        if missing:
+            problems.append(_("missing columns: %(names)s") % {"names": ", ".join(missing)})
+        if unknown:
+            problems.append(_("unknown columns: %(names)s") % {"names": ", ".join(unknown)})
+        if duplicated:
+            problems.append(_("repeated columns: %(names)s") % {"names": ", ".join(duplicated)})
+        raise ImportFileError(
+            _("The columns do not match (%(problems)s). Expected: %(expected)s.")
+            % {"problems": "; ".join(problems), "expected": ", ".join(columns)}
+        )
+    rows = []
+    for number, values in enumerate(reader, start=2):
+        if not any(value.strip() for value in values):
+            continue
+        if len(values) > len(header):
+            rows.append((number, {"__error__": _("more values than columns")}))
+            continue
+        rows.append((number, dict(zip(header, (value.strip() for value in values), strict=False))))
+    if not rows:
+        raise ImportFileError(_("The file has a header but no rows."))
+    return rows
+
+
+class _Lookup:
+    """Labels and names → primary keys, loaded once per import (not once per row)."""
+
+    def __init__(self):
+        self.areas = {name.lower(): pk for pk, name in Area.objects.values_list("pk", "name")}
+        self.target_groups = {}
+        for group in TargetGroup.objects.all():
+            for key in (group.code, *self._labels(group)):
+                self.target_groups[key.lower()] = group.pk
+        from calportal.organisations.models import Organisation
+
+        self.organisations = {
+            name.lower(): pk for pk, name in Organisation.objects.values_list("pk", "name")
+        }
+        self.probes = {}
+        self.initiatives = {
+            slug.lower(): pk for pk, slug in Initiative.objects.values_list("pk", "slug")
+        }
+
+    @staticmethod
+    def _labels(group) -> list[str]:
+        labels = []
+        for language in ("pl", "en"):
+            with translation.override(language):
+                labels.append(str(group))
+        return labels
+
+
+def _choice(form_field, value: str) -> str:
+    """A choice's code from its code or its label in Polish or English."""
+    wanted = value.strip().lower()
+    for code, label in form_field.choices:
+        if str(code).lower() == wanted:
+            return code
+        for language in ("pl", "en"):
+            with translation.override(language):
+                if str(label).lower() == wanted:
+                    return code
+    return value  # left for the form to reject with its own message
+
+
+def _date(value: str) -> str:
+    for pattern in ("%d.%m.%Y", "%d-%m-%Y", "%d/%m/%Y"):
+        try:
+            return datetime.datetime.strptime(value, pattern).date().isoformat()
+        except ValueError:
+            continue
+    return value
+
+
+def _names(value: str, table: dict, what: str, errors: list[str]) -> list:
+    found = []
+    for name in filter(None, (part.strip() for part in value.split(LIST_SEPARATOR))):
+        pk = table.get(name.lower())
+        if pk is None:
+            errors.append(_("unknown %(what)s “%(name)s”") % {"what": what, "name": name})
+        else:
+            found.append(pk)
+    return found
+
+
+def _row_form(form_class, model, columns_to_fields, row, lookup, errors):
+    probe = lookup.probes.setdefault(form_class, form_class())
+    data = {}
+    for column, value in row.items():
+        name = columns_to_fields.get(column, column)
+        if column == "id" or name not in probe.fields:
+            continue
+        form_field = probe.fields[name]
+        if name == "is_public":
+            if value.lower() not in TRUE | FALSE:
+                errors.append(_("“public” must be tak or nie, not “%(value)s”") % {"value": value})
+            data[name] = value.lower() in TRUE
+        elif name == "target_groups":
+            data[name] = _names(value, lookup.target_groups, _("target group"), errors)
+        elif name == "areas":
+            data[name] = _names(value, lookup.areas, _("area"), errors)
+        elif name == "initiatives":
+            data[name] = _names(value, lookup.initiatives, _("initiative"), errors)
+        elif name == "resources":
+            data[name] = [part.strip() for part in value.split(LIST_SEPARATOR) if part.strip()]
+        elif name == "area" and value:
+            data[name] = _names(value, lookup.areas, _("area"), errors)[:1] or [""]
+            data[name] = data[name][0]
+        elif name == "organisation" and value:
+            data[name] = lookup.organisations.get(value.lower(), "")
+            if not data[name]:
+                errors.append(
+                    _("unknown organisation “%(name)s” (add it to the catalogue first)")
+                    % {"name": value}
+                )
+        elif name in ("latitude", "longitude"):
+            data[name] = value.replace(",", ".")
+        elif name in ("deadline", "verified_on", "identified_on"):
+            data[name] = _date(value)
+        elif hasattr(form_field, "choices") and value:
+            data[name] = _choice(form_field, value)
+        else:
+            data[name] = value
+    instance = None
+    if row.get("id"):
+        instance = model.objects.filter(pk=row["id"]).first() if row["id"].isdigit() else None
+        if instance is None:
+            errors.append(_("no record with id %(id)s to update") % {"id": row["id"]})
+        else:
+            # Columns left out of the file keep their current values.
+            current = model_to_dict(instance, fields=list(probe.fields))
+            for name, value in current.items():
+                if isinstance(value, list):
+                    current[name] = [getattr(item, "pk", item) for item in value]
+            data = {**current, **data}
+    return form_class(data=data, instance=instance)
+
+
+def _import(raw: bytes, *, form_class, model, columns, required, columns_to_fields) -> ImportResult:
+    try:
+        rows = read_rows(raw, columns, required)
+    except ImportFileError as error:
+        return ImportResult(errors=[str(error)])
+    lookup = _Lookup()
+    result = ImportResult()
+    forms = []
+    for number, row in rows:
+        if "__error__" in row:
+            result.errors.append(
+                _("Row %(number)s: %(errors)s.") % {"number": number, "errors": row["__error__"]}
+            )
+            continue
+        errors: list[str] = []
+        form = _row_form(form_class, model, columns_to_fields, row, lookup, errors)
+        if not errors and not form.is_valid():
+            for name, messages in form.errors.items():
+                label = form.fields[name].label if name in form.fields else ""
+                for message in messages:
+                    errors.append(f"{label}: {message}" if label else message)
+        if errors:
+            result.errors.append(
+                _("Row %(number)s: %(errors)s.") % {"number": number, "errors": "; ".join(errors)}
+            )
+        else:
+            forms.append(form)
+    if result.errors:
+        return result
+    with transaction.atomic():
+        for form in forms:
+            if form.instance.pk:
+                result.updated += 1
+            else:
+                result.created += 1
+            form.save()
+    return result
+
+
+def import_resources(raw: bytes) -> ImportResult:
+    return _import(
+        raw,
+        form_class=ResourceForm,
+        model=Resource,
+        columns=RESOURCE_COLUMNS,
+        required=RESOURCE_REQUIRED,
+        columns_to_fields=RESOURCE_FIELDS,
+    )
+
+
+def import_needs(raw: bytes) -> ImportResult:
+    return _import(
+        raw,
+        form_class=NeedForm,
+        model=Need,
+        columns=NEED_COLUMNS,
+        required=NEED_REQUIRED,
+        columns_to_fields=NEED_FIELDS,
+    )

@@ -1,0 +1,247 @@
+"""Reading the map: what the public may see, the layers, the gaps and the diagnosis's figures.
+
+Everything here runs a fixed number of queries and aggregates in SQL.
+"""
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+
+from initiatives.models import TargetGroup
+from resources_map.models import (
+    OPEN_NEED_STATUSES,
+    Area,
+    Need,
+    Resource,
+    ResourceClass,
+)
+
+
+def resources_public() -> QuerySet[Resource]:
+    return Resource.objects.filter(is_public=True)
+
+
+def needs_public() -> QuerySet[Need]:
+    return Need.objects.filter(is_public=True)
+
+
+def resources_visible(user) -> QuerySet[Resource]:
+    return (
+        Resource.objects.all()
+        if user.has_perm("resources_map.view_resource")
+        else (resources_public())
+    )
+
+
+def needs_visible(user) -> QuerySet[Need]:
+    return Need.objects.all() if user.has_perm("resources_map.view_need") else needs_public()
+
+
+def resources_for_list(queryset: QuerySet[Resource]) -> QuerySet[Resource]:
+    return queryset.select_related("area", "organisation").prefetch_related(
+        Prefetch("target_groups", queryset=TargetGroup.objects.order_by("pk"))
+    )
+
+
+def needs_for_list(queryset: QuerySet[Need]) -> QuerySet[Need]:
+    return queryset.prefetch_related(
+        Prefetch("areas", queryset=Area.objects.order_by("name")),
+        Prefetch("target_groups", queryset=TargetGroup.objects.order_by("pk")),
+        Prefetch("initiatives"),
+    )
+
+
+def _target_group_codes(through_model, owner_field: str, owner_ids) -> dict[int, list[str]]:
+    codes: dict[int, list[str]] = {}
+    rows = through_model.objects.filter(**{f"{owner_field}__in": owner_ids}).values_list(
+        owner_field, "targetgroup__code"
+    )
+    for owner_id, code in rows.order_by("targetgroup_id"):
+        codes.setdefault(owner_id, []).append(code)
+    return codes
+
+
+def geojson(resources: QuerySet[Resource], needs: QuerySet[Need], *, internal: bool) -> dict:
+    """The map's layers as one GeoJSON FeatureCollection: areas, resources, needs.
+
+    Built from ``values()`` rows rather than model instances so that 5,000 points stay fast.
+    ``internal`` adds what only staff may see (never the internal notes: those stay on the
+    detail pages).
+    """
+    areas = list(
+        Area.objects.values(
+            "pk", "name", "kind", "boundary", "latitude", "longitude", "population_total"
+        )
+    )
+    centres = {
+        area["pk"]: [float(area["longitude"]), float(area["latitude"])]
+        for area in areas
+        if area["latitude"] is not None
+    }
+    features = [
+        {
+            "type": "Feature",
+            "geometry": area["boundary"],
+            "properties": {
+                "layer": "area",
+                "id": area["pk"],
+                "name": area["name"],
+                "kind": area["kind"],
+                "population": area["population_total"],
+            },
+        }
+        for area in areas
+        if area["boundary"]
+    ]
+
+    resource_fields = [
+        "pk",
+        "name",
+        "resource_class",
+        "kind",
+        "topic",
+        "address",
+        "latitude",
+        "longitude",
+        "opening_hours",
+        "contact_phone",
+        "area_id",
+    ]
+    if internal:
+        resource_fields.append("is_public")
+    resource_rows = list(
+        resources.filter(latitude__isnull=False).order_by().values(*resource_fields)
+    )
+    for row in resource_rows:
+        properties = {
+            "layer": "resource",
+            "id": row["pk"],
+            "name": row["name"],
+            "class": row["resource_class"],
+            "kind": row["kind"],
+            "topic": row["topic"],
+            "address": row["address"],
+            "hours": row["opening_hours"],
+            "phone": row["contact_phone"],
+            "area": row["area_id"],
+        }
+        if internal:
+            properties["public"] = row["is_public"]
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {
+                    "type": "Point",
+                    "coordinates": [float(row["longitude"]), float(row["latitude"])],
+                },
+                "properties": properties,
+            }
+        )
+
+    need_rows = list(needs.order_by().values("pk", "title", "severity", "status"))
+    need_areas: dict[int, list[int]] = {}
+    for need_id, area_id in Need.areas.through.objects.filter(
+        need_id__in=[row["pk"] for row in need_rows]
+    ).values_list("need_id", "area_id"):
+        need_areas.setdefault(need_id, []).append(area_id)
+    for row in need_rows:
+        points = [
+            centres[area_id] for area_id in need_areas.get(row["pk"], []) if area_id in centres
+        ]
+        if not points:
+            continue
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "MultiPoint", "coordinates": points},
+                "properties": {
+                    "layer": "need",
+                    "id": row["pk"],
+                    "title": row["title"],
+                    "severity": row["severity"],
+                    "status": row["status"],
+                    "areas": need_areas.get(row["pk"], []),
+                },
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def guide_sections(resources: QuerySet[Resource]) -> list[tuple[str, list[Resource]]]:
+    """Public resources grouped by topic, in the order of the topics' list."""
+    from resources_map.models import Topic
+
+    by_topic: dict[str, list[Resource]] = {}
+    for resource in resources.select_related("area").order_by("name", "pk"):
+        by_topic.setdefault(resource.topic, []).append(resource)
+    return [(label, by_topic[value]) for value, label in Topic.choices if value in by_topic]
+
+
+def gaps() -> dict:
+    """Open needs that no initiative answers and resources no initiative uses, by area."""
+    open_needs = Need.objects.filter(status__in=OPEN_NEED_STATUSES)
+    unanswered = needs_for_list(
+        open_needs.filter(~Exists(Need.initiatives.through.objects.filter(need_id=OuterRef("pk"))))
+    )
+    unused = resources_for_list(
+        Resource.objects.filter(
+            ~Exists(Resource.used_by.through.objects.filter(resource_id=OuterRef("pk")))
+        )
+    )
+    unanswered, unused = list(unanswered), list(unused)
+    by_area: dict = {}
+    for need in unanswered:
+        for area in need.areas.all() or [None]:
+            by_area.setdefault(area, {"needs": [], "resources": []})["needs"].append(need)
+    for resource in unused:
+        by_area.setdefault(resource.area, {"needs": [], "resources": []})["resources"].append(
+            resource
+        )
+    ordered = sorted(
+        by_area.items(), key=lambda item: (item[0] is None, item[0].name if item[0] else "")
+    )
+    return {
+        "rows": [
+            {"area": area, "needs": entry["needs"], "resources": entry["resources"]}
+            for area, entry in ordered
+        ],
+        "unanswered_count": len(unanswered),
+        "unused_count": len(unused),
+    }
+
+
+def area_figures() -> dict:
+    """Areas with their figures and the counts of resources and open needs in each."""
+    areas = list(
+        Area.objects.annotate(
+            resource_count=Count("resources", distinct=True),
+            open_need_count=Count(
+                "needs", filter=Q(needs__status__in=OPEN_NEED_STATUSES), distinct=True
+            ),
+        ).order_by("kind", "name")
+    )
+    totals = Area.objects.aggregate(
+        total=Sum("population_total"),
+        aged_60=Sum("population_60_plus"),
+        aged_55=Sum("population_55_plus"),
+        children=Sum("population_children"),
+    )
+    return {"areas": areas, "totals": totals}
+
+
+def resource_counts_by_class() -> list[dict]:
+    counts = dict(
+        Resource.objects.values_list("resource_class").annotate(count=Count("pk")).order_by()
+    )
+    return [
+        {"value": value, "label": label, "count": counts.get(value, 0)}
+        for value, label in ResourceClass.choices
+    ]
+
+
+def population_60_plus_by_area_name() -> dict[str, int]:
+    """``{lower-case area name: residents aged 60+}`` — for reach as a share of the population."""
+    return {
+        name.strip().lower(): number
+        for name, number in Area.objects.filter(population_60_plus__isnull=False).values_list(
+            "name", "population_60_plus"
+        )
+    }

@@ -1,0 +1,109 @@
+// The map of needs and resources: areas, resources (by class) and needs (by severity) from the
+// GeoJSON endpoint, with clustering. Works without tiles (a closed network): the shapes and pins
+// show on a plain background. The list beside the map carries the same information for keyboard
+// and screen-reader users.
+(function () {
+  "use strict";
+  var box = document.getElementById("community-map");
+  var L = window.L;
+  if (!box || !L || !window.fetch) {
+    return;
+  }
+  var labels = JSON.parse(document.getElementById("map-labels").textContent);
+  var b = JSON.parse(box.dataset.bounds);
+  var map = L.map(box, { scrollWheelZoom: false }).fitBounds([[b[0], b[1]], [b[2], b[3]]]);
+  if (box.dataset.tiles) {
+    L.tileLayer(box.dataset.tiles, { maxZoom: 19, attribution: box.dataset.attribution }).addTo(map);
+  }
+
+  function line(parent, text, strong) {
+    if (!text) {
+      return;
+    }
+    var element = document.createElement(strong ? "strong" : "div");
+    element.textContent = text;
+    parent.appendChild(element);
+  }
+
+  function pin(latlng, className, symbol, title) {
+    return L.marker(latlng, {
+      title: title,
+      alt: title,
+      icon: L.divIcon({
+        className: "map-pin " + className,
+        html: "<span aria-hidden=\"true\">" + symbol + "</span>",
+        iconSize: [26, 26],
+      }),
+    });
+  }
+
+  function resourceMarker(feature) {
+    var p = feature.properties;
+    var c = feature.geometry.coordinates;
+    var popup = document.createElement("div");
+    line(popup, p.name, true);
+    line(popup, labels.classes[p.class] + " · " + (labels.kinds[p.kind] || ""));
+    line(popup, p.address);
+    line(popup, p.hours);
+    line(popup, p.phone);
+    if (p.public === false) {
+      line(popup, labels.internal);
+    }
+    return pin([c[1], c[0]], "pin-" + p.class, labels.symbols[p.class], p.name).bindPopup(popup);
+  }
+
+  function needMarkers(feature) {
+    var p = feature.properties;
+    return feature.geometry.coordinates.map(function (c) {
+      var popup = document.createElement("div");
+      line(popup, p.title, true);
+      line(popup, labels.severity + ": " + labels.severities[p.severity]);
+      line(popup, labels.status + ": " + labels.statuses[p.status]);
+      return pin([c[1], c[0]], "pin-need pin-severity-" + p.severity, String(p.severity), p.title)
+        .bindPopup(popup);
+    });
+  }
+
+  fetch(box.dataset.url, { credentials: "same-origin", headers: { Accept: "application/geo+json" } })
+    .then(function (response) {
+      if (!response.ok) {
+        throw new Error(response.status);
+      }
+      return response.json();
+    })
+    .then(function (data) {
+      var areas = L.geoJSON(null, {
+        style: { color: "#1d2125", weight: 1.5, fillColor: "#0b4f8a", fillOpacity: 0.06 },
+        onEachFeature: function (feature, layer) {
+          layer.bindTooltip(feature.properties.name, { sticky: true });
+        },
+      }).addTo(map);
+      var resources = L.markerClusterGroup ? L.markerClusterGroup({ showCoverageOnHover: false }) : L.layerGroup();
+      var needs = L.layerGroup();
+      data.features.forEach(function (feature) {
+        var layer = feature.properties.layer;
+        if (layer === "area") {
+          areas.addData(feature);
+        } else if (layer === "resource") {
+          resources.addLayer(resourceMarker(feature));
+        } else if (layer === "need") {
+          needMarkers(feature).forEach(function (marker) { needs.addLayer(marker); });
+        }
+      });
+      resources.addTo(map);
+      needs.addTo(map);
+      var overlays = {};
+      overlays[labels.layers.areas] = areas;
+      overlays[labels.layers.resources] = resources;
+      overlays[labels.layers.needs] = needs;
+      L.control.layers(null, overlays, { collapsed: false }).addTo(map);
+      box.dataset.loaded = String(data.features.length);
+    })
+    .catch(function () {
+      box.dataset.loaded = "error";
+      var note = document.getElementById("map-error");
+      if (note) {
+        note.hidden = false;
+      }
+    });
+})();
