@@ -83,9 +83,7 @@ class StaffResourceFilter(ResourceFilter):
 
 class NeedFilter(_Common):
     status = django_filters.ChoiceFilter(label=_("Need status"), choices=NeedStatus.choices)
-    severity = django_filters.TypedChoiceFilter(
-        label=_("Severity"), choices=Severity.choices, coerce=int
-    )
+    severity = django_filters.ChoiceFilter(label=_("Severity"), choices=Severity.choices)
     area = django_filters.ModelChoiceFilter(label=_("Area"), field_name="areas", queryset=_areas)
 
     class Meta:

@@ -42,6 +42,8 @@ def _point_widgets(form) -> None:
 
 
 class ResourceForm(PointMixin, forms.ModelForm):
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+
     class Meta:
         model = Resource
         fields = [

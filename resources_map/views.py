@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_POST
 
 from calportal.accounts.decorators import permission_required
@@ -120,6 +121,7 @@ def _map_labels() -> dict:
     }
 
 
+@gzip_page
 def geojson(request):
     resource_filter, need_filter = _map_filters(request)
     show_resources, show_needs = _layers(request)
@@ -191,9 +193,11 @@ def report_thanks(request):
 def resource_list(request):
     resource_filter = StaffResourceFilter(request.GET, queryset=Resource.objects.all())
     page = Paginator(
-        selectors.resources_for_list(resource_filter.qs).annotate(
+        selectors.resources_for_list(resource_filter.qs)
+        .annotate(
             need_count=Count("needs", distinct=True), use_count=Count("used_by", distinct=True)
-        ),
+        )
+        .order_by("name", "pk"),
         PAGE_SIZE,
     ).get_page(request.GET.get("page"))
     return render(

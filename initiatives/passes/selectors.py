@@ -37,7 +37,7 @@ def programme_statistics(*, months: int = 6) -> dict:
     return {
         "active_total": active.count(),
         # "Centrum" and "centrum " are one district.
-        "by_district": list(
+        "by_district": _with_population_share(
             active.annotate(district=Lower(Trim("holder__district")))
             .values("district")
             .annotate(count=Count("pk"), name=Min("holder__district"))
@@ -60,6 +60,19 @@ def programme_statistics(*, months: int = 6) -> dict:
             redeemed_at__date__gte=today.replace(day=1)
         ).count(),
     }
+
+
+def _with_population_share(rows) -> list[dict]:
+    """Each district's holders as a share of its residents aged 60+ (from the map's areas)."""
+    from resources_map.selectors import population_60_plus_by_area_name
+
+    population = population_60_plus_by_area_name()
+    rows = list(rows)
+    for row in rows:
+        residents = population.get(row["district"] or "")
+        row["population_60_plus"] = residents
+        row["share"] = round(100 * row["count"] / residents, 1) if residents else None
+    return rows
 
 
 def venues_public():

@@ -11,7 +11,8 @@
   }
   var labels = JSON.parse(document.getElementById("map-labels").textContent);
   var b = JSON.parse(box.dataset.bounds);
-  var map = L.map(box, { scrollWheelZoom: false }).fitBounds([[b[0], b[1]], [b[2], b[3]]]);
+  // maxZoom on the map itself: clustering needs it when no tile layer sets one.
+  var map = L.map(box, { scrollWheelZoom: false, maxZoom: 18 }).fitBounds([[b[0], b[1]], [b[2], b[3]]]);
   if (box.dataset.tiles) {
     L.tileLayer(box.dataset.tiles, { maxZoom: 19, attribution: box.dataset.attribution }).addTo(map);
   }
@@ -78,8 +79,8 @@
           layer.bindTooltip(feature.properties.name, { sticky: true });
         },
       }).addTo(map);
-      var resources = L.markerClusterGroup ? L.markerClusterGroup({ showCoverageOnHover: false }) : L.layerGroup();
-      var needs = L.layerGroup();
+      var resources = L.markerClusterGroup ? L.markerClusterGroup({ showCoverageOnHover: false }) : L.featureGroup();
+      var needs = L.featureGroup();
       data.features.forEach(function (feature) {
         var layer = feature.properties.layer;
         if (layer === "area") {
@@ -97,10 +98,20 @@
       overlays[labels.layers.resources] = resources;
       overlays[labels.layers.needs] = needs;
       L.control.layers(null, overlays, { collapsed: false }).addTo(map);
+      var extent = L.featureGroup([areas, needs]).getBounds();
+      if (resources.getBounds) {
+        extent.extend(resources.getBounds());
+      }
+      if (extent.isValid()) {
+        map.fitBounds(extent, { padding: [16, 16], maxZoom: 15 });
+      }
       box.dataset.loaded = String(data.features.length);
     })
-    .catch(function () {
+    .catch(function (error) {
       box.dataset.loaded = "error";
+      if (window.console) {
+        window.console.error(error);
+      }
       var note = document.getElementById("map-error");
       if (note) {
         note.hidden = false;
