@@ -134,7 +134,9 @@ def geojson(request):
         json.dumps(data, ensure_ascii=False, separators=(",", ":")),
         content_type="application/geo+json; charset=utf-8",
     )
-    response["Cache-Control"] = "private, max-age=60"
+    # Staff see non-public resources: never keep their copy in a (possibly shared) browser.
+    internal = request.user.has_perm("resources_map.view_resource")
+    response["Cache-Control"] = "private, no-store" if internal else "public, max-age=60"
     return response
 
 
