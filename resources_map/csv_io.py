@@ -380,6 +380,12 @@ def _row_form(form_class, model, columns_to_fields, row, lookup, errors):
                 if isinstance(value, list):
                     current[name] = [getattr(item, "pk", item) for item in value]
             data = {**current, **data}
+    else:
+        # A new record: columns left out (or left empty) take the model's defaults.
+        for name in probe.fields:
+            model_field = model._meta.get_field(name)
+            if data.get(name) in (None, "") and model_field.has_default():
+                data[name] = model_field.get_default()
     return form_class(data=data, instance=instance)
 
 
@@ -403,6 +409,7 @@ def _import(raw: bytes, *, form_class, model, columns, required, columns_to_fiel
             for name, messages in form.errors.items():
                 label = form.fields[name].label if name in form.fields else ""
                 for message in messages:
+                    message = str(message).rstrip(".")
                     errors.append(f"{label}: {message}" if label else message)
         if errors:
             result.errors.append(
