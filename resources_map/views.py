@@ -396,7 +396,7 @@ def diagnosis_pdf(request):
     document = document_request(
         kind="resources_map.diagnosis",
         params={},
-        title=_("Map of resources and needs"),
+        title=_("Map of needs and resources"),
         requested_by=request.user,
         language=get_language(),
     )
