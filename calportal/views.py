@@ -57,6 +57,10 @@ def dashboard(request):
         context["next_events"] = list(
             staff_events().filter(starts_at__gte=timezone.now()).order_by("starts_at")[:5]
         )
+    if user.has_perm("resources_map.view_need"):
+        from resources_map.selectors import dashboard_counts
+
+        context["map_counts"] = dashboard_counts()
     if user.has_perm("accounts.view_user"):
         context["pending_invitations"] = User.objects.filter(
             is_active=True, password__startswith=UNUSABLE_PASSWORD_PREFIX

@@ -245,3 +245,15 @@ def population_60_plus_by_area_name() -> dict[str, int]:
             "name", "population_60_plus"
         )
     }
+
+
+def dashboard_counts() -> dict:
+    """Reports waiting for moderation and open needs no initiative answers, in one query each."""
+    from resources_map.models import ReportStatus, ResidentReport
+
+    return {
+        "reports_waiting": ResidentReport.objects.filter(status=ReportStatus.NEW).count(),
+        "unanswered": Need.objects.filter(
+            status__in=OPEN_NEED_STATUSES, initiatives__isnull=True
+        ).count(),
+    }

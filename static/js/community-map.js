@@ -79,8 +79,23 @@
           layer.bindTooltip(feature.properties.name, { sticky: true });
         },
       }).addTo(map);
-      var resources = L.markerClusterGroup ? L.markerClusterGroup({ showCoverageOnHover: false }) : L.featureGroup();
-      var needs = L.featureGroup();
+      // Needs share their areas' centres: clustering spreads them out on a click.
+      var cluster = function (radius, icon) {
+        var options = { showCoverageOnHover: false, maxClusterRadius: radius };
+        if (icon) {
+          options.iconCreateFunction = icon;
+        }
+        return L.markerClusterGroup ? L.markerClusterGroup(options) : L.featureGroup();
+      };
+      var resources = cluster(60);
+      // A group of needs: a dark square with "×N", unlike a single need's severity number.
+      var needs = cluster(20, function (group) {
+        return L.divIcon({
+          className: "map-pin pin-need pin-need-group",
+          html: "<span>×" + group.getChildCount() + "</span>",
+          iconSize: [34, 28],
+        });
+      });
       data.features.forEach(function (feature) {
         var layer = feature.properties.layer;
         if (layer === "area") {
@@ -98,10 +113,13 @@
       overlays[labels.layers.resources] = resources;
       overlays[labels.layers.needs] = needs;
       L.control.layers(null, overlays, { collapsed: false }).addTo(map);
-      var extent = L.featureGroup([areas, needs]).getBounds();
-      if (resources.getBounds) {
-        extent.extend(resources.getBounds());
-      }
+      var extent = areas.getBounds();
+      [resources, needs].forEach(function (group) {
+        var bounds = group.getBounds();
+        if (bounds.isValid()) {
+          extent.extend(bounds);
+        }
+      });
       if (extent.isValid()) {
         map.fitBounds(extent, { padding: [16, 16], maxZoom: 15 });
       }

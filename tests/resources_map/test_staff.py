@@ -443,3 +443,16 @@ def test_passes_statistics_show_reach_as_a_share_of_the_districts_residents_60_p
     assert row["count"] == 49
     assert row["share"] == 2.0  # 49 of 2,450 residents aged 60+
     assert "2.0%" in page.content.decode() or "2,0%" in page.content.decode()
+
+
+def test_the_dashboard_counts_waiting_reports_and_unanswered_needs(login, staff, partner_a, area):
+    make_report()
+    make_report(kind="skill")
+    make_need([area])
+
+    body = login(staff).get(reverse("dashboard")).content.decode()
+    assert "2 zgłoszenia mieszkańców czekają na moderację" in body
+    assert "1 niezaspokojona potrzeba bez inicjatywy" in body
+    assert (
+        "zgłoszenia mieszkańców" not in login(partner_a).get(reverse("dashboard")).content.decode()
+    )
