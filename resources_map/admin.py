@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from resources_map.forms import AreaForm, ResourceForm
 from resources_map.models import Area, Diagnosis, Need, ResidentReport, Resource
 
 
 @admin.register(Area)
 class AreaAdmin(admin.ModelAdmin):
+    form = AreaForm  # the same checks as the portal: boundary GeoJSON, point in the box
     list_display = ["name", "kind", "population_total", "population_60_plus", "population_year"]
     list_filter = ["kind"]
     search_fields = ["name"]
@@ -12,6 +14,7 @@ class AreaAdmin(admin.ModelAdmin):
 
 @admin.register(Resource)
 class ResourceAdmin(admin.ModelAdmin):
+    form = ResourceForm
     list_display = ["name", "resource_class", "kind", "area", "is_public", "verified_on"]
     list_filter = ["resource_class", "kind", "is_public", "area"]
     search_fields = ["name", "address"]

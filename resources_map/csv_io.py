@@ -9,6 +9,7 @@ language (``Instytucjonalne``); lists (areas, target groups) are separated by ``
 import csv
 import datetime
 import io
+import re
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -109,6 +110,13 @@ def _safe_cell(value) -> str:
     text = str(value)
     if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not _is_number(text):
         return "'" + text
+    return text
+
+
+def _unprotect(text: str) -> str:
+    """Undo :func:`_safe_cell`: the export's apostrophe before ``=+-@`` is not data."""
+    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@\t\r":
+        return text[1:]
     return text
 
 
@@ -239,7 +247,16 @@ def read_rows(raw: bytes, columns: list[str], required: list[str]) -> list[tuple
         raise ImportFileError(_("The file is empty."))
     first_line = text.splitlines()[0]
     delimiter = max((";", ",", "\t"), key=first_line.count)
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    try:
+        lines = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    except csv.Error:
+        raise ImportFileError(
+            _(
+                "The file cannot be read as CSV: probably a quotation mark is not closed. "
+                "Check the cells that start with a quotation mark."
+            )
+        ) from None
+    reader = iter(lines)
     header = [name.strip().lower() for name in next(reader)]
     unknown = [name for name in header if name not in columns]
     missing = [name for name in required if name not in header]
@@ -263,7 +280,8 @@ def read_rows(raw: bytes, columns: list[str], required: list[str]) -> list[tuple
         if len(values) > len(header):
             rows.append((number, {"__error__": _("more values than columns")}))
             continue
-        rows.append((number, dict(zip(header, (value.strip() for value in values), strict=False))))
+        cells = (_unprotect(value.strip()) for value in values)
+        rows.append((number, dict(zip(header, cells, strict=False))))
     if not rows:
         raise ImportFileError(_("The file has a header but no rows."))
     return rows
@@ -370,7 +388,8 @@ def _row_form(form_class, model, columns_to_fields, row, lookup, errors):
             data[name] = value
     instance = None
     if row.get("id"):
-        instance = model.objects.filter(pk=row["id"]).first() if row["id"].isdigit() else None
+        digits = re.fullmatch(r"[0-9]{1,18}", row["id"])
+        instance = model.objects.filter(pk=int(row["id"])).first() if digits else None
         if instance is None:
             errors.append(_("no record with id %(id)s to update") % {"id": row["id"]})
         else:
@@ -389,7 +408,9 @@ def _row_form(form_class, model, columns_to_fields, row, lookup, errors):
     return form_class(data=data, instance=instance)
 
 
-def _import(raw: bytes, *, form_class, model, columns, required, columns_to_fields) -> ImportResult:
+def _import(
+    raw: bytes, *, form_class, model, columns, required, columns_to_fields, may_update: bool
+) -> ImportResult:
     try:
         rows = read_rows(raw, columns, required)
     except ImportFileError as error:
@@ -404,6 +425,12 @@ def _import(raw: bytes, *, form_class, model, columns, required, columns_to_fiel
             )
             continue
         errors: list[str] = []
+        if row.get("id") and not may_update:
+            result.errors.append(
+                _("Row %(number)s: you may add records but not change them; leave “id” empty.")
+                % {"number": number}
+            )
+            continue
         form = _row_form(form_class, model, columns_to_fields, row, lookup, errors)
         if not errors and not form.is_valid():
             for name, messages in form.errors.items():
@@ -429,9 +456,10 @@ def _import(raw: bytes, *, form_class, model, columns, required, columns_to_fiel
     return result
 
 
-def import_resources(raw: bytes) -> ImportResult:
+def import_resources(raw: bytes, *, may_update: bool = True) -> ImportResult:
     return _import(
         raw,
+        may_update=may_update,
         form_class=ResourceForm,
         model=Resource,
         columns=RESOURCE_COLUMNS,
@@ -440,9 +468,10 @@ def import_resources(raw: bytes) -> ImportResult:
     )
 
 
-def import_needs(raw: bytes) -> ImportResult:
+def import_needs(raw: bytes, *, may_update: bool = True) -> ImportResult:
     return _import(
         raw,
+        may_update=may_update,
         form_class=NeedForm,
         model=Need,
         columns=NEED_COLUMNS,

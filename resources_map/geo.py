@@ -51,7 +51,10 @@ def _position(value, where: str) -> tuple[float, float]:
             _("%(where)s: each position must be a pair of numbers [longitude, latitude].")
             % {"where": where}
         )
-    longitude, latitude = float(value[0]), float(value[1])
+    try:
+        longitude, latitude = float(value[0]), float(value[1])
+    except OverflowError:
+        longitude = latitude = float("inf")
     error = point_error(latitude, longitude)
     if error:
         raise ValidationError(f"{where}: {error}")
@@ -86,9 +89,10 @@ def parse_boundary(text: str) -> dict | None:
         return None
     try:
         data = json.loads(text)
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:
+        reason = getattr(exc, "msg", None) or _("the text is not JSON")
         raise ValidationError(
-            _("This is not valid GeoJSON: %(error)s.") % {"error": exc.msg}
+            _("This is not valid GeoJSON: %(error)s.") % {"error": reason}
         ) from None
     if isinstance(data, dict) and data.get("type") == "FeatureCollection":
         features = data.get("features")

@@ -362,7 +362,7 @@ class ResidentReport(models.Model):
     area = models.ForeignKey(
         Area, verbose_name=_("area"), on_delete=models.SET_NULL, null=True, blank=True
     )
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("name"), max_length=100, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     consent_given_at = models.DateTimeField(_("consent given at"))
@@ -388,8 +388,9 @@ class ResidentReport(models.Model):
         verbose_name_plural = _("residents' reports")
         ordering = ["created_at", "pk"]
         constraints = [
+            # Contact details are erased once the report is handled.
             models.CheckConstraint(
-                condition=~Q(email="", phone=""),
+                condition=~Q(status=ReportStatus.NEW) | ~Q(email="", phone=""),
                 name="report_has_contact",
                 violation_error_message=_("Give an e-mail address or a phone number."),
             ),

@@ -136,7 +136,8 @@ def geojson(resources: QuerySet[Resource], needs: QuerySet[Need], *, internal: b
             }
         )
 
-    need_rows = list(needs.order_by().values("pk", "title", "severity", "status"))
+    need_fields = ["pk", "title", "severity", "status", *(["is_public"] if internal else [])]
+    need_rows = list(needs.order_by().values(*need_fields))
     need_areas: dict[int, list[int]] = {}
     for need_id, area_id in Need.areas.through.objects.filter(
         need_id__in=[row["pk"] for row in need_rows]
@@ -159,6 +160,7 @@ def geojson(resources: QuerySet[Resource], needs: QuerySet[Need], *, internal: b
                     "severity": row["severity"],
                     "status": row["status"],
                     "areas": need_areas.get(row["pk"], []),
+                    **({"public": row["is_public"]} if internal else {}),
                 },
             }
         )

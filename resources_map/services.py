@@ -67,13 +67,23 @@ def _locked_new_report(report_id: int) -> ResidentReport:
     return report
 
 
+HANDLED_FIELDS = ["handled_by", "handled_at", "name", "email", "phone"]
+
+
+def _handled(report: ResidentReport, user: User) -> None:
+    """Record who handled the report, and erase the reporter's contact details as the
+    information clause promises: they were only for talking about this report."""
+    report.handled_by, report.handled_at = user, timezone.now()
+    report.name, report.email, report.phone = "", "", ""
+
+
 def report_reject(*, report: ResidentReport, reason: str, user: User) -> ResidentReport:
     with transaction.atomic():
         report = _locked_new_report(report.pk)
         report.status = ReportStatus.REJECTED
         report.reject_reason = reason.strip()
-        report.handled_by, report.handled_at = user, timezone.now()
-        report.save(update_fields=["status", "reject_reason", "handled_by", "handled_at"])
+        _handled(report, user)
+        report.save(update_fields=["status", "reject_reason", *HANDLED_FIELDS])
     return report
 
 
@@ -91,8 +101,8 @@ def report_accept(*, report: ResidentReport, form, user: User) -> Need | Resourc
         else:
             report.resource = created
         report.status = ReportStatus.ACCEPTED
-        report.handled_by, report.handled_at = user, timezone.now()
-        report.save(update_fields=["status", "need", "resource", "handled_by", "handled_at"])
+        _handled(report, user)
+        report.save(update_fields=["status", "need", "resource", *HANDLED_FIELDS])
     return created
 
 
@@ -113,6 +123,9 @@ def report_initial(report: ResidentReport) -> dict:
             "found_by": FoundBy.RESIDENT_REPORT,
             "identified_on": timezone.localtime(report.created_at).date(),
             "internal_notes": report.place,
+            # The resident's own words are not published as they are: staff rewrite them and
+            # then decide to show the need.
+            "is_public": False,
         }
     resource_class, kind = _OFFER_KIND[report.kind]
     return {

@@ -263,7 +263,12 @@ def _edit(request, form_class, instance, save, template, *, extra=None):
     return render(
         request,
         f"resources_map/{template}",
-        {"form": form, "object": instance, "bounds": list(geo.bounds()), **(extra or {})},
+        {
+            "form": form,
+            "object": instance,
+            "bounds_json": json.dumps(geo.bounds()),
+            **(extra or {}),
+        },
     )
 
 
@@ -337,7 +342,7 @@ def report_accept(request, pk: int):
     return render(
         request,
         "resources_map/report_accept.html",
-        {"form": form, "report": report, "bounds": list(geo.bounds())},
+        {"form": form, "report": report, "bounds_json": json.dumps(geo.bounds())},
     )
 
 
@@ -447,7 +452,11 @@ def import_csv(request, what: str):
         form = ImportForm(request.POST or None, request.FILES or None)
         result = None
         if request.method == "POST" and form.is_valid():
-            result = run_import(form.cleaned_data["file"].read())
+            # Rows with an id update records: that takes the right to change them as well.
+            result = run_import(
+                form.cleaned_data["file"].read(),
+                may_update=request.user.has_perm(permission.replace(".add_", ".change_")),
+            )
             if result.ok:
                 messages.success(
                     request,

@@ -60,6 +60,9 @@
       line(popup, p.title, true);
       line(popup, labels.severity + ": " + labels.severities[p.severity]);
       line(popup, labels.status + ": " + labels.statuses[p.status]);
+      if (p.public === false) {
+        line(popup, labels.internal);
+      }
       return pin([c[1], c[0]], "pin-need pin-severity-" + p.severity, String(p.severity), p.title)
         .bindPopup(popup);
     });
@@ -76,7 +79,9 @@
       var areas = L.geoJSON(null, {
         style: { color: "#1d2125", weight: 1.5, fillColor: "#0b4f8a", fillOpacity: 0.06 },
         onEachFeature: function (feature, layer) {
-          layer.bindTooltip(feature.properties.name, { sticky: true });
+          var name = document.createElement("span");
+          name.textContent = feature.properties.name;
+          layer.bindTooltip(name, { sticky: true });
         },
       }).addTo(map);
       // Needs share their areas' centres: clustering spreads them out on a click.

@@ -65,6 +65,11 @@ def test_a_report_becomes_a_resource_in_the_guide_and_on_the_map(
     # The point picker: a click on the map fills in the coordinates.
     staff_page.locator("#point-picker").click()
     expect(staff_page.locator("#id_latitude")).not_to_have_value("")
+    clicked = (
+        float(staff_page.locator("#id_latitude").input_value()),
+        float(staff_page.locator("#id_longitude").input_value()),
+    )
+    assert 51.95 <= clicked[0] <= 52.2 and 16.8 <= clicked[1] <= 17.3, clicked  # in the box
     staff_page.locator("#id_latitude").fill("52.105200")
     staff_page.locator("#id_longitude").fill("17.101500")
     staff_page.locator("#id_opening_hours").fill("po uzgodnieniu z sołtysem")

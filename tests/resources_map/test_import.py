@@ -551,3 +551,64 @@ def test_a_team_member_may_import_and_a_partner_may_not(login, team_member, part
 
     assert_imported(upload(login(team_member), "resources", content))
     assert Resource.objects.get().name == SWIETLICA
+
+
+# --- Found in review: files that used to crash, values that did not survive a round trip ----
+
+
+def test_an_unclosed_quotation_mark_in_a_big_file_is_explained(client_staff):
+    rows = [f'"{SWIETLICA};material;room'] + [f"Sala {n};material;room" for n in range(6000)]
+    response = upload(client_staff, "resources", resources_csv("name;class;kind", *rows))
+
+    errors = import_errors(response)
+    assert len(errors) == 1 and "CSV" in errors[0]
+    assert Resource.objects.count() == 0
+
+
+@pytest.mark.parametrize("weird_id", ["²", "1" * 40, "-1", "1.5"])
+def test_an_id_that_is_not_a_number_is_reported_on_its_row(client_staff, weird_id):
+    response = upload(
+        client_staff,
+        "resources",
+        resources_csv("id;name;class;kind", f"{weird_id};Sala;material;room"),
+    )
+
+    assert row_numbers(import_errors(response)) == [2]
+    assert Resource.objects.count() == 0
+
+
+def test_a_phone_protected_by_the_export_comes_back_unchanged(client_staff):
+    from tests.resources_map.conftest import make_resource
+
+    make_resource(name="Punkt", contact_phone="+48 61 283 51 00", description="-10% dla seniorów")
+    exported = client_staff.get(reverse("resources_map:export", args=["resources"]))
+    text = exported.content.decode("utf-8-sig")
+    assert "'+48 61 283 51 00" in text  # a spreadsheet must not run it as a formula
+
+    assert_imported(upload(client_staff, "resources", text))
+
+    resource = Resource.objects.get()
+    assert resource.contact_phone == "+48 61 283 51 00"
+    assert resource.description == "-10% dla seniorów"
+
+
+def test_updating_rows_by_id_takes_the_right_to_change(client_staff, staff):
+    from django.contrib.auth.models import Permission
+
+    from tests.resources_map.conftest import make_resource
+
+    resource = make_resource(name="Stara nazwa")
+    staff.groups.clear()
+    staff.user_permissions.add(
+        *Permission.objects.filter(codename__in=["add_resource", "view_resource"])
+    )
+
+    response = upload(
+        client_staff,
+        "resources",
+        resources_csv("id;name;class;kind", f"{resource.pk};Nowa;material;room"),
+    )
+
+    assert row_numbers(import_errors(response)) == [2]
+    resource.refresh_from_db()
+    assert resource.name == "Stara nazwa"

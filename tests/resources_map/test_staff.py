@@ -143,6 +143,9 @@ def test_an_area_with_a_boundary_gets_its_centre_from_it(login, staff):
         ),
         ('{"type": "Polygon", "coordinates": [[["a", "b"]]]}', "at least four positions"),
         ('{"type": "FeatureCollection", "features": []}', "exactly one feature"),
+        ("[" * 100000, "not valid"),
+        ('{"type": "Polygon", "coordinates": [[[' + "1" * 5000 + ", 52]]]}", "not valid"),
+        ('{"type": "Polygon", "coordinates": [[[' + "1" * 400 + ", 52]]]}", "outside"),
     ],
 )
 def test_malformed_geojson_is_explained_and_nothing_is_saved(login, staff, boundary, expected):
@@ -273,6 +276,8 @@ def test_staff_turn_a_report_into_a_resource_that_then_appears_in_public(login, 
         resource,
         staff,
     )
+    # The information clause promises it: contact details go once the report is handled.
+    assert (report.name, report.email, report.phone) == ("", "", "")
     assert "Sala w remizie OSP" in client.get(reverse("resources_map:guide")).content.decode()
     # A handled report cannot be turned into a second entry.
     again = client.post(
@@ -290,6 +295,7 @@ def test_a_need_report_becomes_a_need_found_by_a_residents_report(login, team_me
     )
     assert initial["title"] == "Brakuje ławek"
     assert initial["found_by"] == "report"
+    assert initial["is_public"] is False  # the resident's words are not published as they are
 
     client.post(
         reverse("resources_map:report_accept", args=[report.pk]),
@@ -456,3 +462,16 @@ def test_the_dashboard_counts_waiting_reports_and_unanswered_needs(login, staff,
     assert (
         "zgłoszenia mieszkańców" not in login(partner_a).get(reverse("dashboard")).content.decode()
     )
+
+
+def test_rejecting_a_report_erases_the_reporters_contact(login, team_member):
+    report = make_report(name="Zofia", phone="600100200", email="zofia@example.org")
+
+    login(team_member).post(
+        reverse("resources_map:report_reject", args=[report.pk]), {"reason": "Duplikat"}
+    )
+
+    report.refresh_from_db()
+    assert report.status == ReportStatus.REJECTED
+    assert (report.name, report.email, report.phone) == ("", "", "")
+    assert report.description  # the report itself stays, for the record
