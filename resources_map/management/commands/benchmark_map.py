@@ -5,6 +5,7 @@ found it. Reports the median and worst time of the whole request (view, queries,
 Django's test client, the number of queries and the response size.
 """
 
+import gzip
 import statistics
 import time
 
@@ -84,5 +85,6 @@ class Command(BaseCommand):
             f"GeoJSON with {resources} resources and {needs} needs "
             f"({connection.vendor}): median {statistics.median(timings) * 1000:.0f} ms, "
             f"worst {max(timings) * 1000:.0f} ms over {runs} runs; "
-            f"{len(queries)} queries; {len(response.content) / 1024:.0f} KiB"
+            f"{len(queries)} queries; {len(response.content) / 1024:.0f} KiB, "
+            f"{len(gzip.compress(response.content)) / 1024:.0f} KiB gzipped"
         )
