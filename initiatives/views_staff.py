@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from calportal.accounts.decorators import permission_required
+from calportal.csv_files import spreadsheet_safe
 from calportal.documents.services import document_request
 from calportal.parsing import int_list
 from initiatives import selectors, services
@@ -365,7 +366,7 @@ def event_registrations_csv(request, pk: int):
     for registration in lists["confirmed"] + lists["waiting"]:
         person = registration.participant
         writer.writerow(
-            _spreadsheet_safe(value)
+            spreadsheet_safe(value)
             for value in [
                 registration.get_status_display(),
                 getattr(registration, "position", ""),
@@ -382,13 +383,6 @@ def event_registrations_csv(request, pk: int):
             ]
         )
     return response
-
-
-def _spreadsheet_safe(value):
-    """Text a resident typed must not run as a formula when staff open the file in Excel."""
-    if isinstance(value, str) and value[:1] in {"=", "+", "-", "@", "\t", "\r"}:
-        return "'" + value
-    return value
 
 
 @require_POST

@@ -6,9 +6,6 @@ is accepted. Choices may be given by code (``institutional``) or by their label 
 language (``Instytucjonalne``); lists (areas, target groups) are separated by ``|``.
 """
 
-import csv
-import datetime
-import io
 import re
 from dataclasses import dataclass, field
 
@@ -17,6 +14,7 @@ from django.forms.models import model_to_dict
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from calportal.csv_files import ImportFileError, csv_text, parse_date, read_rows
 from initiatives.models import Initiative, TargetGroup
 from resources_map.forms import NeedForm, ResourceForm
 from resources_map.models import Area, Need, Resource
@@ -74,10 +72,6 @@ FALSE = {"0", "nie", "n", "no", "false", "fałsz", ""}
 LIST_SEPARATOR = "|"
 
 
-class ImportFileError(Exception):
-    """The file as a whole cannot be read (encoding, columns)."""
-
-
 @dataclass
 class ImportResult:
     created: int = 0
@@ -92,42 +86,6 @@ class ImportResult:
 # --- Export -----------------------------------------------------------------------------------
 
 
-def _csv_response_rows(header: list[str], rows) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([_safe_cell(value) for value in row])
-    return "\ufeff" + buffer.getvalue()
-
-
-def _safe_cell(value) -> str:
-    """Text a spreadsheet would run as a formula gets a leading apostrophe."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "tak" if value else "nie"
-    text = str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not _is_number(text):
-        return "'" + text
-    return text
-
-
-def _unprotect(text: str) -> str:
-    """Undo :func:`_safe_cell`: the export's apostrophe before ``=+-@`` is not data."""
-    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@\t\r":
-        return text[1:]
-    return text
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text.replace(",", "."))
-    except ValueError:
-        return False
-    return True
-
-
 def _codes(items, attribute: str = "code") -> str:
     return LIST_SEPARATOR.join(str(getattr(item, attribute)) for item in items)
 
@@ -135,7 +93,7 @@ def _codes(items, attribute: str = "code") -> str:
 def export_resources(queryset) -> str:
     from resources_map.selectors import resources_for_list
 
-    return _csv_response_rows(
+    return csv_text(
         RESOURCE_COLUMNS,
         (
             [
@@ -168,7 +126,7 @@ def export_resources(queryset) -> str:
 def export_needs(queryset) -> str:
     from resources_map.selectors import needs_for_list
 
-    return _csv_response_rows(
+    return csv_text(
         NEED_COLUMNS,
         (
             [
@@ -191,7 +149,7 @@ def export_needs(queryset) -> str:
 
 
 def export_areas(queryset) -> str:
-    return _csv_response_rows(
+    return csv_text(
         [
             "name",
             "kind",
@@ -221,70 +179,6 @@ def export_areas(queryset) -> str:
 
 
 # --- Import -----------------------------------------------------------------------------------
-
-
-def decode(raw: bytes) -> str:
-    if b"\x00" in raw[:4096]:
-        raise ImportFileError(
-            _("The file is not plain text (UTF-16 or a spreadsheet?). Save it as CSV in UTF-8.")
-        )
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return raw.decode("cp1250")
-    except UnicodeDecodeError:
-        raise ImportFileError(
-            _("The file's encoding is neither UTF-8 nor Windows-1250. Save it as CSV in UTF-8.")
-        ) from None
-
-
-def read_rows(raw: bytes, columns: list[str], required: list[str]) -> list[tuple[int, dict]]:
-    """``[(line number, {column: value})]``, or :class:`ImportFileError` for a wrong file."""
-    text = decode(raw)
-    if not text.strip():
-        raise ImportFileError(_("The file is empty."))
-    first_line = text.splitlines()[0]
-    delimiter = max((";", ",", "\t"), key=first_line.count)
-    try:
-        lines = list(csv.reader(io.StringIO(text), delimiter=delimiter))
-    except csv.Error:
-        raise ImportFileError(
-            _(
-                "The file cannot be read as CSV: probably a quotation mark is not closed. "
-                "Check the cells that start with a quotation mark."
-            )
-        ) from None
-    reader = iter(lines)
-    header = [name.strip().lower() for name in next(reader)]
-    unknown = [name for name in header if name not in columns]
-    missing = [name for name in required if name not in header]
-    duplicated = sorted({name for name in header if header.count(name) > 1})
-    if unknown or missing or duplicated:
-        problems = []
-        if missing:
-            problems.append(_("missing columns: %(names)s") % {"names": ", ".join(missing)})
-        if unknown:
-            problems.append(_("unknown columns: %(names)s") % {"names": ", ".join(unknown)})
-        if duplicated:
-            problems.append(_("repeated columns: %(names)s") % {"names": ", ".join(duplicated)})
-        raise ImportFileError(
-            _("The columns do not match (%(problems)s). Expected: %(expected)s.")
-            % {"problems": "; ".join(problems), "expected": ", ".join(columns)}
-        )
-    rows = []
-    for number, values in enumerate(reader, start=2):
-        if not any(value.strip() for value in values):
-            continue
-        if len(values) > len(header):
-            rows.append((number, {"__error__": _("more values than columns")}))
-            continue
-        cells = (_unprotect(value.strip()) for value in values)
-        rows.append((number, dict(zip(header, cells, strict=False))))
-    if not rows:
-        raise ImportFileError(_("The file has a header but no rows."))
-    return rows
 
 
 class _Lookup:
@@ -326,15 +220,6 @@ def _choice(form_field, value: str) -> str:
                 if str(label).lower() == wanted:
                     return code
     return value  # left for the form to reject with its own message
-
-
-def _date(value: str) -> str:
-    for pattern in ("%d.%m.%Y", "%d-%m-%Y", "%d/%m/%Y"):
-        try:
-            return datetime.datetime.strptime(value, pattern).date().isoformat()
-        except ValueError:
-            continue
-    return value
 
 
 def _names(value: str, table: dict, what: str, errors: list[str]) -> list:
@@ -381,7 +266,7 @@ def _row_form(form_class, model, columns_to_fields, row, lookup, errors):
         elif name in ("latitude", "longitude"):
             data[name] = value.replace(",", ".")
         elif name in ("deadline", "verified_on", "identified_on"):
-            data[name] = _date(value)
+            data[name] = parse_date(value)
         elif hasattr(form_field, "choices") and value:
             data[name] = _choice(form_field, value)
         else:
