@@ -136,12 +136,14 @@ def demo_data_load() -> list[DemoLogin]:
     from initiatives.demo import initiatives_demo_load
     from initiatives.passes.demo import passes_demo_load
     from resources_map.demo import map_demo_load
+    from volunteers.demo import volunteers_demo_load
 
     members = _load_team(organisations)
     _load_meetings(members)
     initiatives_demo_load(organisations)
     passes_demo_load()
     map_demo_load(organisations)
+    volunteers_demo_load(organisations)
     _load_logins(organisations, members)  # last: the venue login needs the venues
     return LOGINS
 

@@ -8,6 +8,7 @@ See README.md for the variables a deployment sets.
 from datetime import timedelta
 from pathlib import Path
 
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -66,6 +67,7 @@ INSTALLED_APPS = [
     "calportal.documents",
     "initiatives",
     "resources_map",
+    "volunteers",
 ]
 
 MIDDLEWARE = [
@@ -232,6 +234,14 @@ CELERY_BEAT_SCHEDULE = {
     "expire-senior-passes": {
         "task": "initiatives.passes.expire",
         "schedule": 6 * 3600,
+    },
+    "volunteer-missing-hours": {
+        "task": "volunteers.remind_missing_hours",
+        "schedule": crontab(hour=8, minute=0, day_of_week="mon"),
+    },
+    "volunteer-shift-reminders": {
+        "task": "volunteers.remind_shift_volunteers",
+        "schedule": 3600,  # hourly; each shift's volunteers hear once, within a day of it
     },
     "clear-expired-sessions": {
         "task": "calportal.tasks.clear_expired_sessions",

@@ -26,6 +26,7 @@ urlpatterns += i18n_patterns(
     path("", include("initiatives.urls")),
     path("", include("initiatives.passes.urls")),
     path("", include("resources_map.urls")),
+    path("", include("volunteers.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )

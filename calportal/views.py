@@ -61,6 +61,10 @@ def dashboard(request):
         from resources_map.selectors import dashboard_counts
 
         context["map_counts"] = dashboard_counts()
+    if user.has_perm("volunteers.view_volunteer"):
+        from volunteers.selectors import dashboard_counts as volunteer_counts
+
+        context["volunteer_counts"] = volunteer_counts(user)
     if user.has_perm("accounts.view_user"):
         context["pending_invitations"] = User.objects.filter(
             is_active=True, password__startswith=UNUSABLE_PASSWORD_PREFIX

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from calportal.accounts.decorators import permission_required
 from calportal.documents.services import document_request
+from calportal.forms import ImportForm
 from calportal.public_forms import public_form_accepted
 from resources_map import csv_io, geo, selectors, services
 from resources_map.filters import (
@@ -29,7 +30,6 @@ from resources_map.filters import (
 from resources_map.forms import (
     AreaForm,
     DiagnosisForm,
-    ImportForm,
     NeedForm,
     RejectReportForm,
     ReportForm,

@@ -75,6 +75,12 @@ def roles(db):
     grant(django_apps, pass_roles.PERMISSIONS)
     map_roles = importlib.import_module("resources_map.migrations.0002_roles")
     grant(django_apps, map_roles.PERMISSIONS)
+    volunteer_roles = importlib.import_module("volunteers.migrations.0002_skills_and_roles")
+    grant(django_apps, volunteer_roles.PERMISSIONS)
+    from volunteers.models import Skill
+
+    for code in volunteer_roles.SKILLS:
+        Skill.objects.get_or_create(code=code)
     for code in TargetGroupCode.values:
         TargetGroup.objects.get_or_create(code=code)
 

@@ -1,0 +1,358 @@
+import datetime
+import re
+from decimal import Decimal, InvalidOperation
+
+from crispy_forms.layout import Submit
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from initiatives.forms import ContactFieldsMixin, _helper
+from initiatives.models import Initiative
+from resources_map.models import Area
+from volunteers.models import (
+    AVAILABILITY_SLOTS,
+    QUARTERS_PER_DAY,
+    Agreement,
+    ChildSafetyCheck,
+    DayPart,
+    Opportunity,
+    Shift,
+    Skill,
+    Volunteer,
+    VolunteeringSettings,
+    Weekday,
+)
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def availability_choices():
+    return [
+        (f"{day}_{part}", f"{day_label} – {part_label}")
+        for day, day_label in Weekday.choices
+        for part, part_label in DayPart.choices
+    ]
+
+
+def parse_quarters(value) -> int:
+    """Hours as typed ("2", "1,5", "0.75") → quarter hours; explains what is wrong."""
+    text = str(value).strip().replace(",", ".")
+    if not re.fullmatch(r"\d{1,3}(\.\d{1,4})?", text):
+        raise ValidationError(_("Enter the hours as a number, e.g. 2 or 1,5."))
+    try:
+        hours = Decimal(text)
+    except InvalidOperation:
+        raise ValidationError(_("Enter the hours as a number, e.g. 2 or 1,5.")) from None
+    if hours <= 0:
+        raise ValidationError(_("Hours must be more than zero."))
+    if hours * 4 != int(hours * 4):
+        raise ValidationError(_("Use quarter-hour steps: 0,25, 0,5, 0,75, 1…"))
+    if hours * 4 > QUARTERS_PER_DAY:
+        raise ValidationError(_("A day has at most 24 hours."))
+    return int(hours * 4)
+
+
+class HoursField(forms.CharField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 10)
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"inputmode": "decimal", "autocomplete": "off"})
+
+    def clean(self, value):
+        value = super().clean(value)
+        return parse_quarters(value) if value not in (None, "") else None
+
+
+class ApplyForm(ContactFieldsMixin, forms.Form):
+    """The public "Become a volunteer" form. ``hp_check`` is a honeypot."""
+
+    first_name = forms.CharField(label=_("First name"), max_length=100)
+    last_name = forms.CharField(label=_("Last name"), max_length=100)
+    birth_year = forms.IntegerField(label=_("Year of birth"))
+    phone = forms.CharField(label=_("Phone"), required=False, max_length=30)
+    email = forms.EmailField(label=_("E-mail address"), required=False, max_length=254)
+    organisation = forms.ModelChoiceField(
+        label=_("Where would you like to volunteer?"),
+        queryset=None,
+        empty_label=None,
+        widget=forms.RadioSelect,
+    )
+    skills = forms.ModelMultipleChoiceField(
+        label=_("What would you like to do?"),
+        queryset=Skill.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    availability = forms.MultipleChoiceField(
+        label=_("When can you help?"),
+        choices=availability_choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    areas = forms.ModelMultipleChoiceField(
+        label=_("Where can you get to?"),
+        queryset=Area.objects.order_by("kind", "name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    languages = forms.CharField(
+        label=_("Languages other than Polish (optional)"), max_length=200, required=False
+    )
+    message = forms.CharField(
+        label=_("Anything you would like to tell us?"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    consent = forms.BooleanField(
+        label=_(
+            "I agree to the processing of my data so that the organisation I chose can contact "
+            "me about volunteering, as described in the information clause."
+        )
+    )
+    hp_check = forms.CharField(label=_("Leave this field empty"), required=False)
+
+    def __init__(self, *args, hosts=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = hosts
+        self.fields["hp_check"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
+        self.fields["consent"].short_label = _("Consent")
+        self.fields["consent"].error_messages["required"] = _(
+            "Please tick the consent: without it we cannot contact you."
+        )
+        self.fields["phone"].widget.attrs.update({"autocomplete": "tel", "inputmode": "tel"})
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
+        self.fields["birth_year"].widget.attrs["inputmode"] = "numeric"
+
+    @property
+    def is_spam(self) -> bool:
+        return bool(self.data.get("hp_check"))
+
+    def clean_birth_year(self):
+        year = super().clean_birth_year()
+        if year is not None and timezone.localdate().year - year < 13:
+            raise ValidationError(_("Volunteers must be at least 13 years old."))
+        return year
+
+
+class VolunteerForm(forms.ModelForm):
+    availability = forms.MultipleChoiceField(
+        label=_("Availability"),
+        choices=availability_choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Volunteer
+        fields = [
+            "organisation",
+            "first_name",
+            "last_name",
+            "email",
+            "phone",
+            "birth_year",
+            "status",
+            "skills",
+            "languages",
+            "availability",
+            "areas",
+            "insured",
+            "policy_number",
+            "safety_briefing_on",
+            "guardian_consent_on",
+            "notes",
+        ]
+        widgets = {
+            "skills": forms.CheckboxSelectMultiple,
+            "areas": forms.CheckboxSelectMultiple,
+            "safety_briefing_on": DATE,
+            "guardian_consent_on": DATE,
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, organisations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+        if organisations is not None and len(organisations) == 1:
+            self.fields["organisation"].initial = organisations.first()
+            self.fields["organisation"].widget = forms.HiddenInput()
+        self.fields["areas"].queryset = Area.objects.order_by("kind", "name")
+        self.helper = _helper(Submit("save", _("Save")))
+
+    def clean_availability(self):
+        return [slot for slot in AVAILABILITY_SLOTS if slot in self.cleaned_data["availability"]]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("insured") and not cleaned.get("policy_number"):
+            self.add_error("policy_number", _("Give the insurance policy number."))
+        year = cleaned.get("birth_year")
+        if (
+            year
+            and timezone.localdate().year - year < 18
+            and not cleaned.get("guardian_consent_on")
+        ):
+            self.add_error(
+                "guardian_consent_on",
+                _("A volunteer under 18 needs the written consent of a parent or guardian."),
+            )
+        return cleaned
+
+
+class AgreementForm(forms.ModelForm):
+    class Meta:
+        model = Agreement
+        fields = ["starts_on", "ends_on", "scope", "signed_on"]
+        widgets = {
+            "starts_on": DATE,
+            "ends_on": DATE,
+            "signed_on": DATE,
+            "scope": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(Submit("save", _("Save the agreement")))
+
+
+class CheckForm(forms.ModelForm):
+    class Meta:
+        model = ChildSafetyCheck
+        fields = ["checked_on", "checked_by", "registers", "valid_until"]
+        widgets = {"checked_on": DATE, "valid_until": DATE}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(Submit("save", _("Save the check")))
+
+    def clean_checked_on(self):
+        day = self.cleaned_data["checked_on"]
+        if day > timezone.localdate():
+            raise ValidationError(_("A check cannot be dated in the future."))
+        return day
+
+
+class OpportunityForm(forms.ModelForm):
+    class Meta:
+        model = Opportunity
+        fields = [
+            "organisation",
+            "title",
+            "description",
+            "initiative",
+            "event",
+            "skills",
+            "involves_children",
+            "place",
+            "is_open",
+        ]
+        widgets = {
+            "skills": forms.CheckboxSelectMultiple,
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, organisations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+        if organisations is not None and len(organisations) == 1:
+            self.fields["organisation"].initial = organisations.first()
+            self.fields["organisation"].widget = forms.HiddenInput()
+        self.fields["initiative"].queryset = Initiative.objects.order_by("title")
+        self.fields["event"].queryset = (
+            self.fields["event"]
+            .queryset.select_related("initiative")
+            .filter(starts_at__gte=timezone.now() - datetime.timedelta(days=60))
+        )
+        self.helper = _helper(Submit("save", _("Save")))
+
+    def clean(self):
+        cleaned = super().clean()
+        event, initiative = cleaned.get("event"), cleaned.get("initiative")
+        if event and initiative and event.initiative_id != initiative.pk:
+            self.add_error("event", _("The event belongs to another initiative."))
+        if event and not initiative:
+            cleaned["initiative"] = event.initiative
+            self.instance.initiative = event.initiative
+        return cleaned
+
+
+class ShiftForm(forms.ModelForm):
+    class Meta:
+        model = Shift
+        fields = ["starts_at", "ends_at", "needed"]
+        widgets = {
+            "starts_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
+            "ends_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(Submit("save", _("Add the shift")))
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("starts_at")
+            and cleaned.get("ends_at")
+            and cleaned["ends_at"] <= cleaned["starts_at"]
+        ):
+            self.add_error("ends_at", _("The shift must end after it starts."))
+        return cleaned
+
+
+class HoursForm(forms.Form):
+    """One entry: a volunteer's hours on one day."""
+
+    volunteer = forms.ModelChoiceField(label=_("Volunteer"), queryset=None)
+    date = forms.DateField(label=_("Date"), widget=DATE)
+    hours = HoursField(label=_("Hours"), help_text=_("Quarter-hour steps, e.g. 1,5 or 2,25."))
+    opportunity = forms.ModelChoiceField(label=_("Opportunity"), queryset=None, required=False)
+    initiative = forms.ModelChoiceField(label=_("Initiative"), queryset=None, required=False)
+    activity = forms.CharField(label=_("Or describe the work"), max_length=200, required=False)
+    description = forms.CharField(
+        label=_("Notes"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, volunteers=None, opportunities=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["volunteer"].queryset = volunteers
+        self.fields["opportunity"].queryset = opportunities
+        self.fields["initiative"].queryset = Initiative.objects.order_by("title")
+        self.fields["date"].initial = timezone.localdate()
+        self.helper = _helper(Submit("save", _("Save the hours")))
+
+
+class DecisionForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for rejecting"), max_length=300, required=False)
+
+
+class CertificateForm(forms.Form):
+    period_from = forms.DateField(label=_("From"), widget=DATE)
+    period_to = forms.DateField(label=_("To"), widget=DATE)
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("period_from"), cleaned.get("period_to")
+        if start and end and end < start:
+            self.add_error("period_to", _("The end of the period cannot be before its start."))
+        return cleaned
+
+
+class SettingsForm(forms.ModelForm):
+    class Meta:
+        model = VolunteeringSettings
+        fields = ["hourly_rate", "default_host"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["default_host"].queryset = self.fields["default_host"].queryset.filter(
+            is_partner=True
+        )
+        self.helper = _helper(Submit("save", _("Save")))

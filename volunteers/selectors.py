@@ -1,0 +1,161 @@
+"""Reading volunteering data, always through the user's scope: a partner coordinator's own
+organisation, or everything for OPS staff. Totals are aggregated in SQL."""
+
+import datetime
+
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from calportal.accounts.models import User
+from calportal.organisations.models import Organisation
+from volunteers.models import (
+    Agreement,
+    ChildSafetyCheck,
+    EntryStatus,
+    HoursEntry,
+    Opportunity,
+    Volunteer,
+    VolunteeringSettings,
+    VolunteerStatus,
+)
+
+AGREEMENT_AFTER_DAYS = 30
+
+
+def sees_all(user: User) -> bool:
+    return user.has_perm("volunteers.view_all_volunteers")
+
+
+def volunteers_for(user: User) -> QuerySet[Volunteer]:
+    if sees_all(user):
+        return Volunteer.objects.all()
+    if user.organisation_id:
+        return Volunteer.objects.filter(organisation_id=user.organisation_id)
+    return Volunteer.objects.none()
+
+
+def opportunities_for(user: User) -> QuerySet[Opportunity]:
+    if sees_all(user):
+        return Opportunity.objects.all()
+    if user.organisation_id:
+        return Opportunity.objects.filter(organisation_id=user.organisation_id)
+    return Opportunity.objects.none()
+
+
+def entries_for(user: User) -> QuerySet[HoursEntry]:
+    if sees_all(user):
+        return HoursEntry.objects.all()
+    if user.organisation_id:
+        return HoursEntry.objects.filter(volunteer__organisation_id=user.organisation_id)
+    return HoursEntry.objects.none()
+
+
+def organisations_for(user: User) -> QuerySet[Organisation]:
+    """Organisations that host volunteers, as far as the user may see them."""
+    if sees_all(user):
+        return Organisation.objects.filter(is_partner=True).order_by("name")
+    return Organisation.objects.filter(pk=user.organisation_id)
+
+
+def with_compliance(queryset: QuerySet[Volunteer], on: datetime.date | None = None):
+    """Annotate: a current agreement, a valid check, when work started (first hours)."""
+    day = on or timezone.localdate()
+    current_agreement = Agreement.objects.filter(
+        volunteer=OuterRef("pk"), starts_on__lte=day
+    ).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+    valid_check = ChildSafetyCheck.objects.filter(
+        volunteer=OuterRef("pk"), checked_on__lte=day
+    ).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=day))
+    return queryset.annotate(
+        has_agreement=Exists(current_agreement),
+        has_valid_check=Exists(valid_check),
+        work_started=Min("hours__date"),
+    )
+
+
+def lacking_agreement(queryset: QuerySet[Volunteer]) -> QuerySet[Volunteer]:
+    """Active volunteers who have worked for more than 30 days without a current agreement."""
+    cutoff = timezone.localdate() - datetime.timedelta(days=AGREEMENT_AFTER_DAYS)
+    return (
+        with_compliance(queryset.filter(status=VolunteerStatus.ACTIVE))
+        .filter(has_agreement=False, work_started__lt=cutoff)
+        .select_related("organisation")
+    )
+
+
+def totals(entries: QuerySet[HoursEntry]) -> dict:
+    """Approved hours per volunteer, per organisation and per month, and their value."""
+    approved = entries.filter(status=EntryStatus.APPROVED)
+    rate = VolunteeringSettings.current().hourly_rate
+
+    def with_value(rows):
+        for row in rows:
+            row["hours"] = row["quarters"] / 4
+            row["value"] = rate * row["quarters"] / 4
+        return rows
+
+    return {
+        "rate": rate,
+        "by_volunteer": with_value(
+            list(
+                approved.values(
+                    "volunteer_id",
+                    "volunteer__first_name",
+                    "volunteer__last_name",
+                    "volunteer__organisation__name",
+                )
+                .annotate(quarters=Sum("quarters"), entries=Count("pk"))
+                .order_by("volunteer__last_name", "volunteer__first_name", "volunteer_id")
+            )
+        ),
+        "by_organisation": with_value(
+            list(
+                approved.values("volunteer__organisation_id", "volunteer__organisation__name")
+                .annotate(quarters=Sum("quarters"), volunteers=Count("volunteer", distinct=True))
+                .order_by("volunteer__organisation__name")
+            )
+        ),
+        "by_month": with_value(
+            list(
+                approved.annotate(month=TruncMonth("date"))
+                .values("month")
+                .annotate(quarters=Sum("quarters"), volunteers=Count("volunteer", distinct=True))
+                .order_by("month")
+            )
+        ),
+        "overall": _overall(approved, with_value),
+    }
+
+
+def _overall(approved, with_value):
+    row = approved.aggregate(quarters=Sum("quarters"), volunteers=Count("volunteer", distinct=True))
+    return with_value([row])[0] if row["quarters"] else None
+
+
+def week_days(monday: datetime.date) -> list[datetime.date]:
+    return [monday + datetime.timedelta(days=offset) for offset in range(7)]
+
+
+def week_grid(volunteers: list[Volunteer], monday: datetime.date) -> dict:
+    """What is already logged for these volunteers in the week, by (volunteer id, day)."""
+    days = week_days(monday)
+    logged: dict[tuple[int, datetime.date], list[dict]] = {}
+    rows = (
+        HoursEntry.objects.filter(volunteer__in=volunteers, date__gte=days[0], date__lte=days[-1])
+        .values("volunteer_id", "date", "quarters", "status")
+        .order_by("pk")
+    )
+    for row in rows:
+        row["hours"] = row["quarters"] / 4
+        row["status_label"] = EntryStatus(row["status"]).label.lower()
+        logged.setdefault((row["volunteer_id"], row["date"]), []).append(row)
+    return logged
+
+
+def dashboard_counts(user: User) -> dict:
+    return {
+        "applicants": volunteers_for(user).filter(status=VolunteerStatus.APPLICANT).count(),
+        "waiting": entries_for(user).filter(status=EntryStatus.SUBMITTED).count(),
+        "lacking": lacking_agreement(volunteers_for(user)).count(),
+    }

@@ -1,0 +1,371 @@
+"""Changing volunteering data: applications, agreements, checks, shifts, hours, decisions,
+certificates. Every rule that involves other rows runs under a row lock."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from calportal.accounts.models import User
+from calportal.documents.services import document_request
+from volunteers.models import (
+    QUARTERS_PER_DAY,
+    Assignment,
+    Certificate,
+    EntryStatus,
+    HoursEntry,
+    Shift,
+    Volunteer,
+    VolunteeringSettings,
+    VolunteerStatus,
+)
+
+
+class VolunteeringError(Exception):
+    """A rule of volunteering was broken; the message is shown to the user as it is."""
+
+
+def format_hours(quarters: int) -> str:
+    hours = quarters / 4
+    return f"{hours:g}".replace(".", ",")
+
+
+# --- Volunteers -------------------------------------------------------------------------------
+
+
+def volunteer_apply(*, data: dict) -> Volunteer:
+    """A public application: the person waits in the hosting organisation's queue."""
+    with transaction.atomic():
+        volunteer = Volunteer.objects.create(
+            organisation=data["organisation"],
+            first_name=data["first_name"].strip(),
+            last_name=data["last_name"].strip(),
+            email=(data.get("email") or "").strip().lower(),
+            phone=data.get("phone") or "",
+            birth_year=data["birth_year"],
+            languages=data.get("languages", "").strip(),
+            availability=list(data.get("availability") or []),
+            message=data.get("message", "").strip(),
+            status=VolunteerStatus.APPLICANT,
+            consent_given_at=timezone.now(),
+        )
+        volunteer.skills.set(data.get("skills") or [])
+        volunteer.areas.set(data.get("areas") or [])
+    return volunteer
+
+
+def volunteer_save(*, form) -> Volunteer:
+    with transaction.atomic():
+        return form.save()
+
+
+def volunteer_set_status(*, volunteer: Volunteer, status: str) -> Volunteer:
+    Volunteer.objects.filter(pk=volunteer.pk).update(status=status)
+    volunteer.status = status
+    return volunteer
+
+
+def agreement_add(*, volunteer: Volunteer, form):
+    form.instance.volunteer = volunteer
+    return form.save()
+
+
+def check_add(*, volunteer: Volunteer, form, user: User):
+    form.instance.volunteer = volunteer
+    form.instance.recorded_by = user
+    return form.save()
+
+
+def has_valid_check(volunteer: Volunteer, on: datetime.date) -> bool:
+    return volunteer.checks.filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gte=on), checked_on__lte=on
+    ).exists()
+
+
+# --- Shifts -----------------------------------------------------------------------------------
+
+
+@dataclass
+class AssignResult:
+    assignment: Assignment
+    warnings: list[str] = field(default_factory=list)
+
+
+def assignment_create(*, shift_id: int, volunteer: Volunteer, user: User) -> AssignResult:
+    """Put a volunteer on a shift: never more than the shift needs (a lock on the shift),
+    never someone without a valid check on work with children, a warning on overlaps."""
+    with transaction.atomic():
+        shift = (
+            Shift.objects.select_for_update(of=("self",))
+            .select_related("opportunity")
+            .get(pk=shift_id)
+        )
+        opportunity = shift.opportunity
+        if volunteer.organisation_id != opportunity.organisation_id:
+            raise VolunteeringError(_("The volunteer belongs to another organisation."))
+        if volunteer.status != VolunteerStatus.ACTIVE:
+            raise VolunteeringError(_("Only active volunteers can be assigned."))
+        day = timezone.localtime(shift.starts_at).date()
+        if opportunity.involves_children and not has_valid_check(volunteer, day):
+            raise VolunteeringError(
+                _(
+                    "%(name)s has no valid check for work with children on %(date)s, "
+                    "so cannot be assigned to work with children."
+                )
+                % {"name": volunteer, "date": day.strftime("%d.%m.%Y")}
+            )
+        if shift.assigned_count >= shift.needed:
+            raise VolunteeringError(_("The shift already has all the volunteers it needs."))
+        if shift.assignments.filter(volunteer=volunteer).exists():
+            raise VolunteeringError(_("This volunteer is already on this shift."))
+        overlapping = Assignment.objects.filter(
+            volunteer=volunteer,
+            shift__starts_at__lt=shift.ends_at,
+            shift__ends_at__gt=shift.starts_at,
+        ).select_related("shift__opportunity")
+        warnings = [
+            _("%(name)s is also on “%(other)s” at that time.")
+            % {"name": volunteer, "other": other.shift}
+            for other in overlapping
+        ]
+        assignment = Assignment.objects.create(shift=shift, volunteer=volunteer, assigned_by=user)
+        Shift.objects.filter(pk=shift.pk).update(assigned_count=F("assigned_count") + 1)
+    return AssignResult(assignment=assignment, warnings=warnings)
+
+
+def assignment_delete(*, assignment: Assignment) -> None:
+    with transaction.atomic():
+        Shift.objects.select_for_update(of=("self",)).get(pk=assignment.shift_id)
+        deleted, _rows = Assignment.objects.filter(pk=assignment.pk).delete()
+        if deleted:
+            Shift.objects.filter(pk=assignment.shift_id).update(
+                assigned_count=F("assigned_count") - 1
+            )
+
+
+# --- Hours ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HoursData:
+    volunteer: Volunteer
+    date: datetime.date
+    quarters: int
+    opportunity: object = None
+    initiative: object = None
+    activity: str = ""
+    description: str = ""
+
+
+class HoursErrors(Exception):
+    """Some entries break the rules; ``errors`` maps each entry's index to its messages."""
+
+    def __init__(self, errors: dict[int, list[str]]):
+        super().__init__(errors)
+        self.errors = errors
+
+
+def hours_log(*, entries: list[HoursData], logged_by: User) -> list[HoursEntry]:
+    """Save all the entries or none.
+
+    The volunteers' rows are locked (in a fixed order, so two coordinators saving overlapping
+    weeks cannot deadlock) before the day totals are read, so that no two saves together take
+    anyone past 24 hours in a day.
+    """
+    if not entries:
+        return []
+    today = timezone.localdate()
+    volunteer_ids = sorted({entry.volunteer.pk for entry in entries})
+    days = {entry.date for entry in entries}
+    with transaction.atomic():
+        volunteers = {
+            volunteer.pk: volunteer
+            for volunteer in Volunteer.objects.select_for_update()
+            .filter(pk__in=volunteer_ids)
+            .order_by("pk")
+            .prefetch_related("agreements")
+        }
+        logged = {
+            (row["volunteer_id"], row["date"]): row["total"]
+            for row in HoursEntry.objects.filter(volunteer_id__in=volunteer_ids, date__in=days)
+            .exclude(status=EntryStatus.REJECTED)
+            .values("volunteer_id", "date")
+            .annotate(total=Sum("quarters"))
+        }
+        errors: dict[int, list[str]] = {}
+        totals = dict(logged)
+        for index, entry in enumerate(entries):
+            problems = _entry_problems(entry, volunteers[entry.volunteer.pk], today)
+            key = (entry.volunteer.pk, entry.date)
+            totals[key] = totals.get(key, 0) + entry.quarters
+            if totals[key] > QUARTERS_PER_DAY:
+                problems.append(_day_limit(entry.volunteer, totals[key], entry.date))
+            if problems:
+                errors[index] = problems
+        if errors:
+            raise HoursErrors(errors)
+        return HoursEntry.objects.bulk_create(
+            [
+                HoursEntry(
+                    volunteer_id=entry.volunteer.pk,
+                    date=entry.date,
+                    quarters=entry.quarters,
+                    opportunity=entry.opportunity,
+                    initiative=entry.initiative,
+                    activity=entry.activity,
+                    description=entry.description,
+                    logged_by=logged_by,
+                )
+                for entry in entries
+            ]
+        )
+
+
+def _day_limit(volunteer: Volunteer, quarters: int, day: datetime.date) -> str:
+    return _(
+        "With this entry %(name)s would have %(hours)s hours on %(date)s; a day has at most 24."
+    ) % {"name": volunteer, "hours": format_hours(quarters), "date": day.strftime("%d.%m.%Y")}
+
+
+def _entry_problems(entry: HoursData, volunteer: Volunteer, today: datetime.date) -> list[str]:
+    problems = []
+    if not 1 <= entry.quarters <= QUARTERS_PER_DAY:
+        problems.append(_("Hours must be between 0.25 and 24."))
+    if entry.date > today:
+        problems.append(_("Hours cannot be logged for a day in the future."))
+    if volunteer.status == VolunteerStatus.APPLICANT:
+        problems.append(_("%(name)s is still an applicant.") % {"name": volunteer})
+    agreements = list(volunteer.agreements.all())
+    if agreements and not any(agreement.covers(entry.date) for agreement in agreements):
+        problems.append(
+            _("%(date)s is outside %(name)s's agreement.")
+            % {"date": entry.date.strftime("%d.%m.%Y"), "name": volunteer}
+        )
+    if not (entry.activity.strip() or entry.opportunity or entry.initiative):
+        problems.append(_("Say what the work was: an opportunity, an initiative or a few words."))
+    return problems
+
+
+def hours_update(*, entry: HoursEntry, data: HoursData) -> HoursEntry:
+    """Change a submitted (or rejected: it goes back to the queue) entry; approved ones are
+    locked."""
+    with transaction.atomic():
+        locked = HoursEntry.objects.select_for_update().get(pk=entry.pk)
+        if locked.status == EntryStatus.APPROVED:
+            raise VolunteeringError(_("Approved hours are locked and cannot be changed."))
+        volunteer = Volunteer.objects.select_for_update().get(pk=locked.volunteer_id)
+        others = (
+            HoursEntry.objects.filter(volunteer=volunteer, date=data.date)
+            .exclude(pk=locked.pk)
+            .exclude(status=EntryStatus.REJECTED)
+            .aggregate(total=Sum("quarters"))["total"]
+            or 0
+        )
+        problems = _entry_problems(data, volunteer, timezone.localdate())
+        if others + data.quarters > QUARTERS_PER_DAY:
+            problems.append(_day_limit(volunteer, others + data.quarters, data.date))
+        if problems:
+            raise HoursErrors({0: problems})
+        for name in ("date", "quarters", "opportunity", "initiative", "activity", "description"):
+            setattr(locked, name, getattr(data, name))
+        locked.status, locked.reject_reason = EntryStatus.SUBMITTED, ""
+        locked.decided_by, locked.decided_at = None, None
+        locked.save()
+    return locked
+
+
+@dataclass(frozen=True)
+class Decision:
+    changed: int
+    skipped: int  # already decided by someone else meanwhile
+
+
+def entries_decide(*, entry_ids: list[int], approve: bool, reason: str, user: User) -> Decision:
+    """Approve or reject submitted entries in bulk. The rows are locked first, so when two
+    people decide the same entries at once, the second finds them decided and skips them."""
+    if not approve and not reason.strip():
+        raise VolunteeringError(_("Give the reason for rejecting."))
+    with transaction.atomic():
+        locked = list(
+            HoursEntry.objects.select_for_update()
+            .filter(pk__in=entry_ids)
+            .order_by("pk")
+            .values_list("pk", "status")
+        )
+        pending = [pk for pk, status in locked if status == EntryStatus.SUBMITTED]
+        HoursEntry.objects.filter(pk__in=pending).update(
+            status=EntryStatus.APPROVED if approve else EntryStatus.REJECTED,
+            reject_reason="" if approve else reason.strip(),
+            decided_by=user,
+            decided_at=timezone.now(),
+        )
+    return Decision(changed=len(pending), skipped=len(locked) - len(pending))
+
+
+# --- Certificates -----------------------------------------------------------------------------
+
+
+def certificate_issue(
+    *,
+    volunteer: Volunteer,
+    period_from: datetime.date,
+    period_to: datetime.date,
+    user: User,
+    language: str,
+) -> Certificate:
+    """Number the certificate (per year, under the settings row's lock), snapshot the approved
+    hours of the period, and start the PDF."""
+    if period_to < period_from:
+        raise VolunteeringError(_("The end of the period cannot be before its start."))
+    total = (
+        HoursEntry.objects.filter(
+            volunteer=volunteer,
+            status=EntryStatus.APPROVED,
+            date__gte=period_from,
+            date__lte=period_to,
+        ).aggregate(total=Sum("quarters"))["total"]
+        or 0
+    )
+    if not total:
+        raise VolunteeringError(
+            _("%(name)s has no approved hours in this period.") % {"name": volunteer}
+        )
+    today = timezone.localdate()
+    for _attempt in range(3):
+        try:
+            with transaction.atomic():
+                VolunteeringSettings.objects.select_for_update().get(
+                    pk=VolunteeringSettings.current().pk
+                )
+                prefix = f"ZW/{today.year}/"
+                last = (
+                    Certificate.objects.filter(number__startswith=prefix)
+                    .order_by("-number")
+                    .values_list("number", flat=True)
+                    .first()
+                )
+                sequence = int(last.rsplit("/", 1)[1]) + 1 if last else 1
+                certificate = Certificate.objects.create(
+                    number=f"{prefix}{sequence:04d}",
+                    volunteer=volunteer,
+                    period_from=period_from,
+                    period_to=period_to,
+                    issued_on=today,
+                    issued_by=user,
+                    total_quarters=total,
+                )
+                certificate.document = document_request(
+                    kind="volunteers.certificate",
+                    params={"certificate_id": certificate.pk},
+                    title=_("Volunteer certificate %(number)s") % {"number": certificate.number},
+                    requested_by=user,
+                    language=language,
+                )
+                certificate.save(update_fields=["document"])
+                return certificate
+        except IntegrityError:
+            continue
+    raise VolunteeringError(_("The certificate could not be numbered; please try again."))

@@ -1,0 +1,118 @@
+"""Reminders: to coordinators on Monday about last week's missing hours, to volunteers before a
+shift. Each runs from Celery beat; a reminder is sent once (the shift row records it)."""
+
+import datetime
+import logging
+
+from celery import shared_task
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from calportal.accounts.models import User
+from calportal.accounts.roles import Role
+from calportal.emails import send_templated_email
+from volunteers.models import Assignment, HoursEntry, Shift
+
+logger = logging.getLogger(__name__)
+
+
+def _last_week(today: datetime.date) -> tuple[datetime.date, datetime.date]:
+    monday = today - datetime.timedelta(days=today.weekday() + 7)
+    return monday, monday + datetime.timedelta(days=6)
+
+
+@shared_task(name="volunteers.remind_missing_hours")
+def remind_missing_hours() -> int:
+    """Tell each organisation's coordinators which volunteers were on shifts last week but
+    have no hours for it. Returns the number of e-mails sent."""
+    monday, sunday = _last_week(timezone.localdate())
+    logged = HoursEntry.objects.filter(
+        volunteer=OuterRef("volunteer"), date__gte=monday, date__lte=sunday
+    )
+    missing = (
+        Assignment.objects.filter(
+            shift__starts_at__date__gte=monday, shift__starts_at__date__lte=sunday
+        )
+        .filter(~Exists(logged))
+        .select_related("volunteer__organisation")
+        .order_by("volunteer__last_name", "volunteer__first_name")
+    )
+    by_organisation: dict = {}
+    for assignment in missing:
+        volunteers = by_organisation.setdefault(assignment.volunteer.organisation, {})
+        volunteers[assignment.volunteer.pk] = assignment.volunteer
+    sent = 0
+    for organisation, volunteers in by_organisation.items():
+        coordinators = User.objects.filter(
+            organisation=organisation,
+            is_active=True,
+            groups__name=Role.PARTNER_COORDINATOR.value,
+        ).values_list("email", flat=True)
+        for email in coordinators:
+            send_templated_email(
+                "volunteers/missing_hours",
+                {
+                    "organisation": organisation,
+                    "volunteers": list(volunteers.values()),
+                    "monday": monday,
+                    "sunday": sunday,
+                    "week": f"{monday.isocalendar()[0]}-W{monday.isocalendar()[1]:02d}",
+                },
+                [email],
+            )
+            sent += 1
+    return sent
+
+
+@shared_task(name="volunteers.remind_shift_volunteers")
+def remind_shift_volunteers() -> int:
+    """E-mail the volunteers of every shift that starts within a day, once per shift."""
+    now = timezone.now()
+    due = Shift.objects.filter(
+        starts_at__gt=now, starts_at__lte=now + datetime.timedelta(hours=24), reminder_sent_at=None
+    ).values_list("pk", flat=True)
+    sent = 0
+    for shift_id in due:
+        with transaction.atomic():
+            shift = (
+                Shift.objects.select_for_update(skip_locked=True)
+                .filter(pk=shift_id, reminder_sent_at=None)
+                .select_related("opportunity__organisation")
+                .first()
+            )
+            if shift is None:
+                continue
+            shift.reminder_sent_at = timezone.now()
+            shift.save(update_fields=["reminder_sent_at"])
+            for assignment in shift.assignments.select_related("volunteer"):
+                if assignment.volunteer.email:
+                    transaction.on_commit(lambda pk=assignment.pk: send_shift_reminder.delay(pk))
+                    sent += 1
+    return sent
+
+
+@shared_task(
+    name="volunteers.send_shift_reminder",
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def send_shift_reminder(assignment_id: int) -> None:
+    """One volunteer's reminder: a retry never repeats the others' e-mails."""
+    assignment = (
+        Assignment.objects.select_related("volunteer", "shift__opportunity__organisation")
+        .filter(pk=assignment_id)
+        .first()
+    )
+    if assignment is None or not assignment.volunteer.email:
+        return
+    send_templated_email(
+        "volunteers/shift_reminder",
+        {
+            "volunteer": assignment.volunteer,
+            "shift": assignment.shift,
+            "opportunity": assignment.shift.opportunity,
+        },
+        [assignment.volunteer.email],
+    )

@@ -1,0 +1,865 @@
+"""Volunteering pages: the public application, the partner coordinator's and the OPS's pages.
+
+Every object is looked up through the user's scope (``selectors.*_for(user)``), so another
+organisation's id is simply not found (404).
+"""
+
+import datetime
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q, Sum
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language, ngettext
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from calportal.accounts.decorators import permission_required
+from calportal.accounts.roles import Role
+from calportal.csv_files import csv_text
+from calportal.forms import ImportForm
+from calportal.organisations.models import Organisation
+from calportal.parsing import int_list
+from calportal.public_forms import public_form_accepted
+from volunteers import hours_csv, selectors, services
+from volunteers.filters import EntryFilter, VolunteerFilter
+from volunteers.forms import (
+    AgreementForm,
+    ApplyForm,
+    CertificateForm,
+    CheckForm,
+    DecisionForm,
+    HoursForm,
+    OpportunityForm,
+    SettingsForm,
+    ShiftForm,
+    VolunteerForm,
+    parse_quarters,
+)
+from volunteers.models import (
+    Assignment,
+    EntryStatus,
+    Shift,
+    VolunteeringSettings,
+    VolunteerStatus,
+)
+
+PAGE_SIZE = 25
+QUEUE_PAGE_SIZE = 100
+
+
+# --- Public -----------------------------------------------------------------------------------
+
+
+def _hosts():
+    """Partner organisations with an active coordinator, the default host first."""
+    default = VolunteeringSettings.current().default_host_id
+    hosts = list(
+        Organisation.objects.filter(
+            is_partner=True,
+            users__is_active=True,
+            users__groups__name=Role.PARTNER_COORDINATOR.value,
+        )
+        .distinct()
+        .order_by("name")
+    )
+    hosts.sort(key=lambda organisation: organisation.pk != default)
+    return hosts
+
+
+def apply(request):
+    hosts = _hosts()
+    queryset = Organisation.objects.filter(pk__in=[host.pk for host in hosts])
+    form = ApplyForm(
+        request.POST or None, hosts=queryset, initial={"organisation": hosts[0] if hosts else None}
+    )
+    form.fields["organisation"].choices = [(host.pk, host.name) for host in hosts]
+    status = 200
+    if request.method == "POST":
+        accepted, status = public_form_accepted(
+            request,
+            form,
+            group="volunteers.apply",
+            limit_message=_(
+                "Too many applications from your connection. "
+                "Please try again in a while or call us."
+            ),
+        )
+        if accepted:
+            services.volunteer_apply(data=form.cleaned_data)
+            return redirect("volunteers:applied")
+    return render(request, "volunteers/apply.html", {"form": form, "hosts": hosts}, status=status)
+
+
+def applied(request):
+    return render(request, "volunteers/applied.html")
+
+
+# --- Volunteers -------------------------------------------------------------------------------
+
+
+def _volunteer(request, pk: int):
+    return get_object_or_404(selectors.volunteers_for(request.user), pk=pk)
+
+
+def _organisations(request) -> list[Organisation]:
+    return list(selectors.organisations_for(request.user))
+
+
+@permission_required("volunteers.view_volunteer")
+def volunteer_list(request):
+    scoped = selectors.volunteers_for(request.user)
+    volunteer_filter = VolunteerFilter(
+        request.GET,
+        queryset=selectors.with_compliance(scoped)
+        .select_related("organisation")
+        .order_by("last_name", "first_name", "pk"),
+        request=request,
+    )
+    page = Paginator(volunteer_filter.qs.prefetch_related("skills"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "volunteers/volunteer_list.html",
+        {
+            "filter": volunteer_filter,
+            "page": page,
+            "lacking": list(selectors.lacking_agreement(scoped)[:50]),
+            "applicants": scoped.filter(status=VolunteerStatus.APPLICANT).count(),
+            "sees_all": selectors.sees_all(request.user),
+        },
+    )
+
+
+@permission_required("volunteers.add_volunteer")
+def volunteer_create(request):
+    form = VolunteerForm(
+        request.POST or None, organisations=selectors.organisations_for(request.user)
+    )
+    if request.method == "POST" and form.is_valid():
+        volunteer = services.volunteer_save(form=form)
+        messages.success(request, _("Saved: %(name)s.") % {"name": volunteer})
+        return redirect(volunteer)
+    return render(request, "volunteers/volunteer_form.html", {"form": form})
+
+
+@permission_required("volunteers.change_volunteer")
+def volunteer_edit(request, pk: int):
+    volunteer = _volunteer(request, pk)
+    form = VolunteerForm(
+        request.POST or None,
+        instance=volunteer,
+        organisations=selectors.organisations_for(request.user),
+    )
+    if request.method == "POST" and form.is_valid():
+        services.volunteer_save(form=form)
+        messages.success(request, _("Saved: %(name)s.") % {"name": volunteer})
+        return redirect(volunteer)
+    return render(request, "volunteers/volunteer_form.html", {"form": form, "volunteer": volunteer})
+
+
+@permission_required("volunteers.view_volunteer")
+def volunteer_detail(request, pk: int):
+    volunteer = get_object_or_404(
+        selectors.with_compliance(selectors.volunteers_for(request.user))
+        .select_related("organisation")
+        .prefetch_related("skills", "areas", "agreements", "checks", "certificates"),
+        pk=pk,
+    )
+    hours = volunteer.hours.values("status").annotate(quarters=Sum("quarters"))
+    today = timezone.localdate()
+    return render(
+        request,
+        "volunteers/volunteer_detail.html",
+        {
+            "volunteer": volunteer,
+            "hours_by_status": {row["status"]: row["quarters"] / 4 for row in hours},
+            "upcoming": Assignment.objects.filter(
+                volunteer=volunteer, shift__ends_at__gte=timezone.now()
+            ).select_related("shift__opportunity"),
+            "recent_hours": volunteer.hours.select_related("opportunity", "initiative")[:10],
+            "agreement_form": AgreementForm(
+                initial={"starts_on": today, "signed_on": today}, prefix="agreement"
+            ),
+            "check_form": CheckForm(
+                initial={
+                    "checked_on": today,
+                    "checked_by": request.user.full_name,
+                    "valid_until": today.replace(year=today.year + 2)
+                    if not (today.month == 2 and today.day == 29)
+                    else today + datetime.timedelta(days=730),
+                },
+                prefix="check",
+            ),
+            "certificate_form": CertificateForm(
+                initial={"period_from": today.replace(month=1, day=1), "period_to": today},
+                prefix="certificate",
+            ),
+            "statuses": VolunteerStatus,
+        },
+    )
+
+
+@require_POST
+@permission_required("volunteers.change_volunteer")
+def volunteer_status(request, pk: int):
+    volunteer = _volunteer(request, pk)
+    status = request.POST.get("status")
+    if status not in VolunteerStatus.values:
+        messages.error(request, _("Choose a status from the list."))
+    else:
+        services.volunteer_set_status(volunteer=volunteer, status=status)
+        messages.success(
+            request,
+            _("%(name)s: %(status)s.")
+            % {"name": volunteer, "status": VolunteerStatus(status).label},
+        )
+    return redirect(volunteer)
+
+
+def _add_on_detail(request, pk, form_class, prefix, save, success):
+    volunteer = _volunteer(request, pk)
+    form = form_class(request.POST, prefix=prefix)
+    if form.is_valid():
+        save(volunteer, form)
+        messages.success(request, success)
+    else:
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            for error in errors:
+                messages.error(request, f"{label}: {error}" if label else error)
+    return redirect(volunteer)
+
+
+@require_POST
+@permission_required("volunteers.add_agreement")
+def agreement_create(request, pk: int):
+    return _add_on_detail(
+        request,
+        pk,
+        AgreementForm,
+        "agreement",
+        lambda volunteer, form: services.agreement_add(volunteer=volunteer, form=form),
+        _("The agreement was recorded."),
+    )
+
+
+@require_POST
+@permission_required("volunteers.add_childsafetycheck")
+def check_create(request, pk: int):
+    return _add_on_detail(
+        request,
+        pk,
+        CheckForm,
+        "check",
+        lambda volunteer, form: services.check_add(
+            volunteer=volunteer, form=form, user=request.user
+        ),
+        _("The check was recorded."),
+    )
+
+
+@require_POST
+@permission_required("volunteers.add_certificate")
+def certificate_create(request, pk: int):
+    volunteer = _volunteer(request, pk)
+    form = CertificateForm(request.POST, prefix="certificate")
+    if not form.is_valid():
+        messages.error(request, _("Give the period of the certificate."))
+        return redirect(volunteer)
+    try:
+        certificate = services.certificate_issue(
+            volunteer=volunteer,
+            period_from=form.cleaned_data["period_from"],
+            period_to=form.cleaned_data["period_to"],
+            user=request.user,
+            language=get_language(),
+        )
+    except services.VolunteeringError as error:
+        messages.error(request, str(error))
+        return redirect(volunteer)
+    return redirect(certificate.document)
+
+
+# --- Opportunities and shifts -------------------------------------------------------------------
+
+
+def _opportunity(request, pk: int):
+    return get_object_or_404(selectors.opportunities_for(request.user), pk=pk)
+
+
+@permission_required("volunteers.view_opportunity")
+def opportunity_list(request):
+    show_closed = request.GET.get("closed") == "1"
+    opportunities = selectors.opportunities_for(request.user)
+    if not show_closed:
+        opportunities = opportunities.filter(is_open=True)
+    opportunities = (
+        opportunities.select_related("organisation", "initiative", "event")
+        .prefetch_related("skills")
+        .annotate(
+            upcoming_shifts=Count("shifts", filter=Q(shifts__ends_at__gte=timezone.now())),
+            places_left=Sum("shifts__needed", filter=Q(shifts__ends_at__gte=timezone.now()))
+            - Sum("shifts__assigned_count", filter=Q(shifts__ends_at__gte=timezone.now())),
+        )
+        .order_by("title", "pk")
+    )
+    return render(
+        request,
+        "volunteers/opportunity_list.html",
+        {"opportunities": opportunities, "show_closed": show_closed},
+    )
+
+
+@permission_required("volunteers.add_opportunity")
+def opportunity_create(request):
+    initial = {}
+    event_id = request.GET.get("event")
+    if event_id and event_id.isdigit():
+        from initiatives.models import Event
+
+        event = Event.objects.filter(pk=int(event_id)).select_related("initiative").first()
+        if event:
+            initial = {"event": event, "initiative": event.initiative, "title": event.display_title}
+    form = OpportunityForm(
+        request.POST or None,
+        organisations=selectors.organisations_for(request.user),
+        initial=initial,
+    )
+    if request.method == "POST" and form.is_valid():
+        opportunity = form.save()
+        return redirect(opportunity)
+    return render(request, "volunteers/opportunity_form.html", {"form": form})
+
+
+@permission_required("volunteers.change_opportunity")
+def opportunity_edit(request, pk: int):
+    opportunity = _opportunity(request, pk)
+    form = OpportunityForm(
+        request.POST or None,
+        instance=opportunity,
+        organisations=selectors.organisations_for(request.user),
+    )
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        return redirect(opportunity)
+    return render(
+        request, "volunteers/opportunity_form.html", {"form": form, "opportunity": opportunity}
+    )
+
+
+@permission_required("volunteers.view_opportunity")
+def opportunity_detail(request, pk: int):
+    opportunity = get_object_or_404(
+        selectors.opportunities_for(request.user)
+        .select_related("organisation", "initiative", "event")
+        .prefetch_related(
+            "skills",
+            Prefetch(
+                "shifts",
+                queryset=Shift.objects.prefetch_related(
+                    Prefetch("assignments", queryset=Assignment.objects.select_related("volunteer"))
+                ),
+            ),
+        ),
+        pk=pk,
+    )
+    candidates = selectors.with_compliance(
+        selectors.volunteers_for(request.user).filter(
+            organisation=opportunity.organisation, status=VolunteerStatus.ACTIVE
+        )
+    ).order_by("last_name", "first_name")
+    if opportunity.involves_children:
+        candidates = candidates.filter(has_valid_check=True)
+    return render(
+        request,
+        "volunteers/opportunity_detail.html",
+        {
+            "opportunity": opportunity,
+            "candidates": list(candidates),
+            "shift_form": _shift_form(opportunity),
+        },
+    )
+
+
+def _shift_form(opportunity, data=None) -> ShiftForm:
+    form = ShiftForm(data)
+    form.helper.form_action = reverse("volunteers:shift_create", args=[opportunity.pk])
+    return form
+
+
+@require_POST
+@permission_required("volunteers.add_shift")
+def shift_create(request, pk: int):
+    opportunity = _opportunity(request, pk)
+    form = ShiftForm(request.POST)
+    if form.is_valid():
+        form.instance.opportunity = opportunity
+        form.save()
+        messages.success(request, _("The shift was added."))
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect(opportunity)
+
+
+@require_POST
+@permission_required("volunteers.add_assignment")
+def assignment_create(request, pk: int):
+    shift = get_object_or_404(
+        Shift.objects.filter(opportunity__in=selectors.opportunities_for(request.user)), pk=pk
+    )
+    volunteer_id = int_list([request.POST.get("volunteer", "")])
+    volunteer = (
+        selectors.volunteers_for(request.user).filter(pk=volunteer_id[0]).first()
+        if volunteer_id
+        else None
+    )
+    if volunteer is None:
+        messages.error(request, _("Choose a volunteer."))
+        return redirect(shift.opportunity)
+    try:
+        result = services.assignment_create(
+            shift_id=shift.pk, volunteer=volunteer, user=request.user
+        )
+    except services.VolunteeringError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("%(name)s is on the shift.") % {"name": volunteer})
+        for warning in result.warnings:
+            messages.warning(request, warning)
+    return redirect(shift.opportunity)
+
+
+@require_POST
+@permission_required("volunteers.delete_assignment")
+def assignment_delete(request, pk: int):
+    assignment = get_object_or_404(
+        Assignment.objects.filter(
+            shift__opportunity__in=selectors.opportunities_for(request.user)
+        ).select_related("shift__opportunity", "volunteer"),
+        pk=pk,
+    )
+    services.assignment_delete(assignment=assignment)
+    messages.success(request, _("%(name)s is off the shift.") % {"name": assignment.volunteer})
+    return redirect(assignment.shift.opportunity)
+
+
+# --- Hours ------------------------------------------------------------------------------------
+
+
+def _hours_form(request, data=None, **kwargs):
+    return HoursForm(
+        data,
+        volunteers=selectors.volunteers_for(request.user)
+        .exclude(status=VolunteerStatus.APPLICANT)
+        .order_by("last_name", "first_name"),
+        opportunities=selectors.opportunities_for(request.user).order_by("title"),
+        **kwargs,
+    )
+
+
+def _hours_data(cleaned) -> services.HoursData:
+    return services.HoursData(
+        volunteer=cleaned["volunteer"],
+        date=cleaned["date"],
+        quarters=cleaned["hours"],
+        opportunity=cleaned.get("opportunity"),
+        initiative=cleaned.get("initiative"),
+        activity=cleaned.get("activity", "").strip(),
+        description=cleaned.get("description", "").strip(),
+    )
+
+
+@permission_required("volunteers.view_hoursentry")
+def hours_list(request):
+    entry_filter = EntryFilter(
+        request.GET,
+        queryset=selectors.entries_for(request.user)
+        .select_related("volunteer__organisation", "opportunity", "initiative", "logged_by")
+        .order_by("-date", "volunteer__last_name", "pk"),
+        request=request,
+    )
+    page = Paginator(entry_filter.qs, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "volunteers/hours_list.html",
+        {
+            "filter": entry_filter,
+            "page": page,
+            "sum_hours": (entry_filter.qs.aggregate(quarters=Sum("quarters"))["quarters"] or 0) / 4,
+        },
+    )
+
+
+@permission_required("volunteers.add_hoursentry")
+def hours_create(request):
+    form = _hours_form(request, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.hours_log(entries=[_hours_data(form.cleaned_data)], logged_by=request.user)
+        except services.HoursErrors as error:
+            for problem in error.errors[0]:
+                form.add_error(None, problem)
+        else:
+            messages.success(request, _("The hours were saved and wait for approval."))
+            return redirect("volunteers:hours_list")
+    return render(request, "volunteers/hours_form.html", {"form": form})
+
+
+@permission_required("volunteers.change_hoursentry")
+def hours_edit(request, pk: int):
+    entry = get_object_or_404(selectors.entries_for(request.user), pk=pk)
+    if entry.status == EntryStatus.APPROVED:
+        messages.error(request, _("Approved hours are locked and cannot be changed."))
+        return redirect("volunteers:hours_list")
+    initial = {
+        "volunteer": entry.volunteer,
+        "date": entry.date,
+        "hours": str(entry.hours).replace(".", ","),
+        "opportunity": entry.opportunity,
+        "initiative": entry.initiative,
+        "activity": entry.activity,
+        "description": entry.description,
+    }
+    form = _hours_form(request, request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.hours_update(entry=entry, data=_hours_data(form.cleaned_data))
+        except services.VolunteeringError as error:
+            messages.error(request, str(error))
+            return redirect("volunteers:hours_list")
+        except services.HoursErrors as error:
+            for problem in error.errors[0]:
+                form.add_error(None, problem)
+        else:
+            messages.success(request, _("The hours were changed and wait for approval."))
+            return redirect("volunteers:hours_list")
+    return render(request, "volunteers/hours_form.html", {"form": form, "entry": entry})
+
+
+def _week_start(value: str | None) -> datetime.date:
+    """``2026-W47`` → that Monday. Without a week: coordinators log at the end of a week, so
+    early in the week (Monday, Tuesday) the grid opens on the week that just ended."""
+    today = timezone.localdate()
+    if value:
+        try:
+            year, week = value.split("-W")
+            return datetime.date.fromisocalendar(int(year), int(week), 1)
+        except (ValueError, TypeError):
+            pass
+    monday = today - datetime.timedelta(days=today.weekday())
+    return monday - datetime.timedelta(days=7) if today.weekday() <= 1 else monday
+
+
+@permission_required("volunteers.add_hoursentry")
+def hours_week(request):
+    """The weekly grid: a row per active volunteer, a column per day, one submit."""
+    monday = _week_start(request.GET.get("week") or request.POST.get("week"))
+    days = selectors.week_days(monday)
+    organisations = _organisations(request)
+    chosen = request.GET.get("organisation") or request.POST.get("organisation")
+    organisation = next((o for o in organisations if str(o.pk) == chosen), None) or (
+        organisations[0] if organisations else None
+    )
+    volunteers = list(
+        selectors.volunteers_for(request.user)
+        .filter(
+            organisation=organisation, status__in=[VolunteerStatus.ACTIVE, VolunteerStatus.PAUSED]
+        )
+        .order_by("last_name", "first_name", "pk")
+    )
+    opportunities = list(
+        selectors.opportunities_for(request.user)
+        .filter(organisation=organisation)
+        .order_by("title")
+    )
+    values: dict[str, str] = {}
+    cell_errors: dict[str, list[str]] = {}
+    activity = request.POST.get("activity", "").strip()[:200]
+    opportunity_id = request.POST.get("opportunity", "")
+    opportunity = next((o for o in opportunities if str(o.pk) == opportunity_id), None)
+    general_errors: list[str] = []
+    if request.method == "POST":
+        entries: list[tuple[str, services.HoursData]] = []
+        for volunteer in volunteers:
+            for day in days:
+                key = f"h-{volunteer.pk}-{day.isoformat()}"
+                raw = request.POST.get(key, "").strip()
+                if not raw:
+                    continue
+                values[key] = raw[:10]
+                try:
+                    quarters = parse_quarters(raw)
+                except Exception as error:  # noqa: BLE001 - a ValidationError's messages
+                    cell_errors[key] = list(getattr(error, "messages", [str(error)]))
+                    continue
+                entries.append(
+                    (
+                        key,
+                        services.HoursData(
+                            volunteer=volunteer,
+                            date=day,
+                            quarters=quarters,
+                            opportunity=opportunity,
+                            activity=activity,
+                        ),
+                    )
+                )
+        if not activity and not opportunity:
+            general_errors.append(
+                _("Say what the work was: choose an opportunity or describe it in a few words.")
+            )
+        if not entries and not cell_errors:
+            general_errors.append(_("Type the hours in at least one cell."))
+        if not cell_errors and not general_errors:
+            try:
+                services.hours_log(entries=[data for _key, data in entries], logged_by=request.user)
+            except services.HoursErrors as error:
+                for index, problems in error.errors.items():
+                    cell_errors[entries[index][0]] = problems
+            else:
+                total = sum(data.quarters for _key, data in entries)
+                messages.success(
+                    request,
+                    ngettext(
+                        "Saved %(count)s entry, %(hours)s hours; it waits for approval.",
+                        "Saved %(count)s entries, %(hours)s hours in all; they wait for approval.",
+                        len(entries),
+                    )
+                    % {"count": len(entries), "hours": services.format_hours(total)},
+                )
+                query = f"?week={monday.isocalendar()[0]}-W{monday.isocalendar()[1]:02d}"
+                if organisation and len(organisations) > 1:
+                    query += f"&organisation={organisation.pk}"
+                return redirect(reverse("volunteers:hours_week") + query)
+    logged = selectors.week_grid(volunteers, monday)
+    rows = [
+        {
+            "volunteer": volunteer,
+            "cells": [
+                {
+                    "key": f"h-{volunteer.pk}-{day.isoformat()}",
+                    "day": day,
+                    "value": values.get(f"h-{volunteer.pk}-{day.isoformat()}", ""),
+                    "errors": cell_errors.get(f"h-{volunteer.pk}-{day.isoformat()}", []),
+                    "logged": logged.get((volunteer.pk, day), []),
+                    "future": day > timezone.localdate(),
+                }
+                for day in days
+            ],
+        }
+        for volunteer in volunteers
+    ]
+    iso = monday.isocalendar()
+    previous_week = (monday - datetime.timedelta(days=7)).isocalendar()
+    next_week = (monday + datetime.timedelta(days=7)).isocalendar()
+    return render(
+        request,
+        "volunteers/hours_week.html",
+        {
+            "rows": rows,
+            "days": days,
+            "week": f"{iso[0]}-W{iso[1]:02d}",
+            "previous_week": f"{previous_week[0]}-W{previous_week[1]:02d}",
+            "next_week": f"{next_week[0]}-W{next_week[1]:02d}",
+            "organisation": organisation,
+            "organisations": organisations,
+            "opportunities": opportunities,
+            "activity": activity,
+            "opportunity_id": opportunity_id,
+            "general_errors": general_errors,
+            "error_count": len(cell_errors) + len(general_errors),
+            "cell_errors": [
+                (row["volunteer"], cell) for row in rows for cell in row["cells"] if cell["errors"]
+            ],
+        },
+    )
+
+
+@permission_required("volunteers.add_hoursentry")
+def hours_import(request):
+    form = ImportForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        result = hours_csv.import_hours(
+            form.cleaned_data["file"].read(),
+            volunteers=selectors.volunteers_for(request.user),
+            opportunities=selectors.opportunities_for(request.user),
+            user=request.user,
+        )
+        if result.ok:
+            messages.success(
+                request,
+                ngettext(
+                    "Imported %(count)s entry; it waits for approval.",
+                    "Imported %(count)s entries; they wait for approval.",
+                    result.created,
+                )
+                % {"count": result.created},
+            )
+            return redirect("volunteers:hours_list")
+    return render(
+        request,
+        "volunteers/hours_import.html",
+        {"form": form, "result": result, "columns": hours_csv.COLUMNS},
+    )
+
+
+# --- OPS: approval, totals, exports, settings ---------------------------------------------------
+
+
+@permission_required("volunteers.approve_hoursentry")
+def approval(request):
+    if request.method == "POST":
+        decision_form = DecisionForm(request.POST)
+        ids = int_list(request.POST.getlist("entry"))[: QUEUE_PAGE_SIZE * 5]
+        approve = request.POST.get("action") == "approve"
+        back = reverse("volunteers:approval") + "?" + request.POST.get("query", "")[:500]
+        if not ids:
+            messages.error(request, _("Tick the entries to approve or reject."))
+            return redirect(back)
+        scoped = list(
+            selectors.entries_for(request.user).filter(pk__in=ids).values_list("pk", flat=True)
+        )
+        decision_form.is_valid()
+        try:
+            decision = services.entries_decide(
+                entry_ids=scoped,
+                approve=approve,
+                reason=decision_form.cleaned_data.get("reason", ""),
+                user=request.user,
+            )
+        except services.VolunteeringError as error:
+            messages.error(request, str(error))
+            return redirect(back)
+        if approve:
+            text = ngettext(
+                "Approved %(count)s entry.", "Approved %(count)s entries.", decision.changed
+            )
+        else:
+            text = ngettext(
+                "Rejected %(count)s entry.", "Rejected %(count)s entries.", decision.changed
+            )
+        messages.success(request, text % {"count": decision.changed})
+        if decision.skipped:
+            messages.warning(
+                request,
+                ngettext(
+                    "%(count)s entry had already been decided by someone else and was left "
+                    "as it was.",
+                    "%(count)s entries had already been decided by someone else and were left "
+                    "as they were.",
+                    decision.skipped,
+                )
+                % {"count": decision.skipped},
+            )
+        return redirect(back)
+    data = request.GET.copy()
+    data.setdefault("status", EntryStatus.SUBMITTED)
+    entry_filter = EntryFilter(
+        data,
+        queryset=selectors.entries_for(request.user)
+        .select_related("volunteer__organisation", "opportunity", "initiative", "logged_by")
+        .order_by("date", "volunteer__last_name", "pk"),
+        request=request,
+    )
+    page = Paginator(entry_filter.qs, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "volunteers/approval.html",
+        {
+            "filter": entry_filter,
+            "page": page,
+            "sum_hours": (entry_filter.qs.aggregate(quarters=Sum("quarters"))["quarters"] or 0) / 4,
+            "query": request.GET.urlencode(),
+            "decision_form": DecisionForm(),
+        },
+    )
+
+
+@permission_required("volunteers.view_hoursentry")
+def totals(request):
+    entry_filter = EntryFilter(
+        request.GET, queryset=selectors.entries_for(request.user), request=request
+    )
+    entry_filter.filters.pop("status", None)
+    return render(
+        request,
+        "volunteers/totals.html",
+        {"filter": entry_filter, **selectors.totals(entry_filter.qs)},
+    )
+
+
+@permission_required("volunteers.view_hoursentry")
+def export(request, what: str):
+    entry_filter = EntryFilter(
+        request.GET, queryset=selectors.entries_for(request.user), request=request
+    )
+    stamp = timezone.localdate().isoformat()
+    if what == "totals":
+        entry_filter.filters.pop("status", None)
+        data = selectors.totals(entry_filter.qs)
+        body = csv_text(
+            [_("Volunteer"), _("Organisation"), _("Entries"), _("Hours"), _("Value (zł)")],
+            (
+                [
+                    f"{row['volunteer__first_name']} {row['volunteer__last_name']}",
+                    row["volunteer__organisation__name"],
+                    row["entries"],
+                    f"{row['hours']:g}".replace(".", ","),
+                    f"{row['value']:.2f}".replace(".", ","),
+                ]
+                for row in data["by_volunteer"]
+            ),
+        )
+        filename = f"wolontariat-podsumowanie-{stamp}.csv"
+    elif what == "entries":
+        body = csv_text(
+            [
+                _("Date"),
+                _("Volunteer"),
+                _("Organisation"),
+                _("Hours"),
+                _("Activity"),
+                _("Description"),
+                _("Status"),
+                _("Reason for rejecting"),
+            ],
+            (
+                [
+                    entry.date.isoformat(),
+                    str(entry.volunteer),
+                    entry.volunteer.organisation.name,
+                    f"{entry.hours:g}".replace(".", ","),
+                    entry.activity_label,
+                    entry.description,
+                    entry.get_status_display(),
+                    entry.reject_reason,
+                ]
+                for entry in entry_filter.qs.select_related(
+                    "volunteer__organisation", "opportunity", "initiative"
+                ).order_by("date", "pk")
+            ),
+        )
+        filename = f"wolontariat-godziny-{stamp}.csv"
+    else:
+        raise Http404
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@permission_required("volunteers.change_volunteeringsettings")
+def settings_edit(request):
+    form = SettingsForm(request.POST or None, instance=VolunteeringSettings.current())
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The settings were saved."))
+        return redirect("volunteers:totals")
+    return render(request, "volunteers/settings.html", {"form": form})
