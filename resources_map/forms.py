@@ -295,4 +295,3 @@ class DiagnosisForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper(Submit("save", _("Save the texts")))
-
