@@ -77,13 +77,13 @@ class ApplyForm(ContactFieldsMixin, forms.Form):
         label=_("Where would you like to volunteer?"),
         queryset=None,
         empty_label=None,
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
     skills = forms.ModelMultipleChoiceField(
         label=_("What would you like to do?"),
         queryset=Skill.objects.all(),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
     availability = forms.MultipleChoiceField(
         label=_("When can you help?"),
@@ -95,7 +95,7 @@ class ApplyForm(ContactFieldsMixin, forms.Form):
         label=_("Where can you get to?"),
         queryset=Area.objects.order_by("kind", "name"),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
     languages = forms.CharField(
         label=_("Languages other than Polish (optional)"), max_length=200, required=False

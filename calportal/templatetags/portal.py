@@ -21,3 +21,17 @@ def role_label(group_name: str) -> str:
         return Role(group_name).label
     except ValueError:
         return group_name
+
+
+@register.filter
+def chunks(items, size: int) -> list:
+    """``[a, b, c, d]|chunks:2`` → ``[[a, b], [c, d]]`` (e.g. checkboxes laid out as a table)."""
+    items = list(items)
+    return [items[index : index + int(size)] for index in range(0, len(items), int(size))]
+
+
+@register.filter
+def label_part(label, index: int) -> str:
+    """One part of a label written as "Monday – morning" (0: "Monday", 1: "morning")."""
+    parts = str(label).split(" – ")
+    return parts[int(index)] if int(index) < len(parts) else ""
