@@ -243,6 +243,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "volunteers.remind_shift_volunteers",
         "schedule": 3600,  # hourly; each shift's volunteers hear once, within a day of it
     },
+    "volunteer-stale-applications": {
+        "task": "volunteers.purge_stale_applications",
+        "schedule": 24 * 3600,
+    },
     "clear-expired-sessions": {
         "task": "calportal.tasks.clear_expired_sessions",
         "schedule": 24 * 3600,

@@ -5,16 +5,17 @@ from decimal import Decimal, InvalidOperation
 from crispy_forms.layout import Submit
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from initiatives.forms import ContactFieldsMixin, _helper
-from initiatives.models import Initiative
 from resources_map.models import Area
 from volunteers.models import (
     AVAILABILITY_SLOTS,
     QUARTERS_PER_DAY,
     Agreement,
+    Assignment,
     ChildSafetyCheck,
     DayPart,
     Opportunity,
@@ -24,6 +25,7 @@ from volunteers.models import (
     VolunteeringSettings,
     Weekday,
 )
+from volunteers.services import has_valid_check
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -124,7 +126,11 @@ class ApplyForm(ContactFieldsMixin, forms.Form):
         )
         self.fields["phone"].widget.attrs.update({"autocomplete": "tel", "inputmode": "tel"})
         self.fields["email"].widget.attrs["autocomplete"] = "email"
-        self.fields["birth_year"].widget.attrs["inputmode"] = "numeric"
+        self.fields["first_name"].widget.attrs["autocomplete"] = "given-name"
+        self.fields["last_name"].widget.attrs["autocomplete"] = "family-name"
+        self.fields["birth_year"].widget.attrs.update(
+            {"inputmode": "numeric", "autocomplete": "bday-year"}
+        )
 
     @property
     def is_spam(self) -> bool:
@@ -254,22 +260,39 @@ class OpportunityForm(forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args, organisations=None, **kwargs):
+    def __init__(self, *args, organisations=None, initiatives=None, events=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations
         if organisations is not None and len(organisations) == 1:
             self.fields["organisation"].initial = organisations.first()
             self.fields["organisation"].widget = forms.HiddenInput()
-        self.fields["initiative"].queryset = Initiative.objects.order_by("title")
-        self.fields["event"].queryset = (
-            self.fields["event"]
-            .queryset.select_related("initiative")
-            .filter(starts_at__gte=timezone.now() - datetime.timedelta(days=60))
-        )
+        self.fields["initiative"].queryset = initiatives
+        recent = Q(starts_at__gte=timezone.now() - datetime.timedelta(days=60))
+        if self.instance.event_id:
+            recent |= Q(pk=self.instance.event_id)  # an older event stays chosen when editing
+        self.fields["event"].queryset = events.filter(recent).order_by("starts_at")
         self.helper = _helper(Submit("save", _("Save")))
 
     def clean(self):
         cleaned = super().clean()
+        if cleaned.get("involves_children") and self.instance.pk:
+            unchecked = [
+                assignment.volunteer
+                for assignment in Assignment.objects.filter(
+                    shift__opportunity=self.instance, shift__starts_at__gt=timezone.now()
+                ).select_related("volunteer")
+                if not has_valid_check(assignment.volunteer, timezone.localdate())
+            ]
+            if unchecked:
+                self.add_error(
+                    "involves_children",
+                    _(
+                        "These volunteers on coming shifts have no valid check for work with "
+                        "children: %(names)s. Take them off the shifts or record their checks "
+                        "first."
+                    )
+                    % {"names": ", ".join(str(volunteer) for volunteer in unchecked)},
+                )
         event, initiative = cleaned.get("event"), cleaned.get("initiative")
         if event and initiative and event.initiative_id != initiative.pk:
             self.add_error("event", _("The event belongs to another initiative."))
@@ -320,11 +343,15 @@ class HoursForm(forms.Form):
         label=_("Notes"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(self, *args, volunteers=None, opportunities=None, **kwargs):
+    def __init__(
+        self, *args, volunteers=None, opportunities=None, initiatives=None, editing=False, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.fields["volunteer"].queryset = volunteers
+        # An entry stays with its volunteer: to move hours, reject them and log them anew.
+        self.fields["volunteer"].disabled = editing
         self.fields["opportunity"].queryset = opportunities
-        self.fields["initiative"].queryset = Initiative.objects.order_by("title")
+        self.fields["initiative"].queryset = initiatives
         self.fields["date"].initial = timezone.localdate()
         self.helper = _helper(Submit("save", _("Save the hours")))
 

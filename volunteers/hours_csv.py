@@ -62,7 +62,10 @@ def import_hours(raw: bytes, *, volunteers, opportunities, user) -> HoursImportR
             problems.append(
                 _("two volunteers are called “%(name)s”: give the id instead") % {"name": name}
             )
-        day = iso_date(parse_date(row.get("date", ""))) if row.get("date") else None
+        try:
+            day = iso_date(parse_date(row.get("date", ""))) if row.get("date") else None
+        except ValueError:  # well-formed but impossible, e.g. 2026-02-30
+            day = None
         if day is None:
             problems.append(
                 _("the date “%(value)s” is not a date (e.g. 2026-10-05 or 05.10.2026)")

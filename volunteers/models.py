@@ -416,6 +416,8 @@ class Certificate(models.Model):
     """Zaświadczenie o wykonywaniu świadczeń przez wolontariusza: numbered, for a period."""
 
     number = models.CharField(_("number"), max_length=30, unique=True)
+    year = models.PositiveSmallIntegerField()
+    sequence = models.PositiveIntegerField()
     volunteer = models.ForeignKey(
         Volunteer,
         on_delete=models.PROTECT,
@@ -429,6 +431,9 @@ class Certificate(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     total_quarters = models.PositiveIntegerField()
+    # The kinds of work and their hours as they were at issue: the PDF must agree with the total
+    # even if more hours of the period are approved later.
+    kinds = models.JSONField(default=list)
     document = models.ForeignKey(
         "documents.Document", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -436,8 +441,9 @@ class Certificate(models.Model):
     class Meta:
         verbose_name = _("volunteer certificate")
         verbose_name_plural = _("volunteer certificates")
-        ordering = ["-issued_on", "-number"]
+        ordering = ["-issued_on", "-year", "-sequence"]
         constraints = [
+            models.UniqueConstraint(fields=["year", "sequence"], name="certificate_number_once"),
             models.CheckConstraint(
                 condition=Q(period_to__gte=F("period_from")),
                 name="certificate_period_valid",

@@ -51,6 +51,31 @@ def entries_for(user: User) -> QuerySet[HoursEntry]:
     return HoursEntry.objects.none()
 
 
+def initiatives_for(user: User):
+    """Initiatives a user may pick: all for the OPS; for a partner the public ones and those
+    their organisation leads or partners in (never another organisation's internal work)."""
+    from initiatives.models import Initiative
+
+    if sees_all(user):
+        return Initiative.objects.order_by("title")
+    own = Q(lead_organisation_id=user.organisation_id) | Q(
+        partner_organisations=user.organisation_id
+    )
+    return (
+        Initiative.objects.filter(
+            Q(is_public=True) | own if user.organisation_id else Q(is_public=True)
+        )
+        .distinct()
+        .order_by("title")
+    )
+
+
+def events_for(user: User):
+    from initiatives.models import Event
+
+    return Event.objects.filter(initiative__in=initiatives_for(user)).select_related("initiative")
+
+
 def organisations_for(user: User) -> QuerySet[Organisation]:
     """Organisations that host volunteers, as far as the user may see them."""
     if sees_all(user):

@@ -4,7 +4,7 @@ certificates. Every rule that involves other rows runs under a row lock."""
 import datetime
 from dataclasses import dataclass, field
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -63,8 +63,25 @@ def volunteer_save(*, form) -> Volunteer:
 
 
 def volunteer_set_status(*, volunteer: Volunteer, status: str) -> Volunteer:
-    Volunteer.objects.filter(pk=volunteer.pk).update(status=status)
-    volunteer.status = status
+    """Change the status. A minor becomes active only with a guardian's consent; a volunteer who
+    pauses or ends gives up their future shifts, so the places are free for others."""
+    if (
+        status == VolunteerStatus.ACTIVE
+        and volunteer.is_minor()
+        and not volunteer.guardian_consent_on
+    ):
+        raise VolunteeringError(
+            _("%(name)s is under 18: record the guardian's consent first.") % {"name": volunteer}
+        )
+    with transaction.atomic():
+        Volunteer.objects.filter(pk=volunteer.pk).update(status=status)
+        volunteer.status = status
+        if status in (VolunteerStatus.PAUSED, VolunteerStatus.ENDED):
+            upcoming = Assignment.objects.filter(
+                volunteer=volunteer, shift__starts_at__gt=timezone.now()
+            ).order_by("shift_id")
+            for assignment in upcoming:
+                assignment_delete(assignment=assignment)
     return volunteer
 
 
@@ -186,7 +203,7 @@ def hours_log(*, entries: list[HoursData], logged_by: User) -> list[HoursEntry]:
             for volunteer in Volunteer.objects.select_for_update()
             .filter(pk__in=volunteer_ids)
             .order_by("pk")
-            .prefetch_related("agreements")
+            .prefetch_related("agreements", "checks")
         }
         logged = {
             (row["volunteer_id"], row["date"]): row["total"]
@@ -246,6 +263,24 @@ def _entry_problems(entry: HoursData, volunteer: Volunteer, today: datetime.date
         )
     if not (entry.activity.strip() or entry.opportunity or entry.initiative):
         problems.append(_("Say what the work was: an opportunity, an initiative or a few words."))
+    if volunteer.is_minor(entry.date) and not volunteer.guardian_consent_on:
+        problems.append(
+            _("%(name)s is under 18: record the guardian's consent first.") % {"name": volunteer}
+        )
+    opportunity = entry.opportunity
+    if opportunity is not None:
+        if opportunity.organisation_id != volunteer.organisation_id:
+            problems.append(_("The opportunity belongs to another organisation."))
+        elif opportunity.involves_children and not any(
+            check.is_valid(entry.date) for check in volunteer.checks.all()
+        ):
+            problems.append(
+                _(
+                    "%(name)s has no valid check for work with children on %(date)s, "
+                    "so cannot be assigned to work with children."
+                )
+                % {"name": volunteer, "date": entry.date.strftime("%d.%m.%Y")}
+            )
     return problems
 
 
@@ -333,39 +368,47 @@ def certificate_issue(
         raise VolunteeringError(
             _("%(name)s has no approved hours in this period.") % {"name": volunteer}
         )
+    approved = HoursEntry.objects.filter(
+        volunteer=volunteer, status=EntryStatus.APPROVED, date__gte=period_from, date__lte=period_to
+    )
+    kinds = [
+        {
+            "label": row["opportunity__title"] or row["initiative__title"] or row["activity"],
+            "quarters": row["total"],
+        }
+        for row in approved.values("opportunity__title", "initiative__title", "activity")
+        .annotate(total=Sum("quarters"))
+        .order_by("-total")
+    ]
     today = timezone.localdate()
-    for _attempt in range(3):
-        try:
-            with transaction.atomic():
-                VolunteeringSettings.objects.select_for_update().get(
-                    pk=VolunteeringSettings.current().pk
-                )
-                prefix = f"ZW/{today.year}/"
-                last = (
-                    Certificate.objects.filter(number__startswith=prefix)
-                    .order_by("-number")
-                    .values_list("number", flat=True)
-                    .first()
-                )
-                sequence = int(last.rsplit("/", 1)[1]) + 1 if last else 1
-                certificate = Certificate.objects.create(
-                    number=f"{prefix}{sequence:04d}",
-                    volunteer=volunteer,
-                    period_from=period_from,
-                    period_to=period_to,
-                    issued_on=today,
-                    issued_by=user,
-                    total_quarters=total,
-                )
-                certificate.document = document_request(
-                    kind="volunteers.certificate",
-                    params={"certificate_id": certificate.pk},
-                    title=_("Volunteer certificate %(number)s") % {"number": certificate.number},
-                    requested_by=user,
-                    language=language,
-                )
-                certificate.save(update_fields=["document"])
-                return certificate
-        except IntegrityError:
-            continue
-    raise VolunteeringError(_("The certificate could not be numbered; please try again."))
+    with transaction.atomic():
+        # The settings row serialises numbering: one certificate number at a time.
+        VolunteeringSettings.objects.select_for_update().get(pk=VolunteeringSettings.current().pk)
+        last = (
+            Certificate.objects.filter(year=today.year)
+            .order_by("-sequence")
+            .values_list("sequence", flat=True)
+            .first()
+        )
+        sequence = (last or 0) + 1
+        certificate = Certificate.objects.create(
+            number=f"ZW/{today.year}/{sequence:04d}",
+            year=today.year,
+            sequence=sequence,
+            volunteer=volunteer,
+            period_from=period_from,
+            period_to=period_to,
+            issued_on=today,
+            issued_by=user,
+            total_quarters=total,
+            kinds=kinds,
+        )
+        certificate.document = document_request(
+            kind="volunteers.certificate",
+            params={"certificate_id": certificate.pk},
+            title=_("Volunteer certificate %(number)s") % {"number": certificate.number},
+            requested_by=user,
+            language=language,
+        )
+        certificate.save(update_fields=["document"])
+    return certificate

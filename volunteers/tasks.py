@@ -12,7 +12,14 @@ from django.utils import timezone
 from calportal.accounts.models import User
 from calportal.accounts.roles import Role
 from calportal.emails import send_templated_email
-from volunteers.models import Assignment, HoursEntry, Shift
+from volunteers.models import (
+    Assignment,
+    Certificate,
+    HoursEntry,
+    Shift,
+    Volunteer,
+    VolunteerStatus,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -116,3 +123,27 @@ def send_shift_reminder(assignment_id: int) -> None:
         },
         [assignment.volunteer.email],
     )
+
+
+KEEP_APPLICATIONS_DAYS = 183
+
+
+@shared_task(name="volunteers.purge_stale_applications")
+def purge_stale_applications() -> int:
+    """Keep the public form's promise: people who applied but never started (applicants, or
+    declined without any hours) are deleted six months after they applied."""
+    cutoff = timezone.now() - datetime.timedelta(days=KEEP_APPLICATIONS_DAYS)
+    stale = (
+        Volunteer.objects.filter(
+            status__in=[VolunteerStatus.APPLICANT, VolunteerStatus.ENDED], created_at__lt=cutoff
+        )
+        .filter(~Exists(HoursEntry.objects.filter(volunteer=OuterRef("pk"))))
+        .filter(~Exists(Certificate.objects.filter(volunteer=OuterRef("pk"))))
+    )
+    deleted = 0
+    for volunteer in stale:
+        volunteer.delete()
+        deleted += 1
+    if deleted:
+        logger.info("Deleted %s stale volunteer applications", deleted)
+    return deleted

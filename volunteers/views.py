@@ -212,7 +212,11 @@ def volunteer_status(request, pk: int):
     if status not in VolunteerStatus.values:
         messages.error(request, _("Choose a status from the list."))
     else:
-        services.volunteer_set_status(volunteer=volunteer, status=status)
+        try:
+            services.volunteer_set_status(volunteer=volunteer, status=status)
+        except services.VolunteeringError as error:
+            messages.error(request, str(error))
+            return redirect(volunteer)
         messages.success(
             request,
             _("%(name)s: %(status)s.")
@@ -318,16 +322,21 @@ def opportunity_list(request):
 @permission_required("volunteers.add_opportunity")
 def opportunity_create(request):
     initial = {}
-    event_id = request.GET.get("event")
-    if event_id and event_id.isdigit():
-        from initiatives.models import Event
-
-        event = Event.objects.filter(pk=int(event_id)).select_related("initiative").first()
+    event_ids = int_list([request.GET.get("event")])
+    if event_ids:
+        event = (
+            selectors.events_for(request.user)
+            .filter(pk=event_ids[0])
+            .select_related("initiative")
+            .first()
+        )
         if event:
             initial = {"event": event, "initiative": event.initiative, "title": event.display_title}
     form = OpportunityForm(
         request.POST or None,
         organisations=selectors.organisations_for(request.user),
+        initiatives=selectors.initiatives_for(request.user),
+        events=selectors.events_for(request.user),
         initial=initial,
     )
     if request.method == "POST" and form.is_valid():
@@ -343,6 +352,8 @@ def opportunity_edit(request, pk: int):
         request.POST or None,
         instance=opportunity,
         organisations=selectors.organisations_for(request.user),
+        initiatives=selectors.initiatives_for(request.user),
+        events=selectors.events_for(request.user),
     )
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -460,6 +471,7 @@ def _hours_form(request, data=None, **kwargs):
         .exclude(status=VolunteerStatus.APPLICANT)
         .order_by("last_name", "first_name"),
         opportunities=selectors.opportunities_for(request.user).order_by("title"),
+        initiatives=selectors.initiatives_for(request.user),
         **kwargs,
     )
 
@@ -527,7 +539,7 @@ def hours_edit(request, pk: int):
         "activity": entry.activity,
         "description": entry.description,
     }
-    form = _hours_form(request, request.POST or None, initial=initial)
+    form = _hours_form(request, request.POST or None, initial=initial, editing=True)
     if request.method == "POST" and form.is_valid():
         try:
             services.hours_update(entry=entry, data=_hours_data(form.cleaned_data))
@@ -550,7 +562,8 @@ def _week_start(value: str | None) -> datetime.date:
     if value:
         try:
             year, week = value.split("-W")
-            return datetime.date.fromisocalendar(int(year), int(week), 1)
+            if 2000 <= int(year) <= 2100:
+                return datetime.date.fromisocalendar(int(year), int(week), 1)
         except (ValueError, TypeError):
             pass
     monday = today - datetime.timedelta(days=today.weekday())
@@ -719,8 +732,12 @@ def approval(request):
     if request.method == "POST":
         decision_form = DecisionForm(request.POST)
         ids = int_list(request.POST.getlist("entry"))[: QUEUE_PAGE_SIZE * 5]
-        approve = request.POST.get("action") == "approve"
+        action = request.POST.get("action")
+        approve = action == "approve"
         back = reverse("volunteers:approval") + "?" + request.POST.get("query", "")[:500]
+        if action not in ("approve", "reject"):
+            messages.error(request, _("Choose whether to approve or reject the ticked entries."))
+            return redirect(back)
         if not ids:
             messages.error(request, _("Tick the entries to approve or reject."))
             return redirect(back)

@@ -19,14 +19,17 @@ class Build:
 class Builder:
     build: Callable[[dict], Build]
     permission: str  # who may request and download this kind of document
+    # Besides the requester, who may open a finished document: ``(user, params) -> bool``.
+    # For example anyone who may see the volunteer a certificate is about.
+    shared_with: Callable | None = None
 
 
 _builders: dict[str, Builder] = {}
 
 
-def register(kind: str, *, permission: str):
+def register(kind: str, *, permission: str, shared_with: Callable | None = None):
     def decorator(function: Callable[[dict], Build]):
-        _builders[kind] = Builder(build=function, permission=permission)
+        _builders[kind] = Builder(build=function, permission=permission, shared_with=shared_with)
         return function
 
     return decorator

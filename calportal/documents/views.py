@@ -8,8 +8,13 @@ from calportal.documents.registry import get_builder
 
 def _get_document_for_user(request, pk: int) -> Document:
     document = get_object_or_404(Document, pk=pk)
-    allowed = document.requested_by_id == request.user.pk or request.user.is_superuser
-    if not allowed or not request.user.has_perm(get_builder(document.kind).permission):
+    builder = get_builder(document.kind)
+    allowed = (
+        document.requested_by_id == request.user.pk
+        or request.user.is_superuser
+        or (builder.shared_with is not None and builder.shared_with(request.user, document.params))
+    )
+    if not allowed or not request.user.has_perm(builder.permission):
         raise Http404
     return document
 
