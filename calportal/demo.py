@@ -127,6 +127,7 @@ LOGINS = [
     ),
     DemoLogin(Role.CAL_TEAM_MEMBER, "zespol@example.org", "Agnieszka Dudek", "library"),
     DemoLogin(Role.VENUE_STAFF, "kawiarnia@example.org", "Ewa Ratuszowa (demo)", "venue"),
+    DemoLogin(Role.GROUP_FACILITATOR, "grupy@example.org", "Teresa Wolska (demo)", None),
 ]
 
 
@@ -144,7 +145,10 @@ def demo_data_load() -> list[DemoLogin]:
     passes_demo_load()
     map_demo_load(organisations)
     volunteers_demo_load(organisations)
-    _load_logins(organisations, members)  # last: the venue login needs the venues
+    _load_logins(organisations, members)  # the venue login needs the venues
+    from selfhelp.demo import selfhelp_demo_load
+
+    selfhelp_demo_load()  # after the logins: groups need their facilitator's account
     return LOGINS
 
 

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "initiatives",
     "resources_map",
     "volunteers",
+    "selfhelp",
 ]
 
 MIDDLEWARE = [

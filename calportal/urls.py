@@ -27,6 +27,7 @@ urlpatterns += i18n_patterns(
     path("", include("initiatives.passes.urls")),
     path("", include("resources_map.urls")),
     path("", include("volunteers.urls")),
+    path("", include("selfhelp.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )

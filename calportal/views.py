@@ -65,6 +65,10 @@ def dashboard(request):
         from volunteers.selectors import dashboard_counts as volunteer_counts
 
         context["volunteer_counts"] = volunteer_counts(user)
+    if user.has_perm("selfhelp.view_group"):
+        from selfhelp.selectors import groups_with_counts, workspace_groups
+
+        context["own_groups"] = list(groups_with_counts(workspace_groups(user)).order_by("name"))
     if user.has_perm("accounts.view_user"):
         context["pending_invitations"] = User.objects.filter(
             is_active=True, password__startswith=UNUSABLE_PASSWORD_PREFIX

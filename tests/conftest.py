@@ -77,6 +77,8 @@ def roles(db):
     grant(django_apps, map_roles.PERMISSIONS)
     volunteer_roles = importlib.import_module("volunteers.migrations.0002_skills_and_roles")
     grant(django_apps, volunteer_roles.PERMISSIONS)
+    selfhelp_roles = importlib.import_module("selfhelp.migrations.0002_roles")
+    grant(django_apps, selfhelp_roles.PERMISSIONS)
     from volunteers.models import Skill
 
     for code in volunteer_roles.SKILLS:

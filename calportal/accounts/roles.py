@@ -14,6 +14,9 @@ class Role(models.TextChoices):
     PARTNER_COORDINATOR = "Partner coordinator", _("Partner coordinator")
     CAL_TEAM_MEMBER = "CAL team member", _("CAL team member")
     VENUE_STAFF = "Venue staff", _("Partner venue staff")
+    # Self-help groups: oversight is a role of its own, not every OPS account.
+    SELFHELP_COORDINATOR = "Self-help coordinator", _("Self-help groups coordinator")
+    GROUP_FACILITATOR = "Group facilitator", _("Self-help group facilitator")
 
 
 FOUNDATION_PERMISSIONS = {

@@ -1,0 +1,166 @@
+from crispy_forms.layout import Submit
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from initiatives.forms import _helper, clean_phone_number
+from selfhelp.models import ContactWay, Group, Meeting
+
+
+class JoinForm(forms.Form):
+    """The gentle public form: few fields, nothing about why. ``hp_check`` is a honeypot."""
+
+    first_name = forms.CharField(
+        label=_("Your first name"),
+        max_length=100,
+        help_text=_("A first name is enough."),
+    )
+    phone = forms.CharField(label=_("Phone"), required=False, max_length=30)
+    email = forms.EmailField(label=_("E-mail address"), required=False, max_length=254)
+    contact_way = forms.ChoiceField(
+        label=_("How should we contact you?"),
+        choices=ContactWay.choices,
+        initial=ContactWay.PHONE,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+    )
+    contact_time = forms.CharField(
+        label=_("When is a good time? (optional)"),
+        max_length=100,
+        required=False,
+        help_text=_("For example: weekdays after 16:00."),
+    )
+    message = forms.CharField(
+        label=_("Anything you would like to say first? (optional)"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    consent = forms.BooleanField(
+        label=_(
+            "I agree that the person leading the group contacts me, as described in the "
+            "information clause."
+        )
+    )
+    hp_check = forms.CharField(label=_("Leave this field empty"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["hp_check"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
+        self.fields["consent"].short_label = _("Consent")
+        self.fields["consent"].error_messages["required"] = _(
+            "Please tick the consent: without it we cannot contact you."
+        )
+        self.fields["first_name"].widget.attrs["autocomplete"] = "given-name"
+        self.fields["phone"].widget.attrs.update({"autocomplete": "tel", "inputmode": "tel"})
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
+        self.fields["message"].error_messages["max_length"] = _(
+            "Please keep the message under 1,000 characters; you can tell us more when we talk."
+        )
+
+    @property
+    def is_spam(self) -> bool:
+        return bool(self.data.get("hp_check"))
+
+    def clean_phone(self):
+        return clean_phone_number(self.cleaned_data.get("phone", ""))
+
+    def clean(self):
+        cleaned = super().clean()
+        way = cleaned.get("contact_way")
+        if self.has_error("phone") or self.has_error("email"):
+            return cleaned
+        if not cleaned.get("phone") and not cleaned.get("email"):
+            raise ValidationError(
+                _("Give a phone number or an e-mail address, so that we can contact you.")
+            )
+        if way == ContactWay.PHONE and not cleaned.get("phone"):
+            self.add_error("phone", _("You asked us to call: give your phone number."))
+        if way == ContactWay.EMAIL and not cleaned.get("email"):
+            self.add_error("email", _("You asked us to write: give your e-mail address."))
+        return cleaned
+
+
+class GroupForm(forms.ModelForm):
+    class Meta:
+        model = Group
+        fields = [
+            "name",
+            "slug",
+            "topic",
+            "description",
+            "who_for",
+            "facilitator",
+            "place",
+            "weekday",
+            "starts_at",
+            "duration_minutes",
+            "frequency",
+            "max_size",
+            "accepts_members",
+            "status",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "who_for": forms.Textarea(attrs={"rows": 2}),
+            "starts_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from calportal.accounts.models import User
+
+        self.fields["facilitator"].queryset = User.objects.filter(is_active=True).order_by(
+            "full_name"
+        )
+        self.fields["facilitator"].label_from_instance = lambda user: user.full_name
+        self.helper = _helper(Submit("save", _("Save")))
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(
+        label=_("Private note"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class AcceptForm(forms.Form):
+    last_name = forms.CharField(label=_("Last name (optional)"), required=False, max_length=100)
+
+
+class DeclineForm(forms.Form):
+    message = forms.CharField(
+        label=_("Message to the person"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class LeaveForm(forms.Form):
+    left_on = forms.DateField(
+        label=_("Left on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+
+
+class TermForm(forms.Form):
+    start = forms.DateField(
+        label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    end = forms.DateField(
+        label=_("To"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("start") and cleaned.get("end") and cleaned["end"] < cleaned["start"]:
+            self.add_error("end", _("The end of the term cannot be before its start."))
+        return cleaned
+
+
+class MeetingForm(forms.ModelForm):
+    class Meta:
+        model = Meeting
+        fields = ["topic", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 4})}

@@ -1,0 +1,390 @@
+"""Self-help groups: the public pages, the facilitator's workspace, oversight and figures.
+
+Members, requests and notes are reached only through ``selectors.workspace_groups(user)`` (the
+facilitator's own groups, or every group for an overseer); anyone else gets a 404, and every
+opening is written to the access log.
+"""
+
+import datetime
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from calportal.accounts.decorators import permission_required
+from calportal.csv_files import csv_text
+from calportal.documents.services import document_request
+from calportal.parsing import int_list
+from calportal.public_forms import public_form_accepted
+from selfhelp import selectors, services
+from selfhelp.forms import (
+    AcceptForm,
+    DeclineForm,
+    GroupForm,
+    JoinForm,
+    LeaveForm,
+    MeetingForm,
+    NoteForm,
+    TermForm,
+)
+from selfhelp.models import (
+    OPEN_REQUEST_STATUSES,
+    AccessAction,
+    AccessLog,
+    Group,
+    JoinRequest,
+    Meeting,
+    Member,
+    RequestStatus,
+)
+
+# --- Public -----------------------------------------------------------------------------------
+
+
+def group_list(request):
+    return render(request, "selfhelp/group_list.html", {"groups": selectors.public_groups()})
+
+
+def group_public(request, slug: str):
+    group = get_object_or_404(selectors.public_groups(), slug=slug)
+    full = services.group_is_full(group)
+    form = JoinForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        accepted, status = public_form_accepted(
+            request,
+            form,
+            group="selfhelp.join",
+            limit_message=_("Too many messages from your connection. Please call us instead."),
+        )
+        if accepted:
+            try:
+                services.request_create(group=group, data=form.cleaned_data)
+            except services.GroupError as error:
+                form.add_error(None, str(error))
+            else:
+                return redirect("selfhelp:thanks")
+    return render(
+        request,
+        "selfhelp/group_public.html",
+        {"group": group, "form": form, "waiting_list": full or not group.accepts_members},
+        status=status,
+    )
+
+
+def thanks(request):
+    return render(request, "selfhelp/thanks.html")
+
+
+# --- Staff: the list and group settings ---------------------------------------------------------
+
+
+@permission_required("selfhelp.view_group")
+def manage_list(request):
+    workspace = set(selectors.workspace_groups(request.user).values_list("pk", flat=True))
+    return render(
+        request,
+        "selfhelp/manage_list.html",
+        {
+            "groups": selectors.groups_with_counts(Group.objects.order_by("name")),
+            "workspace": workspace,
+        },
+    )
+
+
+@permission_required("selfhelp.add_group")
+def group_create(request):
+    form = GroupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        group = form.save()
+        messages.success(request, _("Saved: %(name)s.") % {"name": group})
+        return redirect("selfhelp:manage_list")
+    return render(request, "selfhelp/group_form.html", {"form": form})
+
+
+@permission_required("selfhelp.change_group")
+def group_edit(request, pk: int):
+    group = get_object_or_404(Group, pk=pk)
+    form = GroupForm(request.POST or None, instance=group)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Saved: %(name)s.") % {"name": group})
+        return redirect("selfhelp:manage_list")
+    return render(request, "selfhelp/group_form.html", {"form": form, "group": group})
+
+
+@permission_required("selfhelp.view_group")
+def figures(request):
+    return render(request, "selfhelp/figures.html", selectors.group_figures())
+
+
+@require_POST
+@permission_required("selfhelp.view_group")
+def figures_pdf(request):
+    document = document_request(
+        kind="selfhelp.report",
+        params={},
+        title=_("Self-help groups in figures"),
+        requested_by=request.user,
+        language=get_language(),
+    )
+    return redirect(document)
+
+
+# --- The facilitator's workspace ---------------------------------------------------------------
+
+
+def _group(request, pk: int) -> Group:
+    return get_object_or_404(selectors.workspace_groups(request.user), pk=pk)
+
+
+def _request(request, pk: int) -> JoinRequest:
+    return get_object_or_404(
+        JoinRequest.objects.filter(
+            group__in=selectors.workspace_groups(request.user)
+        ).select_related("group"),
+        pk=pk,
+    )
+
+
+def _member(request, pk: int) -> Member:
+    return get_object_or_404(
+        Member.objects.filter(group__in=selectors.workspace_groups(request.user)).select_related(
+            "group"
+        ),
+        pk=pk,
+    )
+
+
+@permission_required("selfhelp.view_group")
+def workspace(request, pk: int):
+    group = _group(request, pk)
+    services.log_access(request.user, group, AccessAction.MEMBERS)
+    services.log_access(request.user, group, AccessAction.REQUESTS)
+    requests = group.requests.filter(status__in=OPEN_REQUEST_STATUSES).order_by(
+        "status", "created_at"
+    )
+    members = group.members.order_by("left_on", "first_name", "pk")
+    today = timezone.localdate()
+    return render(
+        request,
+        "selfhelp/workspace.html",
+        {
+            "group": group,
+            "requests": requests,
+            "members": members,
+            "current_count": sum(1 for member in members if member.left_on is None),
+            "meetings": group.meetings.filter(
+                starts_at__date__gte=today - datetime.timedelta(days=60)
+            )[:20],
+            "past_requests": group.requests.exclude(status__in=OPEN_REQUEST_STATUSES).order_by(
+                "-handled_at"
+            )[:20],
+            "term_form": TermForm(
+                initial={"start": today, "end": today + datetime.timedelta(days=120)}
+            ),
+            "leave_form": LeaveForm(initial={"left_on": today}),
+            "statuses": RequestStatus,
+        },
+    )
+
+
+@permission_required("selfhelp.view_group")
+def request_detail(request, pk: int):
+    join_request = _request(request, pk)
+    services.log_access(request.user, join_request.group, AccessAction.REQUEST, join_request.pk)
+    return render(
+        request,
+        "selfhelp/request_detail.html",
+        {
+            "join_request": join_request,
+            "group": join_request.group,
+            "note_form": NoteForm(initial={"note": join_request.note}),
+            "accept_form": AcceptForm(),
+            "decline_form": DeclineForm(initial={"message": _default_decline(join_request)}),
+            "is_open": join_request.status in OPEN_REQUEST_STATUSES,
+            "full": services.group_is_full(join_request.group),
+        },
+    )
+
+
+def _default_decline(join_request: JoinRequest) -> str:
+    return _(
+        "Thank you for trusting us and for writing. We have thought about your message, and we "
+        "think this group is not the right place for you at the moment. This is not a judgement "
+        "of you. We would be glad to help you find other support: please call the Social Welfare "
+        "Centre in Śrem, ul. Mickiewicza 40, and ask for the Local Activity Centre."
+    )
+
+
+@require_POST
+@permission_required("selfhelp.view_group")
+def request_action(request, pk: int, action: str):
+    join_request = _request(request, pk)
+    back = reverse("selfhelp:request_detail", args=[join_request.pk])
+    try:
+        if action == "contacted":
+            services.request_mark_contacted(join_request=join_request)
+            messages.success(request, _("Marked as contacted."))
+        elif action == "accept":
+            form = AcceptForm(request.POST)
+            form.is_valid()
+            services.request_accept(
+                join_request=join_request, last_name=form.cleaned_data.get("last_name", "")
+            )
+            messages.success(request, _("The person is now a member of the group."))
+            return redirect("selfhelp:workspace", pk=join_request.group_id)
+        elif action in ("decline", "withdraw"):
+            form = DeclineForm(request.POST)
+            form.is_valid()
+            services.request_decline(
+                join_request=join_request,
+                message=form.cleaned_data.get("message", ""),
+                withdrawn=action == "withdraw",
+            )
+            messages.success(
+                request,
+                _("Recorded that the person withdrew.")
+                if action == "withdraw"
+                else _("The request was declined.")
+                + (" " + _("The message was sent by e-mail.") if join_request.email else ""),
+            )
+        elif action == "note":
+            form = NoteForm(request.POST)
+            if not form.is_valid():
+                messages.error(request, _("The note is too long."))
+                return redirect(back)
+            services.request_save_note(join_request=join_request, note=form.cleaned_data["note"])
+            messages.success(request, _("The note was saved."))
+        elif action == "erase":
+            services.request_erase(join_request=join_request, user=request.user)
+            messages.success(request, _("The person's data was erased."))
+            return redirect("selfhelp:workspace", pk=join_request.group_id)
+        else:
+            messages.error(request, _("Unknown action."))
+    except services.GroupError as error:
+        messages.error(request, str(error))
+    return redirect(back)
+
+
+@require_POST
+@permission_required("selfhelp.view_group")
+def member_action(request, pk: int, action: str):
+    member = _member(request, pk)
+    try:
+        if action == "leave":
+            form = LeaveForm(request.POST)
+            if not form.is_valid():
+                messages.error(request, _("Give the date the member left."))
+            else:
+                services.member_leave(member=member, on=form.cleaned_data["left_on"])
+                messages.success(request, _("Recorded that the member left."))
+        elif action == "erase":
+            services.member_erase(member=member, user=request.user)
+            messages.success(
+                request, _("The former member's data was erased; the anonymous counts remain.")
+            )
+        else:
+            messages.error(request, _("Unknown action."))
+    except services.GroupError as error:
+        messages.error(request, str(error))
+    return redirect("selfhelp:workspace", pk=member.group_id)
+
+
+@require_POST
+@permission_required("selfhelp.view_group")
+def meetings_generate(request, pk: int):
+    group = _group(request, pk)
+    form = TermForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the first and the last day of the term."))
+        return redirect("selfhelp:workspace", pk=group.pk)
+    try:
+        count = services.meetings_generate(
+            group=group, start=form.cleaned_data["start"], end=form.cleaned_data["end"]
+        )
+    except services.GroupError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Meetings added: %(count)s.") % {"count": count})
+    return redirect("selfhelp:workspace", pk=group.pk)
+
+
+@permission_required("selfhelp.view_group")
+def meeting_detail(request, pk: int):
+    meeting = get_object_or_404(
+        Meeting.objects.filter(group__in=selectors.workspace_groups(request.user)).select_related(
+            "group"
+        ),
+        pk=pk,
+    )
+    group = meeting.group
+    form = MeetingForm(request.POST or None, instance=meeting)
+    if request.method == "POST" and form.is_valid():
+        services.meeting_record(
+            meeting=meeting,
+            attended=int_list(request.POST.getlist("attended")),
+            topic=form.cleaned_data["topic"],
+            notes=form.cleaned_data["notes"],
+            held=request.POST.get("held") == "1",
+        )
+        messages.success(request, _("The meeting was saved."))
+        return redirect("selfhelp:workspace", pk=group.pk)
+    services.log_access(request.user, group, AccessAction.MEETING, meeting.pk)
+    day = timezone.localtime(meeting.starts_at).date()
+    # The checklist: who was a member on the day (and anyone already marked).
+    present = set(meeting.attendees.values_list("pk", flat=True))
+    checklist = [
+        member
+        for member in group.members.order_by("first_name", "last_name", "pk")
+        if member.pk in present
+        or (member.joined_on <= day and (member.left_on is None or member.left_on >= day))
+    ]
+    return render(
+        request,
+        "selfhelp/meeting.html",
+        {
+            "meeting": meeting,
+            "group": group,
+            "form": form,
+            "checklist": checklist,
+            "present": present,
+        },
+    )
+
+
+@permission_required("selfhelp.view_group")
+def members_csv(request, pk: int):
+    group = _group(request, pk)
+    services.log_access(request.user, group, AccessAction.EXPORT)
+    body = csv_text(
+        [_("First name"), _("Last name"), _("Phone"), _("E-mail"), _("Joined on"), _("Left on")],
+        (
+            [m.first_name, m.last_name, m.phone, m.email, m.joined_on, m.left_on]
+            for m in group.members.filter(erased_at__isnull=True).order_by("first_name", "pk")
+        ),
+    )
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="grupa-{group.pk}-czlonkowie.csv"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@permission_required("selfhelp.view_access_log")
+def access_log(request):
+    entries = AccessLog.objects.select_related("user", "group")
+    group_id = int_list([request.GET.get("group")])
+    if group_id:
+        entries = entries.filter(group_id=group_id[0])
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "selfhelp/access_log.html",
+        {"page": page, "groups": Group.objects.order_by("name"), "group_id": group_id[:1]},
+    )
