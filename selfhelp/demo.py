@@ -123,7 +123,7 @@ def selfhelp_demo_load() -> None:
             else None,
         )
     joined = bereavement.members.order_by("pk").first()
-    JoinRequest.objects.create(
+    joined.request = JoinRequest.objects.create(
         group=bereavement,
         first_name=joined.first_name,
         phone=joined.phone,
@@ -132,3 +132,4 @@ def selfhelp_demo_load() -> None:
         status=RequestStatus.JOINED,
         handled_at=timezone.now() - datetime.timedelta(days=121),
     )
+    joined.save(update_fields=["request"])

@@ -1,6 +1,7 @@
 from crispy_forms.layout import Submit
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from initiatives.forms import _helper, clean_phone_number
@@ -80,6 +81,9 @@ class JoinForm(forms.Form):
         return cleaned
 
 
+RESERVED_SLUGS = {"thanks"}
+
+
 class GroupForm(forms.ModelForm):
     class Meta:
         model = Group
@@ -105,15 +109,36 @@ class GroupForm(forms.ModelForm):
             "starts_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, may_reassign: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         from calportal.accounts.models import User
+        from calportal.accounts.roles import Role
 
-        self.fields["facilitator"].queryset = User.objects.filter(is_active=True).order_by(
-            "full_name"
-        )
-        self.fields["facilitator"].label_from_instance = lambda user: user.full_name
+        if self.instance.pk and not may_reassign:
+            # Whoever is the facilitator reads the members: only the groups' coordinator may
+            # hand a running group to someone else.
+            del self.fields["facilitator"]
+        else:
+            self.fields["facilitator"].queryset = (
+                User.objects.filter(
+                    is_active=True,
+                    groups__name__in=[
+                        Role.GROUP_FACILITATOR.value,
+                        Role.SELFHELP_COORDINATOR.value,
+                        Role.OPS_STAFF.value,
+                    ],
+                )
+                .distinct()
+                .order_by("full_name")
+            )
+            self.fields["facilitator"].label_from_instance = lambda user: user.full_name
         self.helper = _helper(Submit("save", _("Save")))
+
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"]
+        if slug in RESERVED_SLUGS:
+            raise ValidationError(_("This address is taken by the portal; choose another."))
+        return slug
 
 
 class NoteForm(forms.Form):
@@ -154,13 +179,40 @@ class TermForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        for name in ("start", "end"):
+            if cleaned.get(name) and not 2000 <= cleaned[name].year <= 2100:
+                self.add_error(name, _("Give a date between 2000 and 2100."))
+                return cleaned
         if cleaned.get("start") and cleaned.get("end") and cleaned["end"] < cleaned["start"]:
             self.add_error("end", _("The end of the term cannot be before its start."))
         return cleaned
 
 
+OUTCOMES = [
+    ("held", _("It took place")),
+    ("cancelled", _("It was cancelled")),
+    ("planned", _("Not yet: still planned")),
+]
+
+
 class MeetingForm(forms.ModelForm):
+    outcome = forms.ChoiceField(
+        label=_("The meeting"),
+        choices=OUTCOMES,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+    )
+
     class Meta:
         model = Meeting
         fields = ["topic", "notes"]
         widgets = {"notes": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        meeting = self.instance
+        self.fields["outcome"].initial = (
+            "held" if meeting.held else "cancelled" if meeting.cancelled else "planned"
+        )
+        if not meeting.held and not meeting.cancelled:
+            started = meeting.starts_at and meeting.starts_at <= timezone.now()
+            self.fields["outcome"].initial = "held" if started else "planned"

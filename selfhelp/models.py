@@ -96,14 +96,22 @@ class Group(models.Model):
     def is_open(self) -> bool:
         return self.status in (GroupStatus.FORMING, GroupStatus.ACTIVE) and self.accepts_members
 
-    def meeting_dates(self, start: datetime.date, end: datetime.date) -> list[datetime.date]:
-        """The regular meeting days from ``start`` to ``end`` by the group's schedule."""
+    def meeting_dates(
+        self, start: datetime.date, end: datetime.date, anchor: datetime.date | None = None
+    ) -> list[datetime.date]:
+        """The regular meeting days from ``start`` to ``end`` by the group's schedule.
+
+        Fortnights count from ``anchor`` (the group's first meeting), so terms planned one after
+        another, or overlapping, keep the same rhythm instead of drifting into weekly meetings.
+        """
         day = start + datetime.timedelta(days=(self.weekday - start.weekday()) % 7)
+        off_rhythm = anchor is not None and (day - anchor).days % 14
+        if self.frequency == Frequency.FORTNIGHTLY and off_rhythm:
+            day += datetime.timedelta(days=7)
         dates = []
         while day <= end:
             if self.frequency == Frequency.MONTHLY:
-                # The same weekday in each month: its first occurrence.
-                if day.day <= 7:
+                if day.day <= 7:  # the same weekday in each month: its first occurrence
                     dates.append(day)
                 day += datetime.timedelta(days=7)
             else:
@@ -241,6 +249,7 @@ class AccessAction(models.TextChoices):
     MEETING = "meeting", _("Opened a meeting's attendance and notes")
     EXPORT = "export", _("Exported the member list")
     ERASE = "erase", _("Erased a person's data")
+    FACILITATOR = "facilitator", _("Changed the group's facilitator")
 
 
 class AccessLog(models.Model):

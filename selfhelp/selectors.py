@@ -20,7 +20,17 @@ def workspace_groups(user: User) -> QuerySet[Group]:
 
 
 def public_groups() -> QuerySet[Group]:
-    return Group.objects.exclude(status=GroupStatus.CLOSED).order_by("name")
+    """Open groups, each with ``is_full`` (whether it has a place) — never the count itself."""
+    from django.db.models import BooleanField, ExpressionWrapper, F
+
+    return (
+        Group.objects.exclude(status=GroupStatus.CLOSED)
+        .annotate(
+            _current=Count("members", filter=Q(members__left_on__isnull=True)),
+            is_full=ExpressionWrapper(Q(_current__gte=F("max_size")), output_field=BooleanField()),
+        )
+        .order_by("name")
+    )
 
 
 def groups_with_counts(queryset: QuerySet[Group]) -> QuerySet[Group]:

@@ -1,8 +1,10 @@
 """Changing self-help groups: requests to join, members, meetings, erasure, the access log."""
 
 import datetime
+import re
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -134,8 +136,12 @@ def request_save_note(*, join_request: JoinRequest, note: str) -> None:
 
 
 def member_leave(*, member: Member, on: datetime.date) -> Member:
+    if member.left_on is not None:
+        raise GroupError(_("This member has already left."))
     if on < member.joined_on:
         raise GroupError(_("A member cannot leave before joining."))
+    if on > timezone.localdate():
+        raise GroupError(_("Record a leaving date once it has come."))
     Member.objects.filter(pk=member.pk).update(left_on=on)
     member.left_on = on
     return member
@@ -147,11 +153,21 @@ def member_erase(*, member: Member, user: User) -> None:
     if member.left_on is None:
         raise GroupError(_("Only a former member's data can be erased: record that they left."))
     with transaction.atomic():
+        _scrub_notes(member.group, [member.first_name, member.last_name])
         Member.objects.filter(pk=member.pk).update(
             first_name="", last_name="", phone="", email="", erased_at=timezone.now()
         )
-        if member.request_id:
-            _erase_request(member.request_id)
+        same_person = JoinRequest.objects.filter(group=member.group, erased_at__isnull=True)
+        contacts = Q()
+        if member.phone:
+            contacts |= Q(phone=member.phone)
+        if member.email:
+            contacts |= Q(email=member.email)
+        ids = {member.request_id} if member.request_id else set()
+        if contacts:
+            ids |= set(same_person.filter(contacts).values_list("pk", flat=True))
+        for pk in ids:
+            _erase_request(pk)
         log_access(user, member.group, AccessAction.ERASE, member.pk)
 
 
@@ -159,8 +175,21 @@ def request_erase(*, join_request: JoinRequest, user: User) -> None:
     if join_request.status not in (RequestStatus.DECLINED, RequestStatus.WITHDRAWN):
         raise GroupError(_("Only a declined or withdrawn request can be erased."))
     with transaction.atomic():
+        _scrub_notes(join_request.group, [join_request.first_name])
         _erase_request(join_request.pk)
         log_access(user, join_request.group, AccessAction.ERASE, join_request.pk)
+
+
+def _scrub_notes(group: Group, names: list[str]) -> None:
+    """Private notes are where names turn up: replace the person's names in the group's notes."""
+    names = [name for name in names if len(name.strip()) >= 2]
+    if not names:
+        return
+    pattern = re.compile("|".join(re.escape(name.strip()) for name in names), re.IGNORECASE)
+    for model, field in ((Meeting, "notes"), (JoinRequest, "note")):
+        for pk, text in model.objects.filter(group=group).values_list("pk", field):
+            if text and pattern.search(text):
+                model.objects.filter(pk=pk).update(**{field: pattern.sub("[…]", text)})
 
 
 def _erase_request(pk: int) -> None:
@@ -179,29 +208,50 @@ def _erase_request(pk: int) -> None:
 
 
 def meetings_generate(*, group: Group, start: datetime.date, end: datetime.date) -> int:
-    """Create the regular meetings of a term; days that already have a meeting are skipped."""
+    """Create the regular meetings of a term. Days that already have a meeting are skipped (by
+    local date, so a changed start time or a daylight-saving change never doubles a day), and
+    the group row is locked so two clicks cannot both insert."""
     if end < start:
         raise GroupError(_("The end of the term cannot be before its start."))
     if (end - start).days > 366:
         raise GroupError(_("Plan at most a year at a time."))
     tz = timezone.get_current_timezone()
-    times = [
-        timezone.make_aware(datetime.datetime.combine(day, group.starts_at), tz)
-        for day in group.meeting_dates(start, end)
-    ]
-    existing = set(group.meetings.filter(starts_at__in=times).values_list("starts_at", flat=True))
-    new = [Meeting(group=group, starts_at=moment) for moment in times if moment not in existing]
-    Meeting.objects.bulk_create(new)
+    with transaction.atomic():
+        group = Group.objects.select_for_update().get(pk=group.pk)
+        first = group.meetings.order_by("starts_at").values_list("starts_at", flat=True).first()
+        anchor = timezone.localtime(first, tz).date() if first else None
+        taken = {
+            timezone.localtime(moment, tz).date()
+            for moment in group.meetings.values_list("starts_at", flat=True)
+        }
+        new = [
+            Meeting(
+                group=group,
+                starts_at=timezone.make_aware(datetime.datetime.combine(day, group.starts_at), tz),
+            )
+            for day in group.meeting_dates(start, end, anchor)
+            if day not in taken
+        ]
+        Meeting.objects.bulk_create(new, ignore_conflicts=True)
     return len(new)
 
 
-def meeting_record(*, meeting: Meeting, attended: list[int], topic: str, notes: str, held: bool):
-    """Save attendance (only of the group's members on the checklist) and the notes."""
+def meeting_record(
+    *, meeting: Meeting, attended: list[int], topic: str, notes: str, outcome: str
+) -> Meeting:
+    """Save what happened: held (with attendance of the group's members on the checklist),
+    cancelled, or still planned. A meeting in the future cannot have been held."""
+    if outcome == "held" and timezone.localtime(meeting.starts_at).date() > timezone.localdate():
+        raise GroupError(_("A meeting in the future cannot be marked as held."))
     with transaction.atomic():
-        valid = set(meeting.group.members.filter(pk__in=attended).values_list("pk", flat=True))
+        held = outcome == "held"
+        valid = (
+            set(meeting.group.members.filter(pk__in=attended).values_list("pk", flat=True))
+            if held
+            else set()
+        )
         meeting.attendees.set(valid)
         meeting.topic, meeting.notes = topic.strip(), notes.strip()
-        meeting.held = held or bool(valid)
-        meeting.cancelled = False if meeting.held else meeting.cancelled
+        meeting.held, meeting.cancelled = held, outcome == "cancelled"
         meeting.save(update_fields=["topic", "notes", "held", "cancelled"])
     return meeting

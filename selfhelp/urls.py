@@ -16,6 +16,7 @@ urlpatterns = [
     path("manage/groups/<int:pk>/", views.workspace, name="workspace"),
     path("manage/groups/<int:pk>/edit/", views.group_edit, name="group_edit"),
     path("manage/groups/<int:pk>/members.csv", views.members_csv, name="members_csv"),
+    path("manage/groups/<int:pk>/accepting/", views.group_accepting, name="group_accepting"),
     path(
         "manage/groups/<int:pk>/meetings/generate/",
         views.meetings_generate,

@@ -38,6 +38,7 @@ from selfhelp.models import (
     AccessAction,
     AccessLog,
     Group,
+    GroupStatus,
     JoinRequest,
     Meeting,
     Member,
@@ -52,7 +53,10 @@ def group_list(request):
 
 
 def group_public(request, slug: str):
-    group = get_object_or_404(selectors.public_groups(), slug=slug)
+    group = get_object_or_404(Group, slug=slug)
+    if group.status == GroupStatus.CLOSED:
+        # An old link explains and points on, rather than a bare "page not found".
+        return render(request, "selfhelp/group_closed.html", {"group": group})
     full = services.group_is_full(group)
     form = JoinForm(request.POST or None)
     status = 200
@@ -69,7 +73,8 @@ def group_public(request, slug: str):
             except services.GroupError as error:
                 form.add_error(None, str(error))
             else:
-                return redirect("selfhelp:thanks")
+                waiting = full or not group.accepts_members
+                return redirect(reverse("selfhelp:thanks") + ("?waiting=1" if waiting else ""))
     return render(
         request,
         "selfhelp/group_public.html",
@@ -79,7 +84,7 @@ def group_public(request, slug: str):
 
 
 def thanks(request):
-    return render(request, "selfhelp/thanks.html")
+    return render(request, "selfhelp/thanks.html", {"waiting": request.GET.get("waiting") == "1"})
 
 
 # --- Staff: the list and group settings ---------------------------------------------------------
@@ -100,7 +105,7 @@ def manage_list(request):
 
 @permission_required("selfhelp.add_group")
 def group_create(request):
-    form = GroupForm(request.POST or None)
+    form = GroupForm(request.POST or None, may_reassign=True)  # a new group has no members
     if request.method == "POST" and form.is_valid():
         group = form.save()
         messages.success(request, _("Saved: %(name)s.") % {"name": group})
@@ -111,9 +116,14 @@ def group_create(request):
 @permission_required("selfhelp.change_group")
 def group_edit(request, pk: int):
     group = get_object_or_404(Group, pk=pk)
-    form = GroupForm(request.POST or None, instance=group)
+    previous_facilitator = group.facilitator_id
+    form = GroupForm(
+        request.POST or None, instance=group, may_reassign=selectors.oversees(request.user)
+    )
     if request.method == "POST" and form.is_valid():
         form.save()
+        if group.facilitator_id != previous_facilitator:
+            services.log_access(request.user, group, AccessAction.FACILITATOR, group.facilitator_id)
         messages.success(request, _("Saved: %(name)s.") % {"name": group})
         return redirect("selfhelp:manage_list")
     return render(request, "selfhelp/group_form.html", {"form": form, "group": group})
@@ -234,27 +244,35 @@ def request_action(request, pk: int, action: str):
             messages.success(request, _("Marked as contacted."))
         elif action == "accept":
             form = AcceptForm(request.POST)
-            form.is_valid()
+            if not form.is_valid():
+                messages.error(request, _("The last name is too long."))
+                return redirect(back)
             services.request_accept(
-                join_request=join_request, last_name=form.cleaned_data.get("last_name", "")
+                join_request=join_request, last_name=form.cleaned_data["last_name"]
             )
             messages.success(request, _("The person is now a member of the group."))
             return redirect("selfhelp:workspace", pk=join_request.group_id)
         elif action in ("decline", "withdraw"):
             form = DeclineForm(request.POST)
-            form.is_valid()
+            if not form.is_valid():
+                messages.error(
+                    request, _("The message is too long: please shorten it to 2,000 characters.")
+                )
+                return redirect(back)
+            text = form.cleaned_data["message"].strip()
             services.request_decline(
-                join_request=join_request,
-                message=form.cleaned_data.get("message", ""),
-                withdrawn=action == "withdraw",
+                join_request=join_request, message=text, withdrawn=action == "withdraw"
             )
-            messages.success(
-                request,
-                _("Recorded that the person withdrew.")
-                if action == "withdraw"
-                else _("The request was declined.")
-                + (" " + _("The message was sent by e-mail.") if join_request.email else ""),
-            )
+            if action == "withdraw":
+                messages.success(request, _("Recorded that the person withdrew."))
+            elif join_request.email and text:
+                messages.success(
+                    request, _("The request was declined and the message sent by e-mail.")
+                )
+            else:
+                messages.success(
+                    request, _("The request was declined. Please tell the person by phone.")
+                )
         elif action == "note":
             form = NoteForm(request.POST)
             if not form.is_valid():
@@ -299,6 +317,22 @@ def member_action(request, pk: int, action: str):
 
 @require_POST
 @permission_required("selfhelp.view_group")
+def group_accepting(request, pk: int):
+    """The facilitator opens or closes the group to new members."""
+    group = _group(request, pk)
+    accepting = request.POST.get("accepts") == "1"
+    Group.objects.filter(pk=group.pk).update(accepts_members=accepting)
+    messages.success(
+        request,
+        _("The group now welcomes new members.")
+        if accepting
+        else _("The group takes no new members for now; new requests go to the waiting list."),
+    )
+    return redirect("selfhelp:workspace", pk=group.pk)
+
+
+@require_POST
+@permission_required("selfhelp.view_group")
 def meetings_generate(request, pk: int):
     group = _group(request, pk)
     form = TermForm(request.POST)
@@ -327,15 +361,19 @@ def meeting_detail(request, pk: int):
     group = meeting.group
     form = MeetingForm(request.POST or None, instance=meeting)
     if request.method == "POST" and form.is_valid():
-        services.meeting_record(
-            meeting=meeting,
-            attended=int_list(request.POST.getlist("attended")),
-            topic=form.cleaned_data["topic"],
-            notes=form.cleaned_data["notes"],
-            held=request.POST.get("held") == "1",
-        )
-        messages.success(request, _("The meeting was saved."))
-        return redirect("selfhelp:workspace", pk=group.pk)
+        try:
+            services.meeting_record(
+                meeting=meeting,
+                attended=int_list(request.POST.getlist("attended")),
+                topic=form.cleaned_data["topic"],
+                notes=form.cleaned_data["notes"],
+                outcome=form.cleaned_data["outcome"],
+            )
+        except services.GroupError as error:
+            form.add_error("outcome", str(error))
+        else:
+            messages.success(request, _("The meeting was saved."))
+            return redirect("selfhelp:workspace", pk=group.pk)
     services.log_access(request.user, group, AccessAction.MEETING, meeting.pk)
     day = timezone.localtime(meeting.starts_at).date()
     # The checklist: who was a member on the day (and anyone already marked).

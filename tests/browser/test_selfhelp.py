@@ -52,6 +52,7 @@ def test_join_accept_and_attendance(live_server, browser, page, group, axe, scre
     assert JoinRequest.objects.get().status == RequestStatus.JOINED
 
     phone.goto(f"{live_server.url}/manage/groups/meetings/{meeting.pk}/")
+    phone.get_by_label(pl("It took place")).check()
     phone.get_by_label("Elżbieta").check()
     phone.locator("#id_topic").fill("Pierwsze spotkanie")
     phone.get_by_role("button", name=pl("Save the meeting")).click()

@@ -58,16 +58,22 @@ def test_a_full_group_offers_and_uses_the_waiting_list(client, group):
     assert JoinRequest.objects.get().status == RequestStatus.WAITING
 
 
-def test_a_closed_group_takes_no_requests(client, group):
+def test_a_closed_group_explains_and_takes_no_requests(client, group):
     group.status = GroupStatus.CLOSED
     group.save()
 
-    assert client.get(reverse("selfhelp:group_public", args=[group.slug])).status_code == 404
-    assert (
-        client.post(reverse("selfhelp:group_public", args=[group.slug]), join_data()).status_code
-        == 404
+    page = client.get(reverse("selfhelp:group_public", args=[group.slug]))
+    posted = client.post(reverse("selfhelp:group_public", args=[group.slug]), join_data())
+
+    assert page.status_code == 200
+    assert pl("This group has finished meeting and does not take new requests.") in (
+        page.content.decode()
     )
+    assert "<form" not in page.content.decode().split("<main", 1)[1]
+    assert posted.status_code == 200
     assert not JoinRequest.objects.exists()
+    listing = client.get(reverse("selfhelp:group_list")).content.decode()
+    assert group.name not in listing
 
 
 @pytest.mark.parametrize(
@@ -180,7 +186,7 @@ def test_attendance_counts_only_the_groups_members(login, facilitator, group, ot
         reverse("selfhelp:meeting_detail", args=[meeting.pk]),
         {
             "attended": [present.pk, stranger.pk, "x"],
-            "held": "1",
+            "outcome": "held",
             "topic": "Święta",
             "notes": "Dobrze",
         },
@@ -271,3 +277,193 @@ def test_figures_count_meetings_attendance_and_new_members_without_names(login, 
     assert (row.current_members, row.meetings_held, row.average_attendance) == (4, 2, 2.0)
     body = login(staff).get(reverse("selfhelp:figures")).content.decode()
     assert "Apolonia" not in body and "Bogumiła" not in body
+
+
+# --- Found in review ----------------------------------------------------------------------------
+
+
+def test_only_the_groups_coordinator_hands_a_group_to_another_facilitator(
+    login, staff, overseer, facilitator, group
+):
+    data = {
+        "name": group.name,
+        "slug": group.slug,
+        "topic": group.topic,
+        "description": group.description,
+        "who_for": group.who_for,
+        "facilitator": staff.pk,
+        "place": group.place,
+        "weekday": group.weekday,
+        "starts_at": "17:00",
+        "duration_minutes": 90,
+        "frequency": group.frequency,
+        "max_size": 10,
+        "accepts_members": "on",
+        "status": "active",
+    }
+    login(staff).post(reverse("selfhelp:group_edit", args=[group.pk]), data)
+    group.refresh_from_db()
+    assert group.facilitator == facilitator  # an OPS account cannot make itself facilitator
+
+    data["facilitator"] = overseer.pk
+    login(overseer).post(reverse("selfhelp:group_edit", args=[group.pk]), data)
+    group.refresh_from_db()
+    assert group.facilitator == overseer
+    from selfhelp.models import AccessLog
+
+    assert AccessLog.objects.filter(action="facilitator", object_id=overseer.pk).exists()
+
+
+def test_fortnightly_meetings_keep_their_rhythm_across_terms(login, facilitator, group):
+    client = login(facilitator)
+    today = timezone.localdate()
+    for start_offset, length in ((0, 60), (7, 60), (30, 90)):
+        start = today + datetime.timedelta(days=start_offset)
+        client.post(
+            reverse("selfhelp:meetings_generate", args=[group.pk]),
+            {
+                "start": start.isoformat(),
+                "end": (start + datetime.timedelta(days=length)).isoformat(),
+            },
+        )
+
+    days = [timezone.localtime(m.starts_at).date() for m in Meeting.objects.order_by("starts_at")]
+    gaps = {(b - a).days for a, b in zip(days, days[1:], strict=False)}
+    assert gaps == {14}
+
+
+def test_a_changed_start_time_does_not_double_the_days(login, facilitator, group):
+    client = login(facilitator)
+    today = timezone.localdate()
+    term = {"start": today.isoformat(), "end": (today + datetime.timedelta(days=60)).isoformat()}
+    client.post(reverse("selfhelp:meetings_generate", args=[group.pk]), term)
+    group.starts_at = datetime.time(18, 30)
+    group.save()
+    count = Meeting.objects.count()
+
+    client.post(reverse("selfhelp:meetings_generate", args=[group.pk]), term)
+
+    assert Meeting.objects.count() == count
+
+
+def test_meetings_across_daylight_saving_changes_are_planned_once(login, facilitator, group):
+    group.weekday, group.starts_at, group.frequency = 6, datetime.time(2, 30), "weekly"
+    group.save()
+    client = login(facilitator)
+    term = {"start": "2027-03-20", "end": "2027-11-07"}
+
+    first = client.post(reverse("selfhelp:meetings_generate", args=[group.pk]), term)
+    second = client.post(reverse("selfhelp:meetings_generate", args=[group.pk]), term)
+
+    assert first.status_code == 302 and second.status_code == 302
+    days = [timezone.localtime(m.starts_at).date() for m in Meeting.objects.all()]
+    assert len(days) == len(set(days)) == 34
+
+
+@pytest.mark.parametrize(("start", "end"), [("9999-12-25", "9999-12-31"), ("1-01-01", "1-02-01")])
+def test_odd_terms_are_explained(login, facilitator, group, start, end):
+    response = login(facilitator).post(
+        reverse("selfhelp:meetings_generate", args=[group.pk]), {"start": start, "end": end}
+    )
+    assert response.status_code == 302
+    assert not Meeting.objects.exists()
+
+
+def test_saving_a_meeting_records_what_happened(login, facilitator, group):
+    past = make_meeting(group, days_ago=7)
+    future = make_meeting(group, days_ago=-7)
+    member = make_member(group)
+    client = login(facilitator)
+
+    client.post(
+        reverse("selfhelp:meeting_detail", args=[future.pk]),
+        {"outcome": "planned", "topic": "Plan", "notes": ""},
+    )
+    refused = client.post(
+        reverse("selfhelp:meeting_detail", args=[future.pk]),
+        {"outcome": "held", "attended": [member.pk], "topic": "", "notes": ""},
+    )
+    client.post(
+        reverse("selfhelp:meeting_detail", args=[past.pk]),
+        {"outcome": "cancelled", "attended": [member.pk], "topic": "", "notes": ""},
+    )
+
+    future.refresh_from_db()
+    past.refresh_from_db()
+    assert refused.status_code == 200
+    assert (future.held, future.topic) == (False, "Plan")
+    assert (past.held, past.cancelled, past.attendees.count()) == (False, True, 0)
+
+
+def test_an_overlong_decline_message_declines_nothing(login, facilitator, group):
+    join_request = make_request(group, email="x@example.org")
+
+    login(facilitator).post(
+        reverse("selfhelp:request_action", args=[join_request.pk, "decline"]),
+        {"message": "x" * 2001},
+    )
+
+    join_request.refresh_from_db()
+    assert join_request.status == RequestStatus.NEW
+    assert not mail.outbox
+
+
+def test_erasure_takes_the_name_out_of_notes_and_other_requests(login, facilitator, group):
+    earlier = make_request(group, "Zbigniew", phone="609111222", status=RequestStatus.WITHDRAWN)
+    join_request = make_request(group, "Zbigniew", phone="609111222")
+    client = login(facilitator)
+    client.post(reverse("selfhelp:request_action", args=[join_request.pk, "accept"]))
+    member = Member.objects.get()
+    make_meeting(group, notes="Zbigniew dziś płakał, Halina go wspierała.")
+
+    client.post(
+        reverse("selfhelp:member_action", args=[member.pk, "leave"]),
+        {"left_on": timezone.localdate().isoformat()},
+    )
+    client.post(reverse("selfhelp:member_action", args=[member.pk, "erase"]))
+
+    text = _text_values()
+    assert "Zbigniew" not in text and "609111222" not in text
+    assert "Halina go wspierała" in text
+    earlier.refresh_from_db()
+    assert earlier.erased_at is not None
+
+
+def test_a_leaving_date_cannot_be_in_the_future_or_recorded_twice(login, facilitator, group):
+    member = make_member(group)
+    client = login(facilitator)
+    url = reverse("selfhelp:member_action", args=[member.pk, "leave"])
+
+    client.post(url, {"left_on": (timezone.localdate() + datetime.timedelta(days=3)).isoformat()})
+    member.refresh_from_db()
+    assert member.left_on is None
+
+    client.post(url, {"left_on": timezone.localdate().isoformat()})
+    client.post(url, {"left_on": (timezone.localdate() - datetime.timedelta(days=1)).isoformat()})
+    member.refresh_from_db()
+    assert member.left_on == timezone.localdate()
+
+
+def test_the_public_list_offers_the_waiting_list_of_a_full_group(client, group):
+    group.max_size = 2
+    group.save()
+    make_member(group, "A")
+    make_member(group, "B")
+
+    body = client.get(reverse("selfhelp:group_list")).content.decode()
+
+    assert (
+        pl("The group is not taking new members now; you can ask to be put on its waiting list.")
+        in body
+    )
+    assert "2 / 2" not in body
+
+
+def test_a_facilitator_stops_and_resumes_taking_members(login, facilitator, group):
+    client = login(facilitator)
+    client.post(reverse("selfhelp:group_accepting", args=[group.pk]), {"accepts": "0"})
+    group.refresh_from_db()
+    assert not group.accepts_members
+    client.post(reverse("selfhelp:group_accepting", args=[group.pk]), {"accepts": "1"})
+    group.refresh_from_db()
+    assert group.accepts_members

@@ -36,6 +36,7 @@ POST_ONLY = {
     "selfhelp:request_action",
     "selfhelp:member_action",
     "selfhelp:meetings_generate",
+    "selfhelp:group_accepting",
 }
 
 
