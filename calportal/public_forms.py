@@ -1,8 +1,45 @@
 """The guard every public form (no login) goes through: honeypot, validity, rate limit."""
 
+from django import forms
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_ratelimit.core import is_ratelimited
+
+# What browsers may fill in for people (WCAG 1.3.5), wherever a public form has the field.
+AUTOCOMPLETE = {
+    "first_name": {"autocomplete": "given-name"},
+    "last_name": {"autocomplete": "family-name"},
+    "name": {"autocomplete": "name"},
+    "email": {"autocomplete": "email"},
+    "phone": {"autocomplete": "tel", "inputmode": "tel"},
+    "birth_year": {"autocomplete": "bday-year", "inputmode": "numeric"},
+}
+
+
+class PublicForm(forms.Form):
+    """The base of every form people fill in without an account: a honeypot (``hp_check``,
+    hidden from people, with a name no browser autofills), the consent's short label and
+    message, and autocomplete hints."""
+
+    consent_required_message = gettext_lazy(
+        "Please tick the consent: without it we cannot contact you."
+    )
+    hp_check = forms.CharField(label=gettext_lazy("Leave this field empty"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["hp_check"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
+        if "consent" in self.fields:
+            self.fields["consent"].short_label = gettext_lazy("Consent")
+            self.fields["consent"].error_messages["required"] = self.consent_required_message
+        for name, attrs in AUTOCOMPLETE.items():
+            if name in self.fields:
+                self.fields[name].widget.attrs.update(attrs)
+
+    @property
+    def is_spam(self) -> bool:
+        return bool(self.data.get("hp_check"))
 
 
 def public_form_accepted(request, form, *, group: str, limit_message: str) -> tuple[bool, int]:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from calportal.organisations.models import Organisation
+from calportal.public_forms import PublicForm
 from initiatives.models import (
     ACCESSIBILITY_FIELDS,
     Event,
@@ -70,8 +71,10 @@ class ContactFieldsMixin:
         return cleaned
 
 
-class SignupForm(ContactFieldsMixin, forms.Form):
-    """The public signup form. ``website`` is a honeypot: people never see or fill it."""
+class SignupForm(ContactFieldsMixin, PublicForm):
+    """The public signup form (a :class:`PublicForm`: honeypot, consent, autocomplete)."""
+
+    consent_required_message = _("Please tick the consent: without it we cannot sign you up.")
 
     first_name = forms.CharField(label=_("First name"), max_length=100)
     last_name = forms.CharField(label=_("Last name"), max_length=100)
@@ -99,23 +102,11 @@ class SignupForm(ContactFieldsMixin, forms.Form):
             "as described in the information clause."
         ),
     )
-    # A honeypot: hidden from people, with a name no browser autofills.
-    hp_check = forms.CharField(label=_("Leave this field empty"), required=False)
 
     def __init__(self, *args, event: Event, **kwargs):
         super().__init__(*args, **kwargs)
         self.event = event
         initiative = event.initiative
-        self.fields["email"].widget.attrs["autocomplete"] = "email"
-        self.fields["phone"].widget.attrs.update({"autocomplete": "tel", "inputmode": "tel"})
-        self.fields["first_name"].widget.attrs["autocomplete"] = "given-name"
-        self.fields["last_name"].widget.attrs["autocomplete"] = "family-name"
-        self.fields["birth_year"].widget.attrs["inputmode"] = "numeric"
-        self.fields["hp_check"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
-        self.fields["consent"].short_label = _("Consent")
-        self.fields["consent"].error_messages["required"] = _(
-            "Please tick the consent: without it we cannot sign you up."
-        )
         self.fields["companions"].max_value = event.max_companions
         self.fields["companions"].widget.attrs["max"] = event.max_companions
         self.fields["companions"].help_text = _("At most %(count)s.") % {
@@ -144,10 +135,6 @@ class SignupForm(ContactFieldsMixin, forms.Form):
                 % {"count": self.event.max_companions}
             )
         return companions
-
-    @property
-    def is_spam(self) -> bool:
-        return bool(self.data.get("hp_check"))
 
 
 class PhoneRegistrationForm(ContactFieldsMixin, forms.Form):

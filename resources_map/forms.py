@@ -5,6 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from calportal.public_forms import PublicForm
 from initiatives.forms import _helper, clean_phone_number
 from initiatives.models import Initiative, TargetGroup
 from resources_map import geo
@@ -216,8 +217,12 @@ class AreaForm(PointMixin, forms.ModelForm):
         return super().save(commit)
 
 
-class ReportForm(forms.Form):
+class ReportForm(PublicForm):
     """The public form: report a need or offer help. ``hp_check`` is a honeypot."""
+
+    consent_required_message = _(
+        "Please tick the consent: without it we cannot contact you about the report."
+    )
 
     kind = forms.ChoiceField(
         label=_("What would you like to tell us?"),
@@ -246,25 +251,12 @@ class ReportForm(forms.Form):
             "this report, as described in the information clause."
         )
     )
-    hp_check = forms.CharField(label=_("Leave this field empty"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["hp_check"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
-        self.fields["consent"].short_label = _("Consent")
-        self.fields["consent"].error_messages["required"] = _(
-            "Please tick the consent: without it we cannot contact you about the report."
-        )
         self.fields["kind"].error_messages["required"] = _(
             "Choose whether you report a need or offer help."
         )
-        self.fields["phone"].widget.attrs.update({"autocomplete": "tel", "inputmode": "tel"})
-        self.fields["email"].widget.attrs["autocomplete"] = "email"
-        self.fields["name"].widget.attrs["autocomplete"] = "name"
-
-    @property
-    def is_spam(self) -> bool:
-        return bool(self.data.get("hp_check"))
 
     def clean_phone(self):
         return clean_phone_number(self.cleaned_data.get("phone", ""))

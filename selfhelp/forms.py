@@ -4,11 +4,12 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from calportal.public_forms import PublicForm
 from initiatives.forms import _helper, clean_phone_number
 from selfhelp.models import ContactWay, Group, Meeting
 
 
-class JoinForm(forms.Form):
+class JoinForm(PublicForm):
     """The gentle public form: few fields, nothing about why. ``hp_check`` is a honeypot."""
 
     first_name = forms.CharField(
@@ -42,25 +43,12 @@ class JoinForm(forms.Form):
             "information clause."
         )
     )
-    hp_check = forms.CharField(label=_("Leave this field empty"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["hp_check"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
-        self.fields["consent"].short_label = _("Consent")
-        self.fields["consent"].error_messages["required"] = _(
-            "Please tick the consent: without it we cannot contact you."
-        )
-        self.fields["first_name"].widget.attrs["autocomplete"] = "given-name"
-        self.fields["phone"].widget.attrs.update({"autocomplete": "tel", "inputmode": "tel"})
-        self.fields["email"].widget.attrs["autocomplete"] = "email"
         self.fields["message"].error_messages["max_length"] = _(
             "Please keep the message under 1,000 characters; you can tell us more when we talk."
         )
-
-    @property
-    def is_spam(self) -> bool:
-        return bool(self.data.get("hp_check"))
 
     def clean_phone(self):
         return clean_phone_number(self.cleaned_data.get("phone", ""))

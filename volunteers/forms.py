@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from calportal.public_forms import PublicForm
 from initiatives.forms import ContactFieldsMixin, _helper
 from resources_map.models import Area
 from volunteers.models import (
@@ -67,7 +68,7 @@ class HoursField(forms.CharField):
         return parse_quarters(value) if value not in (None, "") else None
 
 
-class ApplyForm(ContactFieldsMixin, forms.Form):
+class ApplyForm(ContactFieldsMixin, PublicForm):
     """The public "Become a volunteer" form. ``hp_check`` is a honeypot."""
 
     first_name = forms.CharField(label=_("First name"), max_length=100)
@@ -114,27 +115,10 @@ class ApplyForm(ContactFieldsMixin, forms.Form):
             "me about volunteering, as described in the information clause."
         )
     )
-    hp_check = forms.CharField(label=_("Leave this field empty"), required=False)
 
     def __init__(self, *args, hosts=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = hosts
-        self.fields["hp_check"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
-        self.fields["consent"].short_label = _("Consent")
-        self.fields["consent"].error_messages["required"] = _(
-            "Please tick the consent: without it we cannot contact you."
-        )
-        self.fields["phone"].widget.attrs.update({"autocomplete": "tel", "inputmode": "tel"})
-        self.fields["email"].widget.attrs["autocomplete"] = "email"
-        self.fields["first_name"].widget.attrs["autocomplete"] = "given-name"
-        self.fields["last_name"].widget.attrs["autocomplete"] = "family-name"
-        self.fields["birth_year"].widget.attrs.update(
-            {"inputmode": "numeric", "autocomplete": "bday-year"}
-        )
-
-    @property
-    def is_spam(self) -> bool:
-        return bool(self.data.get("hp_check"))
 
     def clean_birth_year(self):
         year = super().clean_birth_year()

@@ -5,14 +5,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from calportal.organisations.models import Organisation
+from calportal.public_forms import PublicForm
 from initiatives.forms import ContactFieldsMixin, _helper
 from initiatives.models import Gender
 from initiatives.passes.models import PartnerVenue, ProgrammeSettings
 from initiatives.passes.services import PassError, normalise_number
 
 
-class ApplicationForm(ContactFieldsMixin, forms.Form):
+class ApplicationForm(ContactFieldsMixin, PublicForm):
     """The public application. ``hp_check`` is a honeypot nobody sees."""
+
+    consent_required_message = _("Please tick the consent: without it we cannot issue the pass.")
 
     first_name = forms.CharField(label=_("First name"), max_length=100)
     last_name = forms.CharField(label=_("Last name"), max_length=100)
@@ -35,22 +38,9 @@ class ApplicationForm(ContactFieldsMixin, forms.Form):
             "as described in the information clause."
         )
     )
-    hp_check = forms.CharField(label=_("Leave this field empty"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["hp_check"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
-        self.fields["consent"].short_label = _("Consent")
-        self.fields["consent"].error_messages["required"] = _(
-            "Please tick the consent: without it we cannot issue the pass."
-        )
-        self.fields["phone"].widget.attrs.update({"autocomplete": "tel", "inputmode": "tel"})
-        self.fields["email"].widget.attrs["autocomplete"] = "email"
-        self.fields["birth_year"].widget.attrs["inputmode"] = "numeric"
-
-    @property
-    def is_spam(self) -> bool:
-        return bool(self.data.get("hp_check"))
 
 
 class IssueForm(ContactFieldsMixin, forms.Form):
