@@ -17,3 +17,17 @@
     });
   });
 })();
+
+// Forms that must not be sent twice by a double click (e.g. a whole week of hours).
+(function () {
+  "use strict";
+  document.querySelectorAll("form[data-submit-once]").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      if (form.dataset.sent) {
+        event.preventDefault();
+        return;
+      }
+      form.dataset.sent = "1";
+    });
+  });
+})();
