@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from calportal.choices import WEEKDAYS
 from calportal.organisations.models import Organisation
 from calportal.public_forms import PublicForm
 from initiatives.models import (
@@ -301,17 +302,6 @@ class EventForm(forms.ModelForm):
                 Fieldset(_("Accessibility"), *ACCESSIBILITY_FIELDS, "accessibility_notes"),
             ),
         )
-
-
-WEEKDAYS = [
-    (0, _("Monday")),
-    (1, _("Tuesday")),
-    (2, _("Wednesday")),
-    (3, _("Thursday")),
-    (4, _("Friday")),
-    (5, _("Saturday")),
-    (6, _("Sunday")),
-]
 
 
 class SeriesForm(forms.Form):

@@ -4,6 +4,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from calportal.accounts.models import User
+from calportal.accounts.roles import Role
 from calportal.public_forms import PublicForm
 from initiatives.forms import _helper, clean_phone_number
 from selfhelp.models import ContactWay, Group, Meeting
@@ -99,9 +101,6 @@ class GroupForm(forms.ModelForm):
 
     def __init__(self, *args, may_reassign: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        from calportal.accounts.models import User
-        from calportal.accounts.roles import Role
-
         if self.instance.pk and not may_reassign:
             # Whoever is the facilitator reads the members: only the groups' coordinator may
             # hand a running group to someone else.

@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from calportal.choices import WEEKDAYS
+
 
 class Topic(models.TextChoices):
     BEREAVEMENT = "bereavement", _("Bereavement")
@@ -50,15 +52,7 @@ class Group(models.Model):
     place = models.CharField(_("where it meets"), max_length=200)
     weekday = models.PositiveSmallIntegerField(
         _("weekday"),
-        choices=[
-            (0, _("Monday")),
-            (1, _("Tuesday")),
-            (2, _("Wednesday")),
-            (3, _("Thursday")),
-            (4, _("Friday")),
-            (5, _("Saturday")),
-            (6, _("Sunday")),
-        ],
+        choices=WEEKDAYS,
     )
     starts_at = models.TimeField(_("starts at"))
     duration_minutes = models.PositiveSmallIntegerField(

@@ -71,7 +71,3 @@ def group_figures(groups: QuerySet[Group] | None = None) -> dict:
         .order_by("month", "group__name")
     )
     return {"groups": rows, "new_members": new_members, "today": timezone.localdate()}
-
-
-def has_workspace(user: User) -> bool:
-    return oversees(user) or Group.objects.filter(facilitator=user).exists()

@@ -6,9 +6,8 @@ Anonymous visitors are sent to log in; a logged-in role without the right gets 4
 import pytest
 from django.urls import reverse
 
+from tests.access import ALLOWED, DENIED, LOGIN, assert_outcome
 from tests.factories import TeamMeetingFactory, TeamMemberFactory
-
-ALLOWED, DENIED, LOGIN = "allowed", "denied", "login"
 
 # view name -> expected outcome for (staff, partner_a, team_member, anonymous)
 MATRIX = {
@@ -61,14 +60,7 @@ def test_each_role_gets_what_it_may(request, login, objects, view_name, role_ind
     response = client.get(url)
 
     expected = MATRIX[view_name][role_index]
-    if expected == ALLOWED:
-        assert response.status_code == 200
-    elif expected == DENIED:
-        assert response.status_code == 403
-        assert "Brak dostępu do tej strony" in response.content.decode()
-    else:
-        assert response.status_code == 302
-        assert response["Location"].startswith(reverse("accounts:login"))
+    assert_outcome(response, expected, denied_page=True)
 
 
 @pytest.mark.parametrize(

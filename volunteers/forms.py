@@ -68,6 +68,14 @@ class HoursField(forms.CharField):
         return parse_quarters(value) if value not in (None, "") else None
 
 
+def _organisation_choice(form, organisations) -> None:
+    """The organisations the user may choose; a partner coordinator has one, so it is set."""
+    form.fields["organisation"].queryset = organisations
+    if organisations is not None and len(organisations) == 1:
+        form.fields["organisation"].initial = organisations.first()
+        form.fields["organisation"].widget = forms.HiddenInput()
+
+
 class ApplyForm(ContactFieldsMixin, PublicForm):
     """The public "Become a volunteer" form. ``hp_check`` is a honeypot."""
 
@@ -165,10 +173,7 @@ class VolunteerForm(forms.ModelForm):
 
     def __init__(self, *args, organisations=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations
-        if organisations is not None and len(organisations) == 1:
-            self.fields["organisation"].initial = organisations.first()
-            self.fields["organisation"].widget = forms.HiddenInput()
+        _organisation_choice(self, organisations)
         self.fields["areas"].queryset = Area.objects.order_by("kind", "name")
         self.helper = _helper(Submit("save", _("Save")))
 
@@ -246,10 +251,7 @@ class OpportunityForm(forms.ModelForm):
 
     def __init__(self, *args, organisations=None, initiatives=None, events=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations
-        if organisations is not None and len(organisations) == 1:
-            self.fields["organisation"].initial = organisations.first()
-            self.fields["organisation"].widget = forms.HiddenInput()
+        _organisation_choice(self, organisations)
         self.fields["initiative"].queryset = initiatives
         recent = Q(starts_at__gte=timezone.now() - datetime.timedelta(days=60))
         if self.instance.event_id:

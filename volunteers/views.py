@@ -829,7 +829,7 @@ def export(request, what: str):
                     f"{row['volunteer__first_name']} {row['volunteer__last_name']}",
                     row["volunteer__organisation__name"],
                     row["entries"],
-                    f"{row['hours']:g}".replace(".", ","),
+                    services.format_hours(row["quarters"]),
                     f"{row['value']:.2f}".replace(".", ","),
                 ]
                 for row in data["by_volunteer"]
@@ -853,7 +853,7 @@ def export(request, what: str):
                     entry.date.isoformat(),
                     str(entry.volunteer),
                     entry.volunteer.organisation.name,
-                    f"{entry.hours:g}".replace(".", ","),
+                    services.format_hours(entry.quarters),
                     entry.activity_label,
                     entry.description,
                     entry.get_status_display(),

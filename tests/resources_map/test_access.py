@@ -14,9 +14,9 @@ from django.urls import reverse
 
 from calportal.documents.models import Document
 from resources_map.models import Area, Diagnosis, Need, ReportStatus, ResidentReport, Resource
+from tests.access import ALLOWED, DENIED, LOGIN, assert_outcome
 from tests.resources_map.conftest import make_need, make_report, make_resource
 
-ALLOWED, DENIED, LOGIN = "allowed", "denied", "login"
 ROLES = ["staff", "partner_a", "team_member", None]
 
 PUBLIC = (ALLOWED, ALLOWED, ALLOWED, ALLOWED)
@@ -76,14 +76,7 @@ def _user(request, role):
 
 
 def _assert_outcome(response, expected: str) -> None:
-    if expected == ALLOWED:
-        assert response.status_code == 200
-    elif expected == DENIED:
-        assert response.status_code == 403
-        assert "Brak dostępu do tej strony" in response.content.decode()
-    else:
-        assert response.status_code == 302
-        assert response["Location"].startswith(reverse("accounts:login"))
+    assert_outcome(response, expected, denied_page=True)
 
 
 def _messages(response, level=None) -> list[str]:

@@ -5,9 +5,9 @@ import pytest
 from django.urls import reverse
 
 from selfhelp.models import AccessAction, AccessLog
+from tests.access import ALLOWED, DENIED, LOGIN, NOT_FOUND, assert_outcome
 from tests.selfhelp.conftest import make_meeting, make_member, make_request
 
-ALLOWED, DENIED, LOGIN, NOT_FOUND = "allowed", "denied", "login", "not found"
 # staff = OPS staff without the oversight role
 ROLES = ["facilitator", "overseer", "other_facilitator", "staff", "partner_a", "team_member", None]
 
@@ -67,15 +67,7 @@ def test_each_role_sees_exactly_what_it_should(request, login, objects, view_nam
     response = client.get(reverse(view_name, args=objects.get(view_name, [])))
 
     expected = MATRIX[view_name][role_index]
-    if expected == ALLOWED:
-        assert response.status_code == 200
-    elif expected == DENIED:
-        assert response.status_code == 403
-    elif expected == NOT_FOUND:
-        assert response.status_code == 404
-    else:
-        assert response.status_code == 302
-        assert response["Location"].startswith(reverse("accounts:login"))
+    assert_outcome(response, expected)
 
 
 @pytest.mark.parametrize(

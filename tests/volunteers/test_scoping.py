@@ -8,6 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from tests.access import ALLOWED, DENIED, LOGIN, assert_outcome
 from tests.volunteers.conftest import (
     make_entry,
     make_opportunity,
@@ -16,7 +17,6 @@ from tests.volunteers.conftest import (
 )
 from volunteers.models import Agreement, Assignment, Certificate, ChildSafetyCheck, HoursEntry
 
-ALLOWED, DENIED, LOGIN = "allowed", "denied", "login"
 ROLES = ["staff", "partner_a", "team_member", None]
 
 # view name -> (staff, partner_a, team_member, anonymous)
@@ -82,13 +82,7 @@ def test_each_role_gets_what_it_may(request, login, objects, view_name, role_ind
     response = client.get(reverse(view_name, args=objects.get(view_name, [])))
 
     expected = MATRIX[view_name][role_index]
-    if expected == ALLOWED:
-        assert response.status_code == 200
-    elif expected == DENIED:
-        assert response.status_code == 403
-    else:
-        assert response.status_code == 302
-        assert response["Location"].startswith(reverse("accounts:login"))
+    assert_outcome(response, expected)
 
 
 # --- Another organisation's people ---------------------------------------------------------------
