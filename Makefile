@@ -18,12 +18,17 @@ install: $(STAMP)
 messages: $(STAMP)
 	$(BIN)/python manage.py compilemessages --ignore=.venv -v 0
 
+# `make run PORT=8001` serves on another port; SITE_URL (the address in e-mailed links, .ics
+# files and the QR codes on pass cards) follows it unless it is set in the environment.
+PORT ?= 8000
+SITE_URL ?= http://127.0.0.1:$(PORT)
+
 ## Start the portal with demo data on the embedded default (SQLite, tasks in-process, console e-mail).
 run: messages
 	$(BIN)/python manage.py migrate --noinput -v 0
 	$(BIN)/python manage.py load_demo_data
-	@echo "Serving the CAL portal at http://127.0.0.1:8000 (Ctrl+C to stop)"
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	@echo "Serving the CAL portal at http://127.0.0.1:$(PORT) (Ctrl+C to stop); links point to $(SITE_URL)"
+	SITE_URL=$(SITE_URL) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 ## Run the whole test suite (pytest; DATABASE_URL/REDIS_URL choose the services).
 test: messages

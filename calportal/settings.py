@@ -104,6 +104,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "calportal.context_processors.site",
+                "calportal.navigation.navigation",
+                "calportal.navigation.site_url_check",
             ],
         },
     },
@@ -172,6 +174,8 @@ LANGUAGES = [("pl", _("Polish")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Warsaw"
 USE_I18N = True
+# One unambiguous date format per language, accepted back as input (calportal/dates.py).
+FORMAT_MODULE_PATH = ["calportal.formats"]
 USE_TZ = True
 
 # --- Static and media -------------------------------------------------------------------------
@@ -180,6 +184,13 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(envstr("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(envstr("MEDIA_ROOT", str(VAR_DIR / "media")))
+# The largest file a form takes (CSV imports); a larger one is cut off as it arrives.
+MAX_UPLOAD_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "calportal.uploads.CappedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 # Generated documents (attendance sheets, reports) name residents: never under MEDIA_URL.
 PRIVATE_MEDIA_ROOT = Path(envstr("PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")))
 STORAGES = {

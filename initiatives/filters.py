@@ -21,7 +21,7 @@ ACCESSIBILITY_CHOICES = [
     ("accessible_toilet", _("toilet for disabled people")),
     ("parking", _("parking for disabled people")),
 ]
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class PublicEventFilter(django_filters.FilterSet):

@@ -9,6 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from calportal.choices import WEEKDAYS
+from calportal.contacts import PhoneField, format_phone
+from calportal.dates import example_date, parse_date_list
+from calportal.money import MoneyField
 from calportal.organisations.models import Organisation
 from calportal.public_forms import PublicForm
 from initiatives.models import (
@@ -20,7 +23,6 @@ from initiatives.models import (
     Participant,
     TargetGroup,
 )
-from initiatives.services import normalise_phone
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -37,20 +39,9 @@ def _helper(*inputs, layout=None) -> FormHelper:
     return helper
 
 
-def clean_phone_number(value: str) -> str:
-    if not value:
-        return ""
-    digits = normalise_phone(value)
-    if len(digits) != 9:
-        raise ValidationError(_("Enter a phone number with 9 digits, e.g. 601 234 567."))
-    return digits
-
-
 class ContactFieldsMixin:
-    """E-mail or phone — at least one — and a plausible year of birth."""
-
-    def clean_phone(self):
-        return clean_phone_number(self.cleaned_data.get("phone", ""))
+    """E-mail or phone — at least one — and a plausible year of birth. The form's ``phone`` is a
+    :class:`calportal.contacts.PhoneField`."""
 
     def clean_birth_year(self):
         year = self.cleaned_data.get("birth_year")
@@ -80,7 +71,7 @@ class SignupForm(ContactFieldsMixin, PublicForm):
     first_name = forms.CharField(label=_("First name"), max_length=100)
     last_name = forms.CharField(label=_("Last name"), max_length=100)
     email = forms.EmailField(label=_("E-mail address"), required=False, max_length=254)
-    phone = forms.CharField(label=_("Phone"), required=False, max_length=30)
+    phone = PhoneField(label=_("Phone"), required=False)
     birth_year = forms.IntegerField(label=_("Year of birth"), required=False)
     companions = forms.IntegerField(label=_("Companions coming with you"), min_value=0, initial=0)
     accessibility_needs = forms.CharField(
@@ -152,7 +143,7 @@ class PhoneRegistrationForm(ContactFieldsMixin, forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=100, required=False)
     last_name = forms.CharField(label=_("Last name"), max_length=100, required=False)
     email = forms.EmailField(label=_("E-mail address"), required=False, max_length=254)
-    phone = forms.CharField(label=_("Phone"), required=False, max_length=30)
+    phone = PhoneField(label=_("Phone"), required=False)
     birth_year = forms.IntegerField(label=_("Year of birth"), required=False)
     gender = forms.ChoiceField(label=_("Gender"), choices=Gender.choices, initial=Gender.NOT_GIVEN)
     district = forms.CharField(label=_("District or village"), max_length=100, required=False)
@@ -177,7 +168,7 @@ class PhoneRegistrationForm(ContactFieldsMixin, forms.Form):
             candidates if candidates is not None else Participant.objects.none()
         )
         self.fields["participant"].label_from_instance = lambda p: (
-            f"{p.first_name} {p.last_name} · {p.phone or '—'} · {p.email or '—'}"
+            f"{p.first_name} {p.last_name} · {format_phone(p.phone) or '—'} · {p.email or '—'}"
             + (f" · {p.birth_year}" if p.birth_year else "")
         )
         self.helper = _helper(Submit("register", _("Register")))
@@ -246,6 +237,7 @@ class FundingForm(forms.ModelForm):
     class Meta:
         model = Funding
         fields = ["source", "amount", "note"]
+        field_classes = {"amount": MoneyField}
 
 
 FundingFormSet = forms.inlineformset_factory(
@@ -314,11 +306,7 @@ class SeriesForm(forms.Form):
     end_time = forms.TimeField(label=_("Until (time)"), widget=TIME_INPUT)
     first_day = forms.DateField(label=_("First day"), widget=DATE_INPUT)
     last_day = forms.DateField(label=_("Last day"), widget=DATE_INPUT)
-    skip_dates = forms.CharField(
-        label=_("Skip these dates"),
-        required=False,
-        help_text=_("Dates without a session, separated by commas, e.g. 2026-11-11, 2026-12-24."),
-    )
+    skip_dates = forms.CharField(label=_("Skip these dates"), required=False)
     title = forms.CharField(label=_("Title of each session"), required=False, max_length=200)
     place_name = forms.CharField(label=_("Place"), max_length=200)
     address = forms.CharField(label=_("Address"), max_length=200, required=False)
@@ -337,17 +325,23 @@ class SeriesForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper(Submit("create", _("Create the sessions")))
+        examples = ", ".join(example_date(day) for day in (date(2026, 11, 11), date(2026, 12, 24)))
+        self.fields["skip_dates"].help_text = _(
+            "Dates without a session, separated by commas, e.g. %(examples)s."
+        ) % {"examples": examples}
+        self.fields["skip_dates"].widget.attrs["placeholder"] = examples
 
     def clean_skip_dates(self):
-        raw = self.cleaned_data.get("skip_dates", "")
-        dates = set()
-        for part in filter(None, (piece.strip() for piece in raw.replace(";", ",").split(","))):
-            try:
-                dates.add(date.fromisoformat(part))
-            except ValueError:
-                raise ValidationError(
-                    _("“%(value)s” is not a date in the form YYYY-MM-DD.") % {"value": part}
-                ) from None
+        dates, bad = parse_date_list(self.cleaned_data.get("skip_dates", ""))
+        if bad:
+            raise ValidationError(
+                ngettext(
+                    "“%(values)s” is not a date: type it as %(example)s.",
+                    "“%(values)s” are not dates: type them as %(example)s.",
+                    len(bad),
+                )
+                % {"values": "”, “".join(bad), "example": example_date()}
+            )
         return dates
 
     def clean(self):

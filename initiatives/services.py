@@ -5,18 +5,19 @@ a row lock on the event (``select_for_update``), taken once, before anything is 
 decision depends on. The ``event_capacity_not_exceeded`` check constraint backs it.
 """
 
-import re
 from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from calportal.accounts.models import User
+from calportal.contacts import name_key, normalise_phone
 from initiatives.models import (
     Attendance,
     Event,
@@ -67,15 +68,14 @@ class SignupResult:
     created: bool  # False: the person was already registered and gets their registration back
 
 
-def normalise_phone(phone: str) -> str:
-    """Digits only, without the Polish +48 prefix: '+48 601-234-567' → '601234567'."""
-    digits = re.sub(r"\D", "", phone or "")
-    if len(digits) == 11 and digits.startswith("48"):
-        digits = digits[2:]
-    return digits
-
-
 def eligibility_error(initiative: Initiative, birth_year: int | None, on: date) -> str | None:
+    """Why this person may not join the initiative on the day ``on``, or None if they may.
+
+    The age is counted by calendar year (``on.year - birth_year``): only the year of birth is
+    asked. ``on`` must be the Europe/Warsaw local date of the event
+    (``timezone.localdate(event.starts_at)``), never the UTC date, or an event just after local
+    midnight on 1 January counts in the old year. Returns a translated message.
+    """
     if not initiative.has_age_rule:
         return None
     if birth_year is None:
@@ -91,16 +91,22 @@ def eligibility_error(initiative: Initiative, birth_year: int | None, on: date) 
 def participant_find_or_create(*, person: PersonData, trusted: bool = False) -> Participant:
     """The known participant with this name and this e-mail address or phone, or a new one.
 
-    The name must match as well: a couple sharing an e-mail address are two people. Contact
+    The name must match as well: a couple sharing an e-mail address are two people. Names are
+    compared by :func:`calportal.contacts.name_key` (case, apostrophes, hyphens and spaces
+    written any way: ``O'Neill`` is ``O’Neill``), phones in their 9-digit form. Contact
     details from the anonymous public form (``trusted=False``) are never added to a known
     person, so that someone who knows a resident's phone number cannot attach their own
     e-mail address to that resident. Staff (``trusted=True``) may complete missing details.
     Callers hold the event's lock, so the same new person signing up twice for one event is
-    created once.
+    created once. Raises :class:`RegistrationError` when ``person.phone`` is not a Polish phone
+    number (the forms refuse it first; this guards other callers).
     """
     first_name, last_name = person.first_name.strip(), person.last_name.strip()
     email = person.email.strip().lower()
-    phone = normalise_phone(person.phone)
+    try:
+        phone = normalise_phone(person.phone)
+    except ValidationError as error:
+        raise RegistrationError(error.messages[0]) from None
     contact = Q(pk__in=[])
     if email:
         contact |= Q(email__iexact=email)
@@ -108,7 +114,7 @@ def participant_find_or_create(*, person: PersonData, trusted: bool = False) -> 
         contact |= Q(phone=phone)
     existing = (
         Participant.objects.filter(contact)
-        .filter(first_name__iexact=first_name, last_name__iexact=last_name)
+        .filter(name_key=name_key(first_name, last_name))
         .order_by("pk")
         .first()
     )
@@ -178,7 +184,9 @@ def registration_create(
                 )
                 % {"count": event.capacity}
             )
-        problem = eligibility_error(event.initiative, person.birth_year, event.starts_at.date())
+        problem = eligibility_error(
+            event.initiative, person.birth_year, timezone.localdate(event.starts_at)
+        )
         if problem:
             raise RegistrationError(problem)
         participant = participant_find_or_create(person=person, trusted=created_by is not None)
@@ -316,7 +324,13 @@ def registration_move(*, registration_id: int, to_event_id: int, moved_by: User)
 
 
 def event_set_capacity(*, event_id: int, capacity: int) -> Event:
-    """Change the number of places; more places promote people from the waiting list."""
+    """Change the number of places; more places promote people from the waiting list.
+
+    Raises :class:`RegistrationError` when ``capacity`` is below the places already taken, or
+    below the size (the person and their companions) of a group on the waiting list: such a
+    group could never be promoted while its page still promises a place. Staff first move the
+    group to another session or cancel it after telling the person, then lower the places.
+    """
     with transaction.atomic():
         event = _lock_event(event_id)
         if capacity < event.places_taken:
@@ -327,6 +341,39 @@ def event_set_capacity(*, event_id: int, capacity: int) -> Event:
                     event.places_taken,
                 )
                 % {"taken": event.places_taken}
+            )
+        too_large = list(
+            event.registrations.filter(status=RegistrationStatus.WAITING, places__gt=capacity)
+            .select_related("participant")
+            .order_by("queued_at", "pk")
+        )
+        if too_large:
+            raise RegistrationError(
+                ngettext(
+                    "On the waiting list there are groups larger than %(count)s place, "
+                    "which could then never get in: %(groups)s. Move them to another session "
+                    "or cancel their registrations after telling them, then lower the places.",
+                    "On the waiting list there are groups larger than %(count)s places, "
+                    "which could then never get in: %(groups)s. Move them to another session "
+                    "or cancel their registrations after telling them, then lower the places.",
+                    capacity,
+                )
+                % {
+                    "count": capacity,
+                    "groups": ", ".join(
+                        ngettext(
+                            "%(name)s (%(places)s place)",
+                            "%(name)s (%(places)s places)",
+                            registration.places,
+                        )
+                        % {
+                            "name": f"{registration.participant.first_name} "
+                            f"{registration.participant.last_name}",
+                            "places": registration.places,
+                        }
+                        for registration in too_large
+                    ),
+                }
             )
         Event.objects.filter(pk=event.pk).update(capacity=capacity)
         event.capacity = capacity
@@ -353,12 +400,26 @@ def event_cancel(*, event_id: int) -> Event:
         return event
 
 
+def attendance_can_be_recorded(event: Event) -> bool:
+    """True from the local day the event starts on: nobody can have come to a day to come."""
+    return timezone.localdate(event.starts_at) <= timezone.localdate()
+
+
 def attendance_set(*, event: Event, shown_ids: set[int], present_ids: set[int]) -> int:
     """Mark the registrations that were on the checklist present or absent.
 
     Only ``shown_ids`` change, so two phones at the door, or someone promoted after the page
     was opened, do not overwrite each other. Returns how many are present in all.
+
+    Attendance is recorded from the event's own (Europe/Warsaw) day on — at the door — and
+    never for a day still to come: raises :class:`RegistrationError` and saves nothing then,
+    the same rule as a self-help meeting marked as held.
     """
+    if not attendance_can_be_recorded(event):
+        raise RegistrationError(
+            _("Attendance cannot be recorded before the day of the event (%(date)s).")
+            % {"date": formats.date_format(timezone.localdate(event.starts_at))}
+        )
     confirmed = event.registrations.filter(status=RegistrationStatus.CONFIRMED)
     with transaction.atomic():
         confirmed.filter(pk__in=shown_ids & present_ids).update(attendance=Attendance.PRESENT)

@@ -1,12 +1,10 @@
 """Staff pages: initiatives, events, registrations, attendance and the attendance sheet."""
 
-import csv
 import dataclasses
 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language, ngettext
@@ -14,7 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from calportal.accounts.decorators import permission_required
-from calportal.csv_files import spreadsheet_safe
+from calportal.contacts import name_text_key, phone_search_digits
+from calportal.csv_files import csv_response, csv_text
 from calportal.documents.services import document_request
 from calportal.parsing import int_list
 from initiatives import selectors, services
@@ -234,10 +233,8 @@ def _participant_candidates(query: str):
     query = query.strip()
     if len(query) < 2:
         return Participant.objects.none()
-    digits = services.normalise_phone(query)
-    match = (
-        Q(last_name__icontains=query) | Q(first_name__icontains=query) | Q(email__icontains=query)
-    )
+    digits = phone_search_digits(query)
+    match = Q(name_key__contains=name_text_key(query)) | Q(email__icontains=query)
     if len(digits) >= 3:
         match |= Q(phone__contains=digits)
     # Not sliced: the form's choice field must be able to look a chosen person up.
@@ -295,19 +292,29 @@ def event_attendance(request, pk: int):
         .order_by("participant__last_name", "participant__first_name")
     )
     if request.method == "POST":
-        present = services.attendance_set(
-            event=event,
-            shown_ids=_ids(request.POST.getlist("shown")),
-            present_ids=_ids(request.POST.getlist("present")),
-        )
-        messages.success(
-            request,
-            _("Attendance saved: %(present)s of %(total)s present.")
-            % {"present": present, "total": len(confirmed)},
-        )
+        try:
+            present = services.attendance_set(
+                event=event,
+                shown_ids=_ids(request.POST.getlist("shown")),
+                present_ids=_ids(request.POST.getlist("present")),
+            )
+        except services.RegistrationError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                _("Attendance saved: %(present)s of %(total)s present.")
+                % {"present": present, "total": len(confirmed)},
+            )
         return redirect("initiatives:event_attendance", pk=event.pk)
     return render(
-        request, "initiatives/event_attendance.html", {"event": event, "confirmed": confirmed}
+        request,
+        "initiatives/event_attendance.html",
+        {
+            "event": event,
+            "confirmed": confirmed,
+            "can_record": services.attendance_can_be_recorded(event),
+        },
     )
 
 
@@ -342,11 +349,8 @@ def event_message(request, pk: int):
 @permission_required("initiatives.view_registration")
 def event_registrations_csv(request, pk: int):
     event = _get_event(pk)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="zapisy-{event.pk}.csv"'
-    response.write("\ufeff")  # lets Excel open the UTF-8 file with Polish letters intact
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow(
+    lists = selectors.event_registrations(event)
+    body = csv_text(
         [
             _("Status"),
             _("Position"),
@@ -360,29 +364,27 @@ def event_registrations_csv(request, pk: int):
             _("Accessibility needs"),
             _("Attendance"),
             _("Registered"),
-        ]
-    )
-    lists = selectors.event_registrations(event)
-    for registration in lists["confirmed"] + lists["waiting"]:
-        person = registration.participant
-        writer.writerow(
-            spreadsheet_safe(value)
-            for value in [
+        ],
+        (
+            [
                 registration.get_status_display(),
                 getattr(registration, "position", ""),
-                person.first_name,
-                person.last_name,
-                person.email,
-                person.phone,
-                person.birth_year or "",
+                registration.participant.first_name,
+                registration.participant.last_name,
+                registration.participant.email,
+                registration.participant.phone,
+                registration.participant.birth_year or "",
                 registration.places,
                 registration.get_source_display(),
                 registration.accessibility_needs,
                 registration.get_attendance_display(),
                 timezone.localtime(registration.created_at).strftime("%Y-%m-%d %H:%M"),
             ]
-        )
-    return response
+            for registration in lists["confirmed"] + lists["waiting"]
+        ),
+    )
+    # UTF-8 with a byte-order mark and semicolons: Excel opens it with Polish letters intact.
+    return csv_response(body, f"zapisy-{event.pk}.csv")
 
 
 @require_POST

@@ -112,7 +112,7 @@ def map_demo_load(organisations: dict) -> None:
             "Tu działa Centrum Aktywności Lokalnej."
         ),
         opening_hours="pon.–pt. 7:30–15:30",
-        contact_phone="61 283 00 00",
+        contact_phone="612830000",
         target_groups=["everyone", "seniors_60", "families"],
         is_public=True,
         used_by=["dzien-dobrych-uczynkow", "pelnia-zycia-dojrzalego", "konferencja-tworzenie-cal"],
@@ -369,6 +369,8 @@ def map_demo_load(organisations: dict) -> None:
         resources=["pool", "pcpr", "bus"],
         initiatives=["sport-dla-wszystkich"],
     )
+    # The self-help groups that answer the next two needs are linked by selfhelp.demo, which
+    # loads after the map (its groups need their facilitators' accounts).
     need(
         "Wsparcie osób w żałobie",
         "Osoby po stracie bliskich nie mają gdzie szukać wsparcia poza rodziną.",

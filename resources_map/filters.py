@@ -100,7 +100,8 @@ class NeedFilter(_Common):
 class StaffNeedFilter(NeedFilter):
     found_by = django_filters.ChoiceFilter(label=_("How it was found"), choices=FoundBy.choices)
     unanswered = django_filters.BooleanFilter(
-        label=_("No initiative answers it"), method="by_unanswered"
+        label=_("Nothing answers it yet (no initiative, group or volunteering)"),
+        method="by_unanswered",
     )
 
     class Meta(NeedFilter.Meta):
@@ -109,7 +110,7 @@ class StaffNeedFilter(NeedFilter):
     def by_unanswered(self, queryset, name, value):
         if value is None:
             return queryset
-        return queryset.filter(initiatives__isnull=value).distinct()
+        return queryset.unanswered() if value else queryset.answered()
 
 
 class GuideFilter(django_filters.FilterSet):

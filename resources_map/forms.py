@@ -4,9 +4,11 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
+from calportal.contacts import PhoneField
 from calportal.public_forms import PublicForm
-from initiatives.forms import _helper, clean_phone_number
+from initiatives.forms import _helper
 from initiatives.models import Initiative, TargetGroup
 from resources_map import geo
 from resources_map.models import (
@@ -18,6 +20,8 @@ from resources_map.models import (
     Resource,
     ResourceClass,
 )
+from selfhelp.models import RUNNING_GROUP_STATUSES, Group
+from volunteers.models import Opportunity
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -109,6 +113,22 @@ class ResourceForm(PointMixin, forms.ModelForm):
         return cleaned
 
 
+def _group_label(group: Group) -> str:
+    """A group's name, with its status when it no longer answers needs (closed)."""
+    if group.status in RUNNING_GROUP_STATUSES:
+        return group.name
+    return f"{group.name} ({group.get_status_display()})"
+
+
+def _opportunity_label(opportunity: Opportunity) -> str:
+    label = f"{opportunity.title} — {opportunity.organisation}"
+    return (
+        label
+        if opportunity.is_open
+        else f"{label} ({pgettext('volunteering opportunity', 'closed')})"
+    )
+
+
 class NeedForm(forms.ModelForm):
     class Meta:
         model = Need
@@ -123,6 +143,8 @@ class NeedForm(forms.ModelForm):
             "status",
             "resources",
             "initiatives",
+            "self_help_groups",
+            "opportunities",
             "is_public",
             "internal_notes",
         ]
@@ -141,7 +163,13 @@ class NeedForm(forms.ModelForm):
         self.fields["areas"].error_messages["required"] = _("Choose at least one area.")
         self.fields["resources"].queryset = Resource.objects.order_by("name")
         self.fields["initiatives"].queryset = Initiative.objects.order_by("title")
-        for name in ("resources", "initiatives"):
+        self.fields["self_help_groups"].queryset = Group.objects.order_by("name")
+        self.fields["self_help_groups"].label_from_instance = _group_label
+        self.fields["opportunities"].queryset = Opportunity.objects.select_related(
+            "organisation"
+        ).order_by("title", "pk")
+        self.fields["opportunities"].label_from_instance = _opportunity_label
+        for name in ("resources", "initiatives", "self_help_groups", "opportunities"):
             self.fields[name].widget.attrs["size"] = 6
         self.helper = _helper(Submit("save", _("Save")))
 
@@ -243,7 +271,7 @@ class ReportForm(PublicForm):
     )
     place = forms.CharField(label=_("Place or address (optional)"), max_length=200, required=False)
     name = forms.CharField(label=_("Your name"), max_length=100)
-    phone = forms.CharField(label=_("Phone"), required=False, max_length=30)
+    phone = PhoneField(label=_("Phone"), required=False)
     email = forms.EmailField(label=_("E-mail address"), required=False, max_length=254)
     consent = forms.BooleanField(
         label=_(
@@ -257,9 +285,6 @@ class ReportForm(PublicForm):
         self.fields["kind"].error_messages["required"] = _(
             "Choose whether you report a need or offer help."
         )
-
-    def clean_phone(self):
-        return clean_phone_number(self.cleaned_data.get("phone", ""))
 
     def clean(self):
         cleaned = super().clean()

@@ -3,10 +3,13 @@
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, ExpressionWrapper, OuterRef, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from calportal.contacts import PhoneNumberField
 
 
 def _coordinate(label, limit: int):
@@ -192,7 +195,7 @@ class Resource(models.Model):
     longitude = _coordinate(_("longitude"), 180)
     description = models.TextField(_("description"), blank=True)
     opening_hours = models.CharField(_("opening hours"), max_length=200, blank=True)
-    contact_phone = models.CharField(_("phone"), max_length=40, blank=True)
+    contact_phone = PhoneNumberField(_("phone"), max_length=40, blank=True)
     contact_email = models.EmailField(_("e-mail"), blank=True)
     website = models.URLField(_("website"), blank=True)
     target_groups = models.ManyToManyField(
@@ -286,6 +289,44 @@ class NeedStatus(models.TextChoices):
 OPEN_NEED_STATUSES = [NeedStatus.IDENTIFIED, NeedStatus.ADDRESSED]
 
 
+class NeedQuerySet(models.QuerySet):
+    """The one definition of "answered": a need is answered when an initiative answers it, or a
+    running self-help group (not closed), or an open volunteering opportunity."""
+
+    @staticmethod
+    def answered_condition() -> Q:
+        """A ``Q`` true for needs something answers; usable in ``filter``, ``exclude`` and
+        ``Count(filter=…)`` on ``Need``."""
+        from selfhelp.models import RUNNING_GROUP_STATUSES
+
+        through_initiatives = Need.initiatives.through.objects.filter(need_id=OuterRef("pk"))
+        through_groups = Need.self_help_groups.through.objects.filter(
+            need_id=OuterRef("pk"), group__status__in=RUNNING_GROUP_STATUSES
+        )
+        through_opportunities = Need.opportunities.through.objects.filter(
+            need_id=OuterRef("pk"), opportunity__is_open=True
+        )
+        return (
+            Q(Exists(through_initiatives))
+            | Q(Exists(through_groups))
+            | Q(Exists(through_opportunities))
+        )
+
+    def answered(self) -> "NeedQuerySet":
+        return self.filter(self.answered_condition())
+
+    def unanswered(self) -> "NeedQuerySet":
+        return self.exclude(self.answered_condition())
+
+    def with_answered(self) -> "NeedQuerySet":
+        """Adds ``is_answered`` (bool) to every row, in the same query."""
+        return self.annotate(
+            is_answered=ExpressionWrapper(
+                self.answered_condition(), output_field=models.BooleanField()
+            )
+        )
+
+
 class Need(models.Model):
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"))
@@ -313,6 +354,20 @@ class Need(models.Model):
         blank=True,
         related_name="needs",
     )
+    self_help_groups = models.ManyToManyField(
+        "selfhelp.Group",
+        verbose_name=_("self-help groups that answer it"),
+        blank=True,
+        related_name="needs",
+        help_text=_("A group answers the need while it has not closed."),
+    )
+    opportunities = models.ManyToManyField(
+        "volunteers.Opportunity",
+        verbose_name=_("volunteering opportunities that answer it"),
+        blank=True,
+        related_name="needs",
+        help_text=_("An opportunity answers the need while it is open."),
+    )
     is_public = models.BooleanField(
         _("shown to the public"),
         default=True,
@@ -323,6 +378,8 @@ class Need(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = NeedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("need")
@@ -348,9 +405,9 @@ class ReportKind(models.TextChoices):
 
 
 class ReportStatus(models.TextChoices):
-    NEW = "new", _("New")
+    NEW = "new", pgettext_lazy("resident's report", "New")
     ACCEPTED = "accepted", _("Added to the map")
-    REJECTED = "rejected", _("Rejected")
+    REJECTED = "rejected", pgettext_lazy("resident's report", "Rejected")
 
 
 class ResidentReport(models.Model):
@@ -362,9 +419,9 @@ class ResidentReport(models.Model):
     area = models.ForeignKey(
         Area, verbose_name=_("area"), on_delete=models.SET_NULL, null=True, blank=True
     )
-    name = models.CharField(_("name"), max_length=100, blank=True)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=100, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    phone = PhoneNumberField(_("phone"), max_length=40, blank=True)
     consent_given_at = models.DateTimeField(_("consent given at"))
     language = models.CharField(max_length=8, default="pl")
     status = models.CharField(

@@ -5,6 +5,7 @@ Everything here runs a fixed number of queries and aggregates in SQL.
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 
+from calportal.contacts import format_phone, phone_href
 from initiatives.models import TargetGroup
 from resources_map.models import (
     OPEN_NEED_STATUSES,
@@ -41,12 +42,42 @@ def resources_for_list(queryset: QuerySet[Resource]) -> QuerySet[Resource]:
     )
 
 
-def needs_for_list(queryset: QuerySet[Need]) -> QuerySet[Need]:
-    return queryset.prefetch_related(
+def needs_for_list(queryset: QuerySet[Need], *, answered_by: bool = True) -> QuerySet[Need]:
+    """Needs with what a list shows, in a fixed number of queries.
+
+    With ``answered_by`` (the staff lists, the gaps and the diagnosis) each need also gets its
+    initiatives, ``answering_groups`` (running self-help groups, by name) and
+    ``answering_opportunities`` (open volunteering opportunities, by title) as lists; a closed
+    group or a closed opportunity linked to the need is left out: it no longer answers it.
+    """
+    from selfhelp.selectors import running_groups
+    from volunteers.models import Opportunity
+
+    queryset = queryset.prefetch_related(
         Prefetch("areas", queryset=Area.objects.order_by("name")),
         Prefetch("target_groups", queryset=TargetGroup.objects.order_by("pk")),
-        Prefetch("initiatives"),
     )
+    if not answered_by:
+        return queryset
+    return queryset.prefetch_related(
+        Prefetch("initiatives"),
+        Prefetch(
+            "self_help_groups",
+            queryset=running_groups().order_by("name"),
+            to_attr="answering_groups",
+        ),
+        Prefetch(
+            "opportunities",
+            queryset=Opportunity.objects.filter(is_open=True).order_by("title", "pk"),
+            to_attr="answering_opportunities",
+        ),
+    )
+
+
+def needs_unanswered() -> QuerySet[Need]:
+    """Open needs nothing answers (``NeedQuerySet.unanswered``): the gap view and the dashboard
+    tile both count these."""
+    return Need.objects.filter(status__in=OPEN_NEED_STATUSES).unanswered()
 
 
 def _target_group_codes(through_model, owner_field: str, owner_ids) -> dict[int, list[str]]:
@@ -120,7 +151,8 @@ def geojson(resources: QuerySet[Resource], needs: QuerySet[Need], *, internal: b
             "topic": row["topic"],
             "address": row["address"],
             "hours": row["opening_hours"],
-            "phone": row["contact_phone"],
+            "phone": format_phone(row["contact_phone"]),
+            "phone_href": phone_href(row["contact_phone"]),
             "area": row["area_id"],
         }
         if internal:
@@ -136,8 +168,15 @@ def geojson(resources: QuerySet[Resource], needs: QuerySet[Need], *, internal: b
             }
         )
 
-    need_fields = ["pk", "title", "severity", "status", *(["is_public"] if internal else [])]
-    need_rows = list(needs.order_by().values(*need_fields))
+    need_fields = [
+        "pk",
+        "title",
+        "severity",
+        "status",
+        "is_answered",
+        *(["is_public"] if internal else []),
+    ]
+    need_rows = list(needs.with_answered().order_by().values(*need_fields))
     need_areas: dict[int, list[int]] = {}
     for need_id, area_id in Need.areas.through.objects.filter(
         need_id__in=[row["pk"] for row in need_rows]
@@ -159,6 +198,7 @@ def geojson(resources: QuerySet[Resource], needs: QuerySet[Need], *, internal: b
                     "title": row["title"],
                     "severity": row["severity"],
                     "status": row["status"],
+                    "answered": row["is_answered"],
                     "areas": need_areas.get(row["pk"], []),
                     **({"public": row["is_public"]} if internal else {}),
                 },
@@ -178,11 +218,9 @@ def guide_sections(resources: QuerySet[Resource]) -> list[tuple[str, list[Resour
 
 
 def gaps() -> dict:
-    """Open needs that no initiative answers and resources no initiative uses, by area."""
-    open_needs = Need.objects.filter(status__in=OPEN_NEED_STATUSES)
-    unanswered = needs_for_list(
-        open_needs.filter(~Exists(Need.initiatives.through.objects.filter(need_id=OuterRef("pk"))))
-    )
+    """Open needs nothing answers (no initiative, running self-help group or open volunteering
+    opportunity) and resources no initiative uses, by area."""
+    unanswered = needs_for_list(needs_unanswered())
     unused = resources_for_list(
         Resource.objects.filter(
             ~Exists(Resource.used_by.through.objects.filter(resource_id=OuterRef("pk")))
@@ -249,13 +287,18 @@ def population_60_plus_by_area_name() -> dict[str, int]:
     }
 
 
-def dashboard_counts() -> dict:
-    """Reports waiting for moderation and open needs no initiative answers, in one query each."""
+def reports_waiting() -> QuerySet:
+    """Residents' reports waiting for moderation: the queue lists them, the dashboard counts
+    them."""
     from resources_map.models import ReportStatus, ResidentReport
 
+    return ResidentReport.objects.filter(status=ReportStatus.NEW)
+
+
+def dashboard_counts() -> dict:
+    """Reports waiting for moderation (``reports_waiting``, as the moderation queue lists them)
+    and open needs nothing answers (``unanswered``, as the gap view lists them), one query each."""
     return {
-        "reports_waiting": ResidentReport.objects.filter(status=ReportStatus.NEW).count(),
-        "unanswered": Need.objects.filter(
-            status__in=OPEN_NEED_STATUSES, initiatives__isnull=True
-        ).count(),
+        "reports_waiting": reports_waiting().count(),
+        "unanswered": needs_unanswered().count(),
     }

@@ -16,6 +16,7 @@ from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_POST
 
 from calportal.accounts.decorators import permission_required
+from calportal.csv_files import csv_response
 from calportal.documents.services import document_request
 from calportal.forms import ImportForm
 from calportal.public_forms import public_form_accepted
@@ -78,7 +79,10 @@ def map_page(request):
         MAP_PAGE_SIZE,
     ).get_page(request.GET.get("page"))
     needs = Paginator(
-        selectors.needs_for_list(need_filter.qs) if show_needs else Need.objects.none(),
+        # The public map's list shows no answers, so it skips their queries.
+        selectors.needs_for_list(need_filter.qs, answered_by=False)
+        if show_needs
+        else Need.objects.none(),
         MAP_PAGE_SIZE,
     ).get_page(request.GET.get("needs_page"))
     query = request.GET.copy()
@@ -304,7 +308,7 @@ def area_edit(request, pk: int):
 
 @permission_required("resources_map.view_residentreport")
 def report_list(request):
-    reports = ResidentReport.objects.filter(status=ReportStatus.NEW).select_related("area")
+    reports = selectors.reports_waiting().select_related("area")
     handled = (
         ResidentReport.objects.exclude(status=ReportStatus.NEW)
         .select_related("area", "handled_by", "need", "resource")
@@ -428,10 +432,7 @@ def export(request, what: str):
             body = csv_io.export_resources(Resource.objects.order_by("name", "pk"))
         else:
             body = csv_io.export_needs(Need.objects.all())
-        response = HttpResponse(body, content_type="text/csv; charset=utf-8")
-        stamp = timezone.localdate().isoformat()
-        response["Content-Disposition"] = f'attachment; filename="{filename}-{stamp}.csv"'
-        return response
+        return csv_response(body, f"{filename}-{timezone.localdate().isoformat()}.csv")
 
     return view(request)
 

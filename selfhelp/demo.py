@@ -33,10 +33,35 @@ BEREAVEMENT_MEMBERS = [
 RON_MEMBERS = ["Agata", "Tomasz", "Beata", "Paweł", "Iwona", "Robert"]
 
 
+# The map's demo needs each demo group answers (slug → the need's title in resources_map.demo).
+ANSWERED_NEEDS = {
+    "wsparcie-w-zalobie": "Wsparcie osób w żałobie",
+    "ron": "Wsparcie rodzin osób z niepełnosprawnościami",
+}
+
+
 @transaction.atomic
 def selfhelp_demo_load() -> None:
-    if Group.objects.exists():
-        return
+    """The demo groups (once), then their links to the needs they answer (safe to repeat)."""
+    if not Group.objects.exists():
+        _groups_load()
+    _needs_link()
+
+
+def _needs_link() -> None:
+    from resources_map.models import Need, NeedStatus
+
+    for slug, title in ANSWERED_NEEDS.items():
+        group = Group.objects.filter(slug=slug).first()
+        if group is None:
+            continue
+        for need in Need.objects.filter(title=title).exclude(self_help_groups=group):
+            need.self_help_groups.add(group)
+            if need.status == NeedStatus.IDENTIFIED:  # the group now addresses it
+                Need.objects.filter(pk=need.pk).update(status=NeedStatus.ADDRESSED)
+
+
+def _groups_load() -> None:
     facilitator = User.objects.get(email="grupy@example.org")
     coordinator = User.objects.get(email="koordynator@example.org")
     coordinator.groups.add(RoleGroup.objects.get(name=Role.SELFHELP_COORDINATOR.value))

@@ -3,12 +3,15 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from calportal.accounts.models import User
 from calportal.accounts.roles import Role
+from calportal.contacts import PhoneField
 from calportal.public_forms import PublicForm
-from initiatives.forms import _helper, clean_phone_number
+from initiatives.forms import _helper
 from selfhelp.models import ContactWay, Group, Meeting
+from selfhelp.services import current_members
 
 
 class JoinForm(PublicForm):
@@ -19,7 +22,7 @@ class JoinForm(PublicForm):
         max_length=100,
         help_text=_("A first name is enough."),
     )
-    phone = forms.CharField(label=_("Phone"), required=False, max_length=30)
+    phone = PhoneField(label=_("Phone"), required=False)
     email = forms.EmailField(label=_("E-mail address"), required=False, max_length=254)
     contact_way = forms.ChoiceField(
         label=_("How should we contact you?"),
@@ -51,9 +54,6 @@ class JoinForm(PublicForm):
         self.fields["message"].error_messages["max_length"] = _(
             "Please keep the message under 1,000 characters; you can tell us more when we talk."
         )
-
-    def clean_phone(self):
-        return clean_phone_number(self.cleaned_data.get("phone", ""))
 
     def clean(self):
         cleaned = super().clean()
@@ -120,6 +120,22 @@ class GroupForm(forms.ModelForm):
             )
             self.fields["facilitator"].label_from_instance = lambda user: user.full_name
         self.helper = _helper(Submit("save", _("Save")))
+
+    def clean_max_size(self):
+        """A group cannot be made smaller than the members it has now: nobody is dropped."""
+        size = self.cleaned_data["max_size"]
+        if self.instance.pk and size is not None:
+            members = current_members(self.instance)
+            if size < members:
+                raise ValidationError(
+                    ngettext(
+                        "The group has %(count)s member now: it cannot be made smaller than that.",
+                        "The group has %(count)s members now: it cannot be made smaller than that.",
+                        members,
+                    )
+                    % {"count": members}
+                )
+        return size
 
     def clean_slug(self):
         slug = self.cleaned_data["slug"]
@@ -203,3 +219,6 @@ class MeetingForm(forms.ModelForm):
         if not meeting.held and not meeting.cancelled:
             started = meeting.starts_at and meeting.starts_at <= timezone.now()
             self.fields["outcome"].initial = "held" if started else "planned"
+        if meeting.starts_at and timezone.localdate(meeting.starts_at) > timezone.localdate():
+            # A day still to come: it can be cancelled ahead, not recorded as held.
+            self.fields["outcome"].choices = [c for c in OUTCOMES if c[0] != "held"]

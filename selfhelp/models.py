@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from calportal.choices import WEEKDAYS
+from calportal.contacts import PhoneNumberField
 
 
 class Topic(models.TextChoices):
@@ -29,6 +30,11 @@ class GroupStatus(models.TextChoices):
     ACTIVE = "active", pgettext_lazy("self-help group", "Active")
     PAUSED = "paused", pgettext_lazy("self-help group", "Paused")
     CLOSED = "closed", pgettext_lazy("self-help group", "Closed")
+
+
+# A group that has not closed still meets (or is about to, or pauses for a while): it is on the
+# public list and it answers the needs it is linked to on the map of needs and resources.
+RUNNING_GROUP_STATUSES = [GroupStatus.FORMING, GroupStatus.ACTIVE, GroupStatus.PAUSED]
 
 
 class Frequency(models.TextChoices):
@@ -129,13 +135,22 @@ class RequestStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
+# A request nobody has finished with yet — new, on the waiting list, or contacted but not yet
+# accepted, declined or withdrawn. Every "waiting requests" figure counts exactly these.
 OPEN_REQUEST_STATUSES = [RequestStatus.NEW, RequestStatus.WAITING, RequestStatus.CONTACTED]
+
+
+class JoinRequestQuerySet(models.QuerySet):
+    def waiting(self) -> "JoinRequestQuerySet":
+        """Requests nobody has finished with (``OPEN_REQUEST_STATUSES``): the one definition
+        behind the dashboard tile, the groups list, the workspace and the figures."""
+        return self.filter(status__in=OPEN_REQUEST_STATUSES)
 
 
 class JoinRequest(models.Model):
     group = models.ForeignKey(Group, on_delete=models.PROTECT, related_name="requests")
     first_name = models.CharField(_("first name"), max_length=100, blank=True)
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    phone = PhoneNumberField(_("phone"), max_length=40, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     contact_way = models.CharField(
         _("preferred way of contact"), max_length=10, choices=ContactWay.choices
@@ -151,6 +166,8 @@ class JoinRequest(models.Model):
     created_at = models.DateTimeField(_("sent"), auto_now_add=True)
     handled_at = models.DateTimeField(null=True, blank=True)
     erased_at = models.DateTimeField(_("personal data erased"), null=True, blank=True)
+
+    objects = JoinRequestQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("request to join")
@@ -172,7 +189,7 @@ class Member(models.Model):
     group = models.ForeignKey(Group, on_delete=models.PROTECT, related_name="members")
     first_name = models.CharField(_("first name"), max_length=100, blank=True)
     last_name = models.CharField(_("last name"), max_length=100, blank=True)
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    phone = PhoneNumberField(_("phone"), max_length=40, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     joined_on = models.DateField(_("joined on"), default=timezone.localdate)
     left_on = models.DateField(_("left on"), null=True, blank=True)

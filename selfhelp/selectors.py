@@ -1,11 +1,23 @@
 """Reading self-help groups: who may open a group's workspace, and anonymous figures in SQL."""
 
-from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import TruncMonth
+from django.db.models import (
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from calportal.accounts.models import User
-from selfhelp.models import Group, GroupStatus, Meeting, Member, RequestStatus
+from selfhelp.models import RUNNING_GROUP_STATUSES, Group, JoinRequest, Meeting, Member
+
+# A current member: one who has not left. The same test decides whether a group is full.
+CURRENT_MEMBER = Q(members__left_on__isnull=True)
 
 
 def oversees(user: User) -> bool:
@@ -19,29 +31,49 @@ def workspace_groups(user: User) -> QuerySet[Group]:
     return Group.objects.filter(facilitator=user)
 
 
-def public_groups() -> QuerySet[Group]:
-    """Open groups, each with ``is_full`` (whether it has a place) — never the count itself."""
-    from django.db.models import BooleanField, ExpressionWrapper, F
+def running_groups() -> QuerySet[Group]:
+    """Groups that have not closed: the public list shows them and they answer needs on the map."""
+    return Group.objects.filter(status__in=RUNNING_GROUP_STATUSES)
 
+
+def public_groups() -> QuerySet[Group]:
+    """Running groups, each with ``is_full`` (whether it has a place) — never the count itself.
+
+    A group offers only its waiting list when ``not group.is_open or group.is_full``; the group
+    page and ``services.request_create`` decide the same way.
+    """
     return (
-        Group.objects.exclude(status=GroupStatus.CLOSED)
+        running_groups()
         .annotate(
-            _current=Count("members", filter=Q(members__left_on__isnull=True)),
+            _current=Count("members", filter=CURRENT_MEMBER),
             is_full=ExpressionWrapper(Q(_current__gte=F("max_size")), output_field=BooleanField()),
         )
         .order_by("name")
     )
 
 
+def waiting_requests(group: Group) -> QuerySet[JoinRequest]:
+    """A group's requests nobody has finished with (``JoinRequest.objects.waiting()``)."""
+    return JoinRequest.objects.waiting().filter(group=group)
+
+
 def groups_with_counts(queryset: QuerySet[Group]) -> QuerySet[Group]:
-    """Anonymous counts only: how many people, never who."""
+    """Anonymous counts only: how many people, never who.
+
+    Adds ``current_members``, ``waiting_requests`` (the same requests as the workspace's queue:
+    ``JoinRequest.objects.waiting()``) and ``meetings_held``.
+    """
+    waiting = (
+        JoinRequest.objects.waiting()
+        .filter(group=OuterRef("pk"))
+        .order_by()
+        .values("group")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
     return queryset.annotate(
-        current_members=Count("members", filter=Q(members__left_on__isnull=True), distinct=True),
-        waiting_requests=Count(
-            "requests",
-            filter=Q(requests__status__in=[RequestStatus.NEW, RequestStatus.WAITING]),
-            distinct=True,
-        ),
+        current_members=Count("members", filter=CURRENT_MEMBER, distinct=True),
+        waiting_requests=Coalesce(Subquery(waiting), 0),
         meetings_held=Count("meetings", filter=Q(meetings__held=True), distinct=True),
     ).select_related("facilitator")
 

@@ -10,6 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from calportal.accounts.models import User
+from calportal.contacts import name_key, name_pattern
 from selfhelp.models import (
     AccessAction,
     AccessLog,
@@ -43,12 +44,18 @@ def group_is_full(group: Group) -> bool:
 
 def request_create(*, group: Group, data: dict) -> JoinRequest:
     """A request from the public page. A closed group takes none; a full group, or one that does
-    not take members now, puts the person on its waiting list (the page says so first)."""
+    not take members now (or is paused), puts the person on its waiting list (the page says so
+    first)."""
     from selfhelp.tasks import send_request_confirmation
 
     if group.status == GroupStatus.CLOSED:
         raise GroupError(_("This group has closed and does not take requests."))
-    waiting = not group.accepts_members or group_is_full(group)
+    # The same person asking again while their request is still open gets it back: the
+    # facilitator sees one request, and no second confirmation is sent.
+    existing = _open_request_of(group, data)
+    if existing is not None:
+        return existing
+    waiting = not group.is_open or group_is_full(group)
     join_request = JoinRequest.objects.create(
         group=group,
         first_name=data["first_name"].strip(),
@@ -64,6 +71,26 @@ def request_create(*, group: Group, data: dict) -> JoinRequest:
     if join_request.email:
         transaction.on_commit(lambda: send_request_confirmation.delay(join_request.pk))
     return join_request
+
+
+def _open_request_of(group: Group, data: dict) -> JoinRequest | None:
+    """The person's request to this group that is not handled yet, if any: the same phone or
+    e-mail and the same first name as :func:`calportal.contacts.name_key` compares names."""
+    phone, email = data.get("phone") or "", (data.get("email") or "").strip().lower()
+    contacts = Q(pk__in=[])
+    if phone:
+        contacts |= Q(phone=phone)
+    if email:
+        contacts |= Q(email__iexact=email)
+    key = name_key(data["first_name"])
+    candidates = JoinRequest.objects.filter(
+        contacts,
+        group=group,
+        erased_at__isnull=True,
+        status__in=[RequestStatus.NEW, RequestStatus.WAITING, RequestStatus.CONTACTED],
+    ).order_by("pk")
+    # A handful of rows at most (one person's open requests): names compared in Python.
+    return next((r for r in candidates if name_key(r.first_name) == key), None)
 
 
 def _locked_request(join_request: JoinRequest) -> JoinRequest:
@@ -185,7 +212,8 @@ def _scrub_notes(group: Group, names: list[str]) -> None:
     names = [name for name in names if len(name.strip()) >= 2]
     if not names:
         return
-    pattern = re.compile("|".join(re.escape(name.strip()) for name in names), re.IGNORECASE)
+    # However the name's apostrophes, hyphens and spaces were written in the notes.
+    pattern = re.compile("|".join(name_pattern(name).pattern for name in names), re.IGNORECASE)
     for model, field in ((Meeting, "notes"), (JoinRequest, "note")):
         for pk, text in model.objects.filter(group=group).values_list("pk", field):
             if text and pattern.search(text):

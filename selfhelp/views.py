@@ -9,7 +9,6 @@ import datetime
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from calportal.accounts.decorators import permission_required
-from calportal.csv_files import csv_text
+from calportal.csv_files import csv_response, csv_text
 from calportal.documents.services import document_request
 from calportal.parsing import int_list
 from calportal.public_forms import public_form_accepted
@@ -73,12 +72,12 @@ def group_public(request, slug: str):
             except services.GroupError as error:
                 form.add_error(None, str(error))
             else:
-                waiting = full or not group.accepts_members
+                waiting = full or not group.is_open
                 return redirect(reverse("selfhelp:thanks") + ("?waiting=1" if waiting else ""))
     return render(
         request,
         "selfhelp/group_public.html",
-        {"group": group, "form": form, "waiting_list": full or not group.accepts_members},
+        {"group": group, "form": form, "waiting_list": full or not group.is_open},
         status=status,
     )
 
@@ -177,9 +176,7 @@ def workspace(request, pk: int):
     group = _group(request, pk)
     services.log_access(request.user, group, AccessAction.MEMBERS)
     services.log_access(request.user, group, AccessAction.REQUESTS)
-    requests = group.requests.filter(status__in=OPEN_REQUEST_STATUSES).order_by(
-        "status", "created_at"
-    )
+    requests = selectors.waiting_requests(group).order_by("status", "created_at")
     members = group.members.order_by("left_on", "first_name", "pk")
     today = timezone.localdate()
     return render(
@@ -408,10 +405,7 @@ def members_csv(request, pk: int):
             for m in group.members.filter(erased_at__isnull=True).order_by("first_name", "pk")
         ),
     )
-    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="grupa-{group.pk}-czlonkowie.csv"'
-    response["Cache-Control"] = "no-store"
-    return response
+    return csv_response(body, f"grupa-{group.pk}-czlonkowie.csv")
 
 
 @permission_required("selfhelp.view_access_log")

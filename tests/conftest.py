@@ -1,5 +1,7 @@
+import datetime
 import os
 import shutil
+import zoneinfo
 
 import pytest
 from django.apps import apps as django_apps
@@ -11,14 +13,93 @@ from tests.factories import OrganisationFactory, UserFactory
 REQUIRE_SERVICES = os.environ.get("CALPORTAL_REQUIRE_SERVICES") == "1"
 
 
+WARSAW = zoneinfo.ZoneInfo("Europe/Warsaw")
+
+# The moments at which every test marked ``@pytest.mark.clock`` runs (once each): the day
+# boundaries where a UTC date and the local date part, both DST changes, the turn of a year
+# and a leap day. Local (Europe/Warsaw) wall-clock times; ``fold`` picks the hour that repeats.
+CLOCK_MOMENTS = {
+    "local-midnight-before": datetime.datetime(2026, 11, 30, 23, 59, 30, tzinfo=WARSAW),
+    "local-midnight-after": datetime.datetime(2026, 12, 1, 0, 0, 30, tzinfo=WARSAW),
+    "utc-midnight-hour": datetime.datetime(2026, 12, 1, 0, 30, tzinfo=WARSAW),  # 23:30 UTC
+    "spring-dst-before": datetime.datetime(2027, 3, 28, 1, 59, tzinfo=WARSAW),
+    "spring-dst-after": datetime.datetime(2027, 3, 28, 3, 1, tzinfo=WARSAW),
+    "autumn-dst-summer-time": datetime.datetime(2026, 10, 25, 2, 30, tzinfo=WARSAW),
+    "autumn-dst-winter-time": datetime.datetime(2026, 10, 25, 2, 30, fold=1, tzinfo=WARSAW),
+    "new-years-eve": datetime.datetime(2026, 12, 31, 23, 30, tzinfo=WARSAW),
+    "leap-day": datetime.datetime(2028, 2, 29, 12, 0, tzinfo=WARSAW),
+}
+
+
+def frozen_at_from_environment() -> datetime.datetime | None:
+    """``CALPORTAL_FROZEN_AT`` (ISO 8601, e.g. ``2026-12-31T23:30:00+01:00``; without an offset
+    it is Warsaw time) → the moment the whole test session travels to; None when unset."""
+    value = os.environ.get("CALPORTAL_FROZEN_AT", "").strip()
+    if not value:
+        return None
+    try:
+        moment = datetime.datetime.fromisoformat(value)
+    except ValueError:
+        raise pytest.UsageError(
+            f"CALPORTAL_FROZEN_AT={value!r} is not an ISO 8601 moment "
+            "(e.g. 2026-12-31T23:30:00+01:00)"
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=WARSAW)
+
+
 def pytest_configure(config):
     from django.conf import settings
+
+    config.addinivalue_line(
+        "markers",
+        "clock: depends on the date; runs once at each of tests/conftest.py's CLOCK_MOMENTS",
+    )
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+def pytest_generate_tests(metafunc):
+    """Run each ``@pytest.mark.clock`` test at every moment of :data:`CLOCK_MOMENTS`."""
+    if metafunc.definition.get_closest_marker("clock") is not None:
+        metafunc.parametrize(
+            "frozen_moment",
+            list(CLOCK_MOMENTS.values()),
+            ids=list(CLOCK_MOMENTS),
+            indirect=True,
+            scope="function",
+        )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def whole_session_frozen_at():
+    """With ``CALPORTAL_FROZEN_AT`` set, the whole suite runs as if started at that moment
+    (the clock ticks on from there), to catch tests and code that depend on the wall clock."""
+    moment = frozen_at_from_environment()
+    if moment is None:
+        yield None
+        return
+    import time_machine
+
+    with time_machine.travel(moment, tick=True):
+        yield moment
+
+
+@pytest.fixture(autouse=True)
+def frozen_moment(request, whole_session_frozen_at):
+    """For a ``@pytest.mark.clock`` test: the (aware) moment it runs at, the clock travelled
+    there and ticking on. For any other test: None, and the clock untouched."""
+    moment = getattr(request, "param", None)
+    if moment is None:
+        yield None
+        return
+    import time_machine
+
+    with time_machine.travel(moment, tick=True):
+        yield moment
 
 
 def require(condition: bool, reason: str) -> None:
@@ -61,7 +142,8 @@ def celery_runs_eagerly():
 
 @pytest.fixture
 def roles(db):
-    """The role groups. Migrations create them; a flushed (transactional) database needs this."""
+    """The role groups and standing data that migrations create; a flushed (transactional)
+    database needs this."""
     import importlib
 
     from initiatives.models import TargetGroup, TargetGroupCode
@@ -79,6 +161,8 @@ def roles(db):
     grant(django_apps, volunteer_roles.PERMISSIONS)
     selfhelp_roles = importlib.import_module("selfhelp.migrations.0002_roles")
     grant(django_apps, selfhelp_roles.PERMISSIONS)
+    team_tasks = importlib.import_module("calportal.team.migrations.0002_standing_tasks")
+    team_tasks.create_tasks(django_apps, None)
     from volunteers.models import Skill
 
     for code in volunteer_roles.SKILLS:

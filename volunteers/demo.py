@@ -205,6 +205,7 @@ def volunteers_demo_load(organisations: dict) -> None:
                     quarters=rng.choice([4, 6, 8, 10, 12, 16]),
                     opportunity=chosen,
                     activity="" if chosen else "Pomoc w biurze LCW",
+                    with_children=None if chosen else False,
                     status=EntryStatus.REJECTED if rejected else status,
                     reject_reason="Ten dzień był już wpisany." if rejected else "",
                     decided_at=timezone.now()

@@ -1,11 +1,12 @@
 import datetime
-import re
 
 import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from calportal.contacts import phone_search_digits
+from calportal.dates import month_example, parse_month
 from volunteers import selectors
 from volunteers.models import EntryStatus, HoursEntry, Skill, Volunteer, VolunteerStatus
 
@@ -25,6 +26,10 @@ class _ScopedFilterSet(django_filters.FilterSet):
         super().__init__(*args, request=request, **kwargs)
         if request is not None and not selectors.sees_all(request.user):
             self.filters.pop("organisation", None)
+        if "month" in self.filters:  # a browser without a month picker shows a text box
+            self.filters["month"].extra["widget"] = forms.TextInput(
+                attrs={"type": "month", "placeholder": month_example()}
+            )
 
 
 class VolunteerFilter(_ScopedFilterSet):
@@ -55,7 +60,7 @@ class VolunteerFilter(_ScopedFilterSet):
                 Q(first_name__icontains=word)
                 | Q(last_name__icontains=word)
                 | Q(email__icontains=word)
-                | Q(phone__contains=word)
+                | Q(phone__contains=phone_search_digits(word) or word)
             )
         return queryset
 
@@ -68,13 +73,13 @@ class VolunteerFilter(_ScopedFilterSet):
 
 
 class MonthFilter(django_filters.CharFilter):
-    """``YYYY-MM`` → the dates of that month; anything else is ignored."""
+    """A month (``2026-11`` from a month picker, or as shown: ``11.2026``, ``Nov 2026``) → the
+    dates of that month; anything else is ignored."""
 
     def filter(self, queryset, value):
-        match = re.fullmatch(r"(\d{4})-(\d{2})", value or "")
-        if not match or not 1 <= int(match.group(2)) <= 12 or not 1900 < int(match.group(1)) < 2200:
+        start = parse_month(value)
+        if start is None:
             return queryset
-        start = datetime.date(int(match.group(1)), int(match.group(2)), 1)
         end = (start + datetime.timedelta(days=32)).replace(day=1)
         return queryset.filter(date__gte=start, date__lt=end)
 
@@ -83,9 +88,7 @@ class EntryFilter(_ScopedFilterSet):
     organisation = django_filters.ModelChoiceFilter(
         label=_("Organisation"), field_name="volunteer__organisation", queryset=_organisations
     )
-    month = MonthFilter(
-        label=_("Month"), widget=forms.TextInput(attrs={"type": "month", "placeholder": "2026-10"})
-    )
+    month = MonthFilter(label=_("Month"))
     volunteer = django_filters.ModelChoiceFilter(label=_("Volunteer"), queryset=_volunteers)
     status = django_filters.ChoiceFilter(label=_("Status"), choices=EntryStatus.choices)
 

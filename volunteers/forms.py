@@ -9,6 +9,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from calportal.contacts import PhoneField
+from calportal.forms import ImportForm
+from calportal.money import MoneyField
 from calportal.public_forms import PublicForm
 from initiatives.forms import ContactFieldsMixin, _helper
 from resources_map.models import Area
@@ -19,6 +22,7 @@ from volunteers.models import (
     Assignment,
     ChildSafetyCheck,
     DayPart,
+    GrammaticalGender,
     Opportunity,
     Shift,
     Skill,
@@ -68,6 +72,37 @@ class HoursField(forms.CharField):
         return parse_quarters(value) if value not in (None, "") else None
 
 
+WITH_CHILDREN_CHOICES = [
+    ("yes", _("Yes: the work involves children (a valid check is needed)")),
+    ("no", _("No")),
+]
+
+
+def parse_with_children(value) -> bool | None:
+    """The answer to "does the work involve children?": True, False, or None when not given."""
+    return {"yes": True, "no": False}.get(str(value or "").strip().lower())
+
+
+class WithChildrenField(forms.TypedChoiceField):
+    """Required for work typed as free text: whether it involves children, so the rule on
+    checks follows what the work is, not how it was entered."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Does the work involve children?"))
+        kwargs.setdefault(
+            "help_text",
+            _("Answer when the work is not chosen from the opportunities: they say it themselves."),
+        )
+        super().__init__(
+            choices=WITH_CHILDREN_CHOICES,
+            coerce=lambda value: value == "yes",
+            empty_value=None,
+            required=False,
+            widget=forms.RadioSelect,
+            **kwargs,
+        )
+
+
 def _organisation_choice(form, organisations) -> None:
     """The organisations the user may choose; a partner coordinator has one, so it is set."""
     form.fields["organisation"].queryset = organisations
@@ -82,8 +117,15 @@ class ApplyForm(ContactFieldsMixin, PublicForm):
     first_name = forms.CharField(label=_("First name"), max_length=100)
     last_name = forms.CharField(label=_("Last name"), max_length=100)
     birth_year = forms.IntegerField(label=_("Year of birth"))
-    phone = forms.CharField(label=_("Phone"), required=False, max_length=30)
+    phone = PhoneField(label=_("Phone"), required=False)
     email = forms.EmailField(label=_("E-mail address"), required=False, max_length=254)
+    grammatical_gender = forms.ChoiceField(
+        label=_("How should documents in Polish, e.g. a certificate, speak of you? (optional)"),
+        choices=GrammaticalGender.choices,
+        required=False,
+        initial=GrammaticalGender.NOT_GIVEN,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+    )
     organisation = forms.ModelChoiceField(
         label=_("Where would you like to volunteer?"),
         queryset=None,
@@ -152,6 +194,7 @@ class VolunteerForm(forms.ModelForm):
             "email",
             "phone",
             "birth_year",
+            "grammatical_gender",
             "status",
             "skills",
             "languages",
@@ -325,14 +368,22 @@ class HoursForm(forms.Form):
     opportunity = forms.ModelChoiceField(label=_("Opportunity"), queryset=None, required=False)
     initiative = forms.ModelChoiceField(label=_("Initiative"), queryset=None, required=False)
     activity = forms.CharField(label=_("Or describe the work"), max_length=200, required=False)
+    with_children = WithChildrenField()
     description = forms.CharField(
         label=_("Notes"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    additional = forms.BooleanField(
+        label=_("Yes, this is additional work: save it as well"),
+        required=False,
+        widget=forms.HiddenInput,
     )
 
     def __init__(
         self, *args, volunteers=None, opportunities=None, initiatives=None, editing=False, **kwargs
     ):
         super().__init__(*args, **kwargs)
+        if self.is_bound and self.data.get(self.add_prefix("additional")) in ("on", "True", "true"):
+            self.ask_additional()
         self.fields["volunteer"].queryset = volunteers
         # An entry stays with its volunteer: to move hours, reject them and log them anew.
         self.fields["volunteer"].disabled = editing
@@ -340,6 +391,27 @@ class HoursForm(forms.Form):
         self.fields["initiative"].queryset = initiatives
         self.fields["date"].initial = timezone.localdate()
         self.helper = _helper(Submit("save", _("Save the hours")))
+
+    def ask_additional(self) -> None:
+        """Show the confirmation that an entry identical to a logged one is more work."""
+        self.fields["additional"].widget = forms.CheckboxInput()
+
+
+class HoursImportForm(ImportForm):
+    repeated = forms.ChoiceField(
+        label=_("Rows identical to hours already logged (same volunteer, day, hours and work)"),
+        choices=[
+            ("stop", _("Import nothing and show them to me")),
+            ("skip", _("Leave them out and import the rest")),
+            ("import", _("Import them too: they are additional work")),
+        ],
+        initial="stop",
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
+    def clean_repeated(self):
+        return self.cleaned_data.get("repeated") or "stop"
 
 
 class DecisionForm(forms.Form):
@@ -362,6 +434,7 @@ class SettingsForm(forms.ModelForm):
     class Meta:
         model = VolunteeringSettings
         fields = ["hourly_rate", "default_host"]
+        field_classes = {"hourly_rate": MoneyField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

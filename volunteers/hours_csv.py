@@ -12,18 +12,30 @@ from calportal.csv_files import ImportFileError, parse_date, read_rows
 from volunteers import services
 from volunteers.forms import parse_quarters
 
-COLUMNS = ["volunteer", "date", "hours", "opportunity", "activity", "description"]
+COLUMNS = ["volunteer", "date", "hours", "opportunity", "activity", "children", "description"]
 REQUIRED = ["volunteer", "date", "hours"]
+YES = {"tak", "t", "yes", "y", "1"}
+NO = {"nie", "n", "no", "0"}
+
+
+class Repeated:
+    """What to do with rows identical to hours already logged (or to an earlier row)."""
+
+    STOP = "stop"  # import nothing, list them: the coordinator decides
+    SKIP = "skip"  # import the rest, leave them out
+    IMPORT = "import"  # confirmed: they are additional work
 
 
 @dataclass
 class HoursImportResult:
     created: int = 0
     errors: list[str] = field(default_factory=list)
+    duplicates: list[str] = field(default_factory=list)  # rows repeating logged hours
+    skipped: int = 0
 
     @property
     def ok(self) -> bool:
-        return not self.errors
+        return not self.errors and (self.created > 0 or not self.duplicates)
 
 
 def _row_error(number: int, problems: list[str]) -> str:
@@ -31,7 +43,26 @@ def _row_error(number: int, problems: list[str]) -> str:
     return _("Row %(number)s: %(errors)s.") % {"number": number, "errors": text}
 
 
-def import_hours(raw: bytes, *, volunteers, opportunities, user) -> HoursImportResult:
+def _children(value: str) -> bool | None | str:
+    text = value.strip().lower()
+    if not text:
+        return None
+    if text in YES:
+        return True
+    if text in NO:
+        return False
+    return "invalid"
+
+
+def import_hours(
+    raw: bytes, *, volunteers, opportunities, user, repeated: str = Repeated.STOP
+) -> HoursImportResult:
+    """Check every row against the rules of :func:`volunteers.services.hours_log` and report
+    every problem of every row at once; one bad row imports nothing.
+
+    Rows identical to logged hours are listed in ``duplicates`` and, per ``repeated``
+    (:class:`Repeated`), stop the import, are skipped, or are imported as additional work.
+    """
     try:
         rows = read_rows(raw, COLUMNS, REQUIRED)
     except ImportFileError as error:
@@ -47,9 +78,10 @@ def import_hours(raw: bytes, *, volunteers, opportunities, user) -> HoursImportR
     }
     result = HoursImportResult()
     entries: list[tuple[int, services.HoursData]] = []
+    row_errors: dict[int, list[str]] = {}
     for number, row in rows:
         if "__error__" in row:
-            result.errors.append(_row_error(number, [row["__error__"]]))
+            row_errors[number] = [row["__error__"]]
             continue
         problems = []
         name = " ".join(row.get("volunteer", "").split())
@@ -76,6 +108,12 @@ def import_hours(raw: bytes, *, volunteers, opportunities, user) -> HoursImportR
             quarters = parse_quarters(row.get("hours", ""))
         except ValidationError as error:
             problems.extend(error.messages)
+        with_children = _children(row.get("children", ""))
+        if with_children == "invalid":
+            problems.append(
+                _("children: write “tak” or “nie”, not “%(value)s”") % {"value": row["children"]}
+            )
+            with_children = None
         opportunity = None
         if row.get("opportunity"):
             opportunity = opportunity_by_title.get(row["opportunity"].strip().lower())
@@ -84,29 +122,51 @@ def import_hours(raw: bytes, *, volunteers, opportunities, user) -> HoursImportR
                     _("no opportunity “%(title)s” in your organisation")
                     % {"title": row["opportunity"]}
                 )
-        if problems:
-            result.errors.append(_row_error(number, problems))
-            continue
-        entries.append(
-            (
-                number,
-                services.HoursData(
-                    volunteer=matches[0],
-                    date=day,
-                    quarters=quarters,
-                    opportunity=opportunity,
-                    activity=row.get("activity", "")[:200],
-                    description=row.get("description", "")[:2000],
-                ),
+        row_errors[number] = problems
+        if matches and len(matches) == 1 and day is not None:
+            # The rules of the service are checked too, so every problem of the row shows at
+            # once (an unreadable number of hours is checked as a quarter: it breaks nothing).
+            entries.append(
+                (
+                    number,
+                    services.HoursData(
+                        volunteer=matches[0],
+                        date=day,
+                        quarters=quarters or 1,
+                        opportunity=opportunity,
+                        activity=row.get("activity", "")[:200],
+                        description=row.get("description", "")[:2000],
+                        with_children=with_children,
+                        additional=repeated == Repeated.IMPORT,
+                    ),
+                )
             )
-        )
-    if result.errors:
+    duplicate_rows: set[int] = set()
+    failure = services.hours_validate(entries=[data for _n, data in entries])
+    if failure is not None:
+        for index, problems in failure.errors.items():
+            row_errors[entries[index][0]].extend(
+                problem for problem in problems if problem not in row_errors[entries[index][0]]
+            )
+        for index, warning in sorted(failure.duplicates.items()):
+            number = entries[index][0]
+            duplicate_rows.add(number)
+            result.duplicates.append(_row_error(number, [warning]))
+    for number in sorted(row_errors):
+        if row_errors[number]:
+            result.errors.append(_row_error(number, row_errors[number]))
+    if result.errors or (duplicate_rows and repeated == Repeated.STOP):
         return result
+    to_save = [data for number, data in entries if number not in duplicate_rows]
+    result.skipped = len(duplicate_rows)
     try:
-        created = services.hours_log(entries=[data for _n, data in entries], logged_by=user)
-    except services.HoursErrors as error:
+        created = services.hours_log(entries=to_save, logged_by=user)
+    except services.HoursErrors as error:  # something changed meanwhile
+        numbers = [number for number, _data in entries if number not in duplicate_rows]
         for index, problems in sorted(error.errors.items()):
-            result.errors.append(_row_error(entries[index][0], problems))
+            result.errors.append(_row_error(numbers[index], problems))
+        for index, warning in sorted(error.duplicates.items()):
+            result.errors.append(_row_error(numbers[index], [warning]))
         return result
     result.created = len(created)
     return result

@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from calportal.contacts import PhoneNumberField
+
 QUARTERS_PER_DAY = 96  # 24 hours in quarter-hour steps
 
 
@@ -22,6 +24,15 @@ class VolunteerStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
     PAUSED = "paused", _("Paused")
     ENDED = "ended", _("Ended")
+
+
+class GrammaticalGender(models.TextChoices):
+    """How documents in Polish speak of the volunteer: „wykonywała … jako wolontariuszka”,
+    „wykonywał … jako wolontariusz”, or a neutral wording when it is not given."""
+
+    NOT_GIVEN = "", _("Not given: neutral wording")
+    FEMININE = "feminine", _("Feminine forms (e.g. “wolontariuszka”)")
+    MASCULINE = "masculine", _("Masculine forms (e.g. “wolontariusz”)")
 
 
 class Weekday(models.TextChoices):
@@ -77,9 +88,20 @@ class Volunteer(models.Model):
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
     email = models.EmailField(_("e-mail"), blank=True)
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    phone = PhoneNumberField(_("phone"), max_length=40, blank=True)
     birth_year = models.PositiveSmallIntegerField(
         _("year of birth"), validators=[MinValueValidator(1900), MaxValueValidator(2100)]
+    )
+    grammatical_gender = models.CharField(
+        _("forms used in documents"),
+        max_length=10,
+        choices=GrammaticalGender.choices,
+        default=GrammaticalGender.NOT_GIVEN,
+        blank=True,
+        help_text=_(
+            "How certificates and letters in Polish speak of the volunteer. Optional: "
+            "without it they use neutral wording."
+        ),
     )
     skills = models.ManyToManyField(Skill, verbose_name=_("skills"), blank=True)
     languages = models.CharField(
@@ -350,6 +372,15 @@ class HoursEntry(models.Model):
         related_name="volunteer_hours",
     )
     activity = models.CharField(_("activity"), max_length=200, blank=True)
+    with_children = models.BooleanField(
+        _("work with children"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Declared for work that is not a listed opportunity; a listed opportunity says it "
+            "itself. Work with children needs a valid check."
+        ),
+    )
     description = models.TextField(_("description"), blank=True)
     logged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -410,6 +441,14 @@ class HoursEntry(models.Model):
     @property
     def activity_label(self) -> str:
         return str(self.opportunity or self.initiative or self.activity)
+
+    @property
+    def involves_children(self) -> bool:
+        """Work with children: the opportunity says so, or it was declared for other work."""
+        return bool(
+            (self.opportunity is not None and self.opportunity.involves_children)
+            or self.with_children
+        )
 
 
 class Certificate(models.Model):

@@ -6,10 +6,11 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import F, Q, Sum
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from calportal.accounts.models import User
+from calportal.contacts import name_key
 from calportal.documents.services import document_request
 from volunteers.models import (
     QUARTERS_PER_DAY,
@@ -17,6 +18,7 @@ from volunteers.models import (
     Certificate,
     EntryStatus,
     HoursEntry,
+    Opportunity,
     Shift,
     Volunteer,
     VolunteeringSettings,
@@ -37,7 +39,15 @@ def format_hours(quarters: int) -> str:
 
 
 def volunteer_apply(*, data: dict) -> Volunteer:
-    """A public application: the person waits in the hosting organisation's queue."""
+    """A public application: the person waits in the hosting organisation's queue.
+
+    Someone who already applied to (or volunteers for) the same organisation — the same name
+    as :func:`calportal.contacts.name_key` compares it, and the same e-mail or phone — gets
+    their record back instead of a second one in the queue.
+    """
+    existing = _same_volunteer(data)
+    if existing is not None:
+        return existing
     with transaction.atomic():
         volunteer = Volunteer.objects.create(
             organisation=data["organisation"],
@@ -46,6 +56,7 @@ def volunteer_apply(*, data: dict) -> Volunteer:
             email=(data.get("email") or "").strip().lower(),
             phone=data.get("phone") or "",
             birth_year=data["birth_year"],
+            grammatical_gender=data.get("grammatical_gender") or "",
             languages=data.get("languages", "").strip(),
             availability=list(data.get("availability") or []),
             message=data.get("message", "").strip(),
@@ -55,6 +66,23 @@ def volunteer_apply(*, data: dict) -> Volunteer:
         volunteer.skills.set(data.get("skills") or [])
         volunteer.areas.set(data.get("areas") or [])
     return volunteer
+
+
+def _same_volunteer(data: dict) -> Volunteer | None:
+    phone, email = data.get("phone") or "", (data.get("email") or "").strip().lower()
+    contacts = Q(pk__in=[])
+    if phone:
+        contacts |= Q(phone=phone)
+    if email:
+        contacts |= Q(email__iexact=email)
+    key = name_key(data["first_name"], data["last_name"])
+    candidates = (
+        Volunteer.objects.filter(contacts, organisation=data["organisation"])
+        .exclude(status=VolunteerStatus.ENDED)
+        .order_by("pk")
+    )
+    # One person's records at most: names compared in Python.
+    return next((v for v in candidates if name_key(v.first_name, v.last_name) == key), None)
 
 
 def volunteer_save(*, form) -> Volunteer:
@@ -132,7 +160,7 @@ def assignment_create(*, shift_id: int, volunteer: Volunteer, user: User) -> Ass
                     "%(name)s has no valid check for work with children on %(date)s, "
                     "so cannot be assigned to work with children."
                 )
-                % {"name": volunteer, "date": day.strftime("%d.%m.%Y")}
+                % {"name": volunteer, "date": formats.date_format(day, "SHORT_DATE_FORMAT")}
             )
         if shift.assigned_count >= shift.needed:
             raise VolunteeringError(_("The shift already has all the volunteers it needs."))
@@ -168,6 +196,10 @@ def assignment_delete(*, assignment: Assignment) -> None:
 
 @dataclass(frozen=True)
 class HoursData:
+    """One entry to log. ``with_children`` is the declaration for work that is not a listed
+    opportunity (None: not answered); ``additional`` confirms that an entry identical to one
+    already logged is more work, not the same hours typed again."""
+
     volunteer: Volunteer
     date: datetime.date
     quarters: int
@@ -175,14 +207,126 @@ class HoursData:
     initiative: object = None
     activity: str = ""
     description: str = ""
+    with_children: bool | None = None
+    additional: bool = False
+
+    @property
+    def involves_children(self) -> bool:
+        return bool(
+            (self.opportunity is not None and self.opportunity.involves_children)
+            or self.with_children
+        )
 
 
 class HoursErrors(Exception):
-    """Some entries break the rules; ``errors`` maps each entry's index to its messages."""
+    """Some entries break the rules or repeat logged hours.
 
-    def __init__(self, errors: dict[int, list[str]]):
-        super().__init__(errors)
+    ``errors`` maps each entry's index to its messages; ``duplicates`` maps the index of each
+    entry identical to one already logged (and not confirmed as ``additional``) to a warning.
+    Every problem of every entry is reported at once.
+    """
+
+    def __init__(self, errors: dict[int, list[str]], duplicates: dict[int, str] | None = None):
+        super().__init__(errors, duplicates)
         self.errors = errors
+        self.duplicates = duplicates or {}
+
+
+def no_work_message() -> str:
+    return _("Say what the work was: an opportunity, an initiative or a few words.")
+
+
+def children_undeclared_message() -> str:
+    return _("Say whether the work involves children: it was not chosen from the opportunities.")
+
+
+def _work_key(opportunity, initiative, activity: str) -> tuple:
+    opportunity_id = getattr(opportunity, "pk", opportunity)
+    initiative_id = getattr(initiative, "pk", initiative)
+    return (opportunity_id, initiative_id, " ".join(activity.split()).casefold())
+
+
+def _duplicate_message(volunteer: Volunteer, entry: HoursData) -> str:
+    return _(
+        "%(name)s already has %(hours)s hours of the same work on %(date)s. If this is "
+        "additional work, confirm it; otherwise leave it out."
+    ) % {
+        "name": volunteer,
+        "hours": format_hours(entry.quarters),
+        "date": formats.date_format(entry.date, "SHORT_DATE_FORMAT"),
+    }
+
+
+def _validate_entries(
+    entries: list[HoursData], volunteers: dict[int, Volunteer], *, exclude_pk: int | None = None
+) -> HoursErrors | None:
+    """Every rule for every entry, against what is already logged (rejected entries aside)."""
+    today = timezone.localdate()
+    volunteer_ids = sorted(volunteers)
+    days = {entry.date for entry in entries}
+    existing = (
+        HoursEntry.objects.filter(volunteer_id__in=volunteer_ids, date__in=days)
+        .exclude(status=EntryStatus.REJECTED)
+        .exclude(pk=exclude_pk)
+        .values_list(
+            "volunteer_id", "date", "quarters", "opportunity_id", "initiative_id", "activity"
+        )
+    )
+    totals: dict[tuple, int] = {}
+    seen: set[tuple] = set()
+    for volunteer_id, day, quarters, opportunity_id, initiative_id, activity in existing:
+        totals[(volunteer_id, day)] = totals.get((volunteer_id, day), 0) + quarters
+        seen.add((volunteer_id, day, quarters, *_work_key(opportunity_id, initiative_id, activity)))
+    child_titles = {
+        (opportunity.organisation_id, " ".join(opportunity.title.split()).casefold())
+        for opportunity in Opportunity.objects.filter(
+            organisation_id__in={volunteer.organisation_id for volunteer in volunteers.values()},
+            involves_children=True,
+        )
+    }
+    errors: dict[int, list[str]] = {}
+    duplicates: dict[int, str] = {}
+    for index, entry in enumerate(entries):
+        volunteer = volunteers[entry.volunteer.pk]
+        problems = _entry_problems(entry, volunteer, today, child_titles)
+        key = (volunteer.pk, entry.date)
+        totals[key] = totals.get(key, 0) + entry.quarters
+        if totals[key] > QUARTERS_PER_DAY:
+            problems.append(_day_limit(volunteer, totals[key], entry.date))
+        if problems:
+            errors[index] = problems
+        same = (
+            volunteer.pk,
+            entry.date,
+            entry.quarters,
+            *_work_key(entry.opportunity, entry.initiative, entry.activity),
+        )
+        if same in seen and not entry.additional:
+            duplicates[index] = _duplicate_message(volunteer, entry)
+        seen.add(same)
+    if errors or duplicates:
+        return HoursErrors(errors, duplicates)
+    return None
+
+
+def hours_validate(
+    *, entries: list[HoursData], exclude_pk: int | None = None
+) -> HoursErrors | None:
+    """Check entries without saving (no locks): every problem of every entry, or None.
+
+    Used to report everything at once when some cells of a form could not even be read;
+    :func:`hours_log` checks again under its locks before it saves. ``exclude_pk``: the entry
+    being changed, not counted against itself.
+    """
+    if not entries:
+        return None
+    volunteers = {
+        volunteer.pk: volunteer
+        for volunteer in Volunteer.objects.filter(
+            pk__in={entry.volunteer.pk for entry in entries}
+        ).prefetch_related("agreements", "checks")
+    }
+    return _validate_entries(entries, volunteers, exclude_pk=exclude_pk)
 
 
 def hours_log(*, entries: list[HoursData], logged_by: User) -> list[HoursEntry]:
@@ -190,13 +334,12 @@ def hours_log(*, entries: list[HoursData], logged_by: User) -> list[HoursEntry]:
 
     The volunteers' rows are locked (in a fixed order, so two coordinators saving overlapping
     weeks cannot deadlock) before the day totals are read, so that no two saves together take
-    anyone past 24 hours in a day.
+    anyone past 24 hours in a day. Raises :class:`HoursErrors` with every problem of every
+    entry, and every unconfirmed repeat of logged hours, when there is any.
     """
     if not entries:
         return []
-    today = timezone.localdate()
     volunteer_ids = sorted({entry.volunteer.pk for entry in entries})
-    days = {entry.date for entry in entries}
     with transaction.atomic():
         volunteers = {
             volunteer.pk: volunteer
@@ -205,25 +348,9 @@ def hours_log(*, entries: list[HoursData], logged_by: User) -> list[HoursEntry]:
             .order_by("pk")
             .prefetch_related("agreements", "checks")
         }
-        logged = {
-            (row["volunteer_id"], row["date"]): row["total"]
-            for row in HoursEntry.objects.filter(volunteer_id__in=volunteer_ids, date__in=days)
-            .exclude(status=EntryStatus.REJECTED)
-            .values("volunteer_id", "date")
-            .annotate(total=Sum("quarters"))
-        }
-        errors: dict[int, list[str]] = {}
-        totals = dict(logged)
-        for index, entry in enumerate(entries):
-            problems = _entry_problems(entry, volunteers[entry.volunteer.pk], today)
-            key = (entry.volunteer.pk, entry.date)
-            totals[key] = totals.get(key, 0) + entry.quarters
-            if totals[key] > QUARTERS_PER_DAY:
-                problems.append(_day_limit(entry.volunteer, totals[key], entry.date))
-            if problems:
-                errors[index] = problems
-        if errors:
-            raise HoursErrors(errors)
+        failure = _validate_entries(entries, volunteers)
+        if failure is not None:
+            raise failure
         return HoursEntry.objects.bulk_create(
             [
                 HoursEntry(
@@ -233,6 +360,7 @@ def hours_log(*, entries: list[HoursData], logged_by: User) -> list[HoursEntry]:
                     opportunity=entry.opportunity,
                     initiative=entry.initiative,
                     activity=entry.activity,
+                    with_children=_declared(entry),
                     description=entry.description,
                     logged_by=logged_by,
                 )
@@ -241,13 +369,36 @@ def hours_log(*, entries: list[HoursData], logged_by: User) -> list[HoursEntry]:
         )
 
 
+def _declared(entry: HoursData) -> bool | None:
+    """What is stored: an opportunity speaks for itself, other work keeps its declaration."""
+    if entry.opportunity is not None and entry.with_children is None:
+        return None
+    return entry.with_children
+
+
 def _day_limit(volunteer: Volunteer, quarters: int, day: datetime.date) -> str:
     return _(
         "With this entry %(name)s would have %(hours)s hours on %(date)s; a day has at most 24."
-    ) % {"name": volunteer, "hours": format_hours(quarters), "date": day.strftime("%d.%m.%Y")}
+    ) % {
+        "name": volunteer,
+        "hours": format_hours(quarters),
+        "date": formats.date_format(day, "SHORT_DATE_FORMAT"),
+    }
 
 
-def _entry_problems(entry: HoursData, volunteer: Volunteer, today: datetime.date) -> list[str]:
+def _no_valid_check(volunteer: Volunteer, day: datetime.date) -> str:
+    return _(
+        "%(name)s has no valid check for work with children on %(date)s, "
+        "so cannot be assigned to work with children."
+    ) % {"name": volunteer, "date": formats.date_format(day, "SHORT_DATE_FORMAT")}
+
+
+def _entry_problems(
+    entry: HoursData, volunteer: Volunteer, today: datetime.date, child_titles: set
+) -> list[str]:
+    """Every rule of one entry; ``child_titles`` are (organisation id, folded title) of the
+    opportunities that involve children, so typing such a title as free text is the same work.
+    """
     problems = []
     if not 1 <= entry.quarters <= QUARTERS_PER_DAY:
         problems.append(_("Hours must be between 0.25 and 24."))
@@ -259,28 +410,23 @@ def _entry_problems(entry: HoursData, volunteer: Volunteer, today: datetime.date
     if agreements and not any(agreement.covers(entry.date) for agreement in agreements):
         problems.append(
             _("%(date)s is outside %(name)s's agreement.")
-            % {"date": entry.date.strftime("%d.%m.%Y"), "name": volunteer}
+            % {"date": formats.date_format(entry.date, "SHORT_DATE_FORMAT"), "name": volunteer}
         )
     if not (entry.activity.strip() or entry.opportunity or entry.initiative):
-        problems.append(_("Say what the work was: an opportunity, an initiative or a few words."))
+        problems.append(no_work_message())
     if volunteer.is_minor(entry.date) and not volunteer.guardian_consent_on:
         problems.append(
             _("%(name)s is under 18: record the guardian's consent first.") % {"name": volunteer}
         )
     opportunity = entry.opportunity
-    if opportunity is not None:
-        if opportunity.organisation_id != volunteer.organisation_id:
-            problems.append(_("The opportunity belongs to another organisation."))
-        elif opportunity.involves_children and not any(
-            check.is_valid(entry.date) for check in volunteer.checks.all()
-        ):
-            problems.append(
-                _(
-                    "%(name)s has no valid check for work with children on %(date)s, "
-                    "so cannot be assigned to work with children."
-                )
-                % {"name": volunteer, "date": entry.date.strftime("%d.%m.%Y")}
-            )
+    if opportunity is not None and opportunity.organisation_id != volunteer.organisation_id:
+        problems.append(_("The opportunity belongs to another organisation."))
+    typed = (volunteer.organisation_id, " ".join(entry.activity.split()).casefold())
+    with_children = entry.involves_children or (opportunity is None and typed in child_titles)
+    if opportunity is None and entry.with_children is None and not with_children:
+        problems.append(children_undeclared_message())
+    if with_children and not any(check.is_valid(entry.date) for check in volunteer.checks.all()):
+        problems.append(_no_valid_check(volunteer, entry.date))
     return problems
 
 
@@ -291,21 +437,17 @@ def hours_update(*, entry: HoursEntry, data: HoursData) -> HoursEntry:
         locked = HoursEntry.objects.select_for_update().get(pk=entry.pk)
         if locked.status == EntryStatus.APPROVED:
             raise VolunteeringError(_("Approved hours are locked and cannot be changed."))
-        volunteer = Volunteer.objects.select_for_update().get(pk=locked.volunteer_id)
-        others = (
-            HoursEntry.objects.filter(volunteer=volunteer, date=data.date)
-            .exclude(pk=locked.pk)
-            .exclude(status=EntryStatus.REJECTED)
-            .aggregate(total=Sum("quarters"))["total"]
-            or 0
+        volunteer = (
+            Volunteer.objects.select_for_update()
+            .prefetch_related("agreements", "checks")
+            .get(pk=locked.volunteer_id)
         )
-        problems = _entry_problems(data, volunteer, timezone.localdate())
-        if others + data.quarters > QUARTERS_PER_DAY:
-            problems.append(_day_limit(volunteer, others + data.quarters, data.date))
-        if problems:
-            raise HoursErrors({0: problems})
+        failure = _validate_entries([data], {volunteer.pk: volunteer}, exclude_pk=locked.pk)
+        if failure is not None:
+            raise failure
         for name in ("date", "quarters", "opportunity", "initiative", "activity", "description"):
             setattr(locked, name, getattr(data, name))
+        locked.with_children = _declared(data)
         locked.status, locked.reject_reason = EntryStatus.SUBMITTED, ""
         locked.decided_by, locked.decided_at = None, None
         locked.save()
@@ -316,28 +458,61 @@ def hours_update(*, entry: HoursEntry, data: HoursData) -> HoursEntry:
 class Decision:
     changed: int
     skipped: int  # already decided by someone else meanwhile
+    blocked: list[str] = field(default_factory=list)  # why some entries could not be approved
 
 
 def entries_decide(*, entry_ids: list[int], approve: bool, reason: str, user: User) -> Decision:
     """Approve or reject submitted entries in bulk. The rows are locked first, so when two
-    people decide the same entries at once, the second finds them decided and skips them."""
+    people decide the same entries at once, the second finds them decided and skips them.
+
+    Work with children (the opportunity's flag, the declaration, or free text naming such an
+    opportunity) is approved only with a valid check on its day; other entries stay submitted
+    and ``blocked`` says why.
+    """
     if not approve and not reason.strip():
         raise VolunteeringError(_("Give the reason for rejecting."))
     with transaction.atomic():
         locked = list(
-            HoursEntry.objects.select_for_update()
+            HoursEntry.objects.select_for_update(of=("self",))
             .filter(pk__in=entry_ids)
+            .select_related("volunteer", "opportunity")
+            .prefetch_related("volunteer__checks")
             .order_by("pk")
-            .values_list("pk", "status")
         )
-        pending = [pk for pk, status in locked if status == EntryStatus.SUBMITTED]
-        HoursEntry.objects.filter(pk__in=pending).update(
+        pending = [entry for entry in locked if entry.status == EntryStatus.SUBMITTED]
+        blocked: list[str] = []
+        if approve:
+            child_titles = {
+                (opportunity.organisation_id, " ".join(opportunity.title.split()).casefold())
+                for opportunity in Opportunity.objects.filter(involves_children=True)
+            }
+            allowed = []
+            for entry in pending:
+                typed = (
+                    entry.volunteer.organisation_id,
+                    " ".join(entry.activity.split()).casefold(),
+                )
+                with_children = entry.involves_children or (
+                    entry.opportunity_id is None and typed in child_titles
+                )
+                if with_children and not any(
+                    check.is_valid(entry.date) for check in entry.volunteer.checks.all()
+                ):
+                    blocked.append(_no_valid_check(entry.volunteer, entry.date))
+                else:
+                    allowed.append(entry)
+            pending = allowed
+        HoursEntry.objects.filter(pk__in=[entry.pk for entry in pending]).update(
             status=EntryStatus.APPROVED if approve else EntryStatus.REJECTED,
             reject_reason="" if approve else reason.strip(),
             decided_by=user,
             decided_at=timezone.now(),
         )
-    return Decision(changed=len(pending), skipped=len(locked) - len(pending))
+    return Decision(
+        changed=len(pending),
+        skipped=len([entry for entry in locked if entry.status != EntryStatus.SUBMITTED]),
+        blocked=blocked,
+    )
 
 
 # --- Certificates -----------------------------------------------------------------------------

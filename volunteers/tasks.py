@@ -64,7 +64,7 @@ def remind_missing_hours() -> int:
                     "volunteers": list(volunteers.values()),
                     "monday": monday,
                     "sunday": sunday,
-                    "week": f"{monday.isocalendar()[0]}-W{monday.isocalendar()[1]:02d}",
+                    "week": monday.isoformat(),
                 },
                 [email],
             )

@@ -7,9 +7,10 @@ organisation's id is simply not found (404).
 import datetime
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q, Sum
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,25 +20,28 @@ from django.views.decorators.http import require_POST
 
 from calportal.accounts.decorators import permission_required
 from calportal.accounts.roles import Role
-from calportal.csv_files import csv_text
-from calportal.forms import ImportForm
+from calportal.csv_files import csv_response, csv_text
+from calportal.dates import parse_week, week_label
 from calportal.organisations.models import Organisation
 from calportal.parsing import int_list
 from calportal.public_forms import public_form_accepted
 from volunteers import hours_csv, selectors, services
 from volunteers.filters import EntryFilter, VolunteerFilter
 from volunteers.forms import (
+    WITH_CHILDREN_CHOICES,
     AgreementForm,
     ApplyForm,
     CertificateForm,
     CheckForm,
     DecisionForm,
     HoursForm,
+    HoursImportForm,
     OpportunityForm,
     SettingsForm,
     ShiftForm,
     VolunteerForm,
     parse_quarters,
+    parse_with_children,
 )
 from volunteers.models import (
     Assignment,
@@ -485,7 +489,41 @@ def _hours_data(cleaned) -> services.HoursData:
         initiative=cleaned.get("initiative"),
         activity=cleaned.get("activity", "").strip(),
         description=cleaned.get("description", "").strip(),
+        with_children=cleaned.get("with_children"),
+        additional=bool(cleaned.get("additional")),
     )
+
+
+def _add_hours_errors(form, failure: services.HoursErrors) -> None:
+    """Every problem the rules found, beside what the form itself found; a repeat of logged
+    hours asks for the confirmation."""
+    shown = {str(message) for messages_ in form.errors.values() for message in messages_}
+    for problem in failure.errors.get(0, []):
+        if str(problem) not in shown:
+            form.add_error(None, problem)
+    if 0 in failure.duplicates:
+        form.ask_additional()
+        form.add_error("additional", failure.duplicates[0])
+
+
+def _save_hours(form, save, *, editing: int | None = None) -> bool:
+    """Validate the form and the rules together, so every problem shows at once; ``save``
+    runs the service when all is well. Returns whether it saved."""
+    valid = form.is_valid()
+    if not all(form.cleaned_data.get(name) for name in ("volunteer", "date", "hours")):
+        return False  # the rules cannot be checked without these; the form says what is wrong
+    data = _hours_data(form.cleaned_data)
+    try:
+        if not valid:
+            failure = services.hours_validate(entries=[data], exclude_pk=editing)
+            if failure is not None:
+                raise failure
+            return False
+        save(data)
+    except services.HoursErrors as failure:
+        _add_hours_errors(form, failure)
+        return False
+    return True
 
 
 @permission_required("volunteers.view_hoursentry")
@@ -512,15 +550,11 @@ def hours_list(request):
 @permission_required("volunteers.add_hoursentry")
 def hours_create(request):
     form = _hours_form(request, request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.hours_log(entries=[_hours_data(form.cleaned_data)], logged_by=request.user)
-        except services.HoursErrors as error:
-            for problem in error.errors[0]:
-                form.add_error(None, problem)
-        else:
-            messages.success(request, _("The hours were saved and wait for approval."))
-            return redirect("volunteers:hours_list")
+    if request.method == "POST" and _save_hours(
+        form, lambda data: services.hours_log(entries=[data], logged_by=request.user)
+    ):
+        messages.success(request, _("The hours were saved and wait for approval."))
+        return redirect("volunteers:hours_list")
     return render(request, "volunteers/hours_form.html", {"form": form})
 
 
@@ -537,35 +571,35 @@ def hours_edit(request, pk: int):
         "opportunity": entry.opportunity,
         "initiative": entry.initiative,
         "activity": entry.activity,
+        "with_children": {True: "yes", False: "no"}.get(entry.with_children, ""),
         "description": entry.description,
     }
     form = _hours_form(request, request.POST or None, initial=initial, editing=True)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST":
         try:
-            services.hours_update(entry=entry, data=_hours_data(form.cleaned_data))
+            saved = _save_hours(
+                form,
+                lambda data: services.hours_update(entry=entry, data=data),
+                editing=entry.pk,
+            )
         except services.VolunteeringError as error:
             messages.error(request, str(error))
             return redirect("volunteers:hours_list")
-        except services.HoursErrors as error:
-            for problem in error.errors[0]:
-                form.add_error(None, problem)
-        else:
+        if saved:
             messages.success(request, _("The hours were changed and wait for approval."))
             return redirect("volunteers:hours_list")
     return render(request, "volunteers/hours_form.html", {"form": form, "entry": entry})
 
 
 def _week_start(value: str | None) -> datetime.date:
-    """``2026-W47`` → that Monday. Without a week: coordinators log at the end of a week, so
-    early in the week (Monday, Tuesday) the grid opens on the week that just ended."""
+    """The Monday of the week given as shown ("23–29 Nov 2026", "23–29.11.2026"), as one of its
+    days or as an ISO week (``2026-W47``, older links). Without a week: coordinators log at the
+    end of a week, so early in the week (Monday, Tuesday) the grid opens on the week that just
+    ended."""
     today = timezone.localdate()
-    if value:
-        try:
-            year, week = value.split("-W")
-            if 2000 <= int(year) <= 2100:
-                return datetime.date.fromisocalendar(int(year), int(week), 1)
-        except (ValueError, TypeError):
-            pass
+    monday = parse_week(value or "")
+    if monday is not None and 2000 <= monday.year <= 2100:
+        return monday
     monday = today - datetime.timedelta(days=today.weekday())
     return monday - datetime.timedelta(days=7) if today.weekday() <= 1 else monday
 
@@ -573,7 +607,16 @@ def _week_start(value: str | None) -> datetime.date:
 @permission_required("volunteers.add_hoursentry")
 def hours_week(request):
     """The weekly grid: a row per active volunteer, a column per day, one submit."""
-    monday = _week_start(request.GET.get("week") or request.POST.get("week"))
+    typed_week = (request.GET.get("week") or request.POST.get("week") or "").strip()
+    monday = _week_start(typed_week)
+    week_error = ""
+    if typed_week and parse_week(typed_week) != monday:
+        week_error = _(
+            "“%(value)s” is not a week: type it as %(example)s or as one of its days."
+        ) % {
+            "value": typed_week[:40],
+            "example": week_label(monday),
+        }
     days = selectors.week_days(monday)
     organisations = _organisations(request)
     chosen = request.GET.get("organisation") or request.POST.get("organisation")
@@ -594,9 +637,13 @@ def hours_week(request):
     )
     values: dict[str, str] = {}
     cell_errors: dict[str, list[str]] = {}
+    cell_duplicates: dict[str, str] = {}
     activity = request.POST.get("activity", "").strip()[:200]
     opportunity_id = request.POST.get("opportunity", "")
     opportunity = next((o for o in opportunities if str(o.pk) == opportunity_id), None)
+    with_children_raw = request.POST.get("with_children", "")
+    with_children = parse_with_children(with_children_raw)
+    additional = {key[2:] for key in request.POST if key.startswith("a-h-")}
     general_errors: list[str] = []
     if request.method == "POST":
         entries: list[tuple[str, services.HoursData]] = []
@@ -609,9 +656,11 @@ def hours_week(request):
                 values[key] = raw[:10]
                 try:
                     quarters = parse_quarters(raw)
-                except Exception as error:  # noqa: BLE001 - a ValidationError's messages
-                    cell_errors[key] = list(getattr(error, "messages", [str(error)]))
-                    continue
+                except ValidationError as error:
+                    cell_errors[key] = list(error.messages)
+                    # The other rules are still checked for this cell, with the hours that
+                    # cannot break them, so that every problem shows at once.
+                    quarters = 1
                 entries.append(
                     (
                         key,
@@ -621,33 +670,53 @@ def hours_week(request):
                             quarters=quarters,
                             opportunity=opportunity,
                             activity=activity,
+                            with_children=with_children,
+                            additional=key in additional,
                         ),
                     )
                 )
+        # Problems of the work itself are said once, above the grid, not in every cell.
+        work_problems = {services.no_work_message(), services.children_undeclared_message()}
         if not activity and not opportunity:
             general_errors.append(
                 _("Say what the work was: choose an opportunity or describe it in a few words.")
             )
-        if not entries and not cell_errors:
+        elif opportunity is None and with_children is None:
+            general_errors.append(services.children_undeclared_message())
+        if not entries:
             general_errors.append(_("Type the hours in at least one cell."))
-        if not cell_errors and not general_errors:
-            try:
-                services.hours_log(entries=[data for _key, data in entries], logged_by=request.user)
-            except services.HoursErrors as error:
-                for index, problems in error.errors.items():
-                    cell_errors[entries[index][0]] = problems
+        parsed = [(key, data) for key, data in entries if key not in cell_errors]
+        unreadable = {key for key, _data in entries if key in cell_errors}
+        try:
+            if cell_errors or general_errors:
+                failure = services.hours_validate(entries=[data for _key, data in entries])
+                if failure is not None:
+                    raise failure
             else:
-                total = sum(data.quarters for _key, data in entries)
+                services.hours_log(entries=[data for _key, data in parsed], logged_by=request.user)
+        except services.HoursErrors as failure:
+            for index, problems in failure.errors.items():
+                key = entries[index][0]
+                kept = [problem for problem in problems if problem not in work_problems]
+                if kept:
+                    cell_errors.setdefault(key, []).extend(kept)
+            for index, warning in failure.duplicates.items():
+                key = entries[index][0]
+                if key not in unreadable:
+                    cell_duplicates[key] = warning
+        else:
+            if not cell_errors and not general_errors:
+                total = sum(data.quarters for _key, data in parsed)
                 messages.success(
                     request,
                     ngettext(
                         "Saved %(count)s entry, %(hours)s hours; it waits for approval.",
                         "Saved %(count)s entries, %(hours)s hours in all; they wait for approval.",
-                        len(entries),
+                        len(parsed),
                     )
-                    % {"count": len(entries), "hours": services.format_hours(total)},
+                    % {"count": len(parsed), "hours": services.format_hours(total)},
                 )
-                query = f"?week={monday.isocalendar()[0]}-W{monday.isocalendar()[1]:02d}"
+                query = f"?week={monday.isoformat()}"
                 if organisation and len(organisations) > 1:
                     query += f"&organisation={organisation.pk}"
                 return redirect(reverse("volunteers:hours_week") + query)
@@ -661,6 +730,8 @@ def hours_week(request):
                     "day": day,
                     "value": values.get(f"h-{volunteer.pk}-{day.isoformat()}", ""),
                     "errors": cell_errors.get(f"h-{volunteer.pk}-{day.isoformat()}", []),
+                    "duplicate": cell_duplicates.get(f"h-{volunteer.pk}-{day.isoformat()}", ""),
+                    "additional": f"h-{volunteer.pk}-{day.isoformat()}" in additional,
                     "logged": logged.get((volunteer.pk, day), []),
                     "future": day > timezone.localdate(),
                 }
@@ -669,27 +740,32 @@ def hours_week(request):
         }
         for volunteer in volunteers
     ]
-    iso = monday.isocalendar()
-    previous_week = (monday - datetime.timedelta(days=7)).isocalendar()
-    next_week = (monday + datetime.timedelta(days=7)).isocalendar()
     return render(
         request,
         "volunteers/hours_week.html",
         {
             "rows": rows,
             "days": days,
-            "week": f"{iso[0]}-W{iso[1]:02d}",
-            "previous_week": f"{previous_week[0]}-W{previous_week[1]:02d}",
-            "next_week": f"{next_week[0]}-W{next_week[1]:02d}",
+            "monday": monday,
+            "week": monday.isoformat(),
+            "week_error": week_error,
+            "week_hint": week_label(monday - datetime.timedelta(days=7)),
+            "previous_week": (monday - datetime.timedelta(days=7)).isoformat(),
+            "next_week": (monday + datetime.timedelta(days=7)).isoformat(),
             "organisation": organisation,
             "organisations": organisations,
             "opportunities": opportunities,
             "activity": activity,
             "opportunity_id": opportunity_id,
             "general_errors": general_errors,
-            "error_count": len(cell_errors) + len(general_errors),
+            "with_children": with_children_raw,
+            "with_children_choices": WITH_CHILDREN_CHOICES,
+            "error_count": len(cell_errors) + len(general_errors) + len(cell_duplicates),
             "cell_errors": [
-                (row["volunteer"], cell) for row in rows for cell in row["cells"] if cell["errors"]
+                (row["volunteer"], cell)
+                for row in rows
+                for cell in row["cells"]
+                if cell["errors"] or cell["duplicate"]
             ],
         },
     )
@@ -697,7 +773,7 @@ def hours_week(request):
 
 @permission_required("volunteers.add_hoursentry")
 def hours_import(request):
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = HoursImportForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():
         result = hours_csv.import_hours(
@@ -705,6 +781,7 @@ def hours_import(request):
             volunteers=selectors.volunteers_for(request.user),
             opportunities=selectors.opportunities_for(request.user),
             user=request.user,
+            repeated=form.cleaned_data["repeated"],
         )
         if result.ok:
             messages.success(
@@ -716,6 +793,16 @@ def hours_import(request):
                 )
                 % {"count": result.created},
             )
+            if result.skipped:
+                messages.warning(
+                    request,
+                    ngettext(
+                        "Left out %(count)s row identical to hours already logged: %(rows)s",
+                        "Left out %(count)s rows identical to hours already logged: %(rows)s",
+                        result.skipped,
+                    )
+                    % {"count": result.skipped, "rows": " ".join(result.duplicates)},
+                )
             return redirect("volunteers:hours_list")
     return render(
         request,
@@ -764,6 +851,10 @@ def approval(request):
                 "Rejected %(count)s entry.", "Rejected %(count)s entries.", decision.changed
             )
         messages.success(request, text % {"count": decision.changed})
+        for problem in decision.blocked:
+            messages.error(
+                request, _("Not approved, left in the queue: %(problem)s") % {"problem": problem}
+            )
         if decision.skipped:
             messages.warning(
                 request,
@@ -867,9 +958,7 @@ def export(request, what: str):
         filename = f"wolontariat-godziny-{stamp}.csv"
     else:
         raise Http404
-    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return csv_response(body, filename)
 
 
 @permission_required("volunteers.change_volunteeringsettings")

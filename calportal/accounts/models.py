@@ -6,6 +6,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from calportal.accounts.roles import Role
+from calportal.contacts import PhoneNumberField
 
 
 class UserManager(BaseUserManager):
@@ -44,7 +45,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         error_messages={"unique": _("An account with this e-mail address already exists.")},
     )
     full_name = models.CharField(_("full name"), max_length=150)
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    phone = PhoneNumberField(_("phone"), max_length=40, blank=True)
     organisation = models.ForeignKey(
         "organisations.Organisation",
         verbose_name=_("organisation"),

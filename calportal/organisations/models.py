@@ -4,6 +4,8 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from calportal.contacts import PhoneNumberField
+
 postal_code_validator = RegexValidator(
     r"^\d{2}-\d{3}$", _("Enter a Polish postal code in the form 63-100.")
 )
@@ -52,7 +54,7 @@ class Organisation(models.Model):
         _("postal code"), max_length=6, blank=True, validators=[postal_code_validator]
     )
     city = models.CharField(_("town"), max_length=100, blank=True, default="Śrem")
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    phone = PhoneNumberField(_("phone"), max_length=40, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     website = models.URLField(_("website"), blank=True)
     contact_person = models.CharField(_("contact person"), max_length=150, blank=True)

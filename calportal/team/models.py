@@ -6,6 +6,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from calportal.contacts import PhoneNumberField
+
 
 class TeamRole(models.TextChoices):
     LEADER = "leader", _("Team leader")
@@ -38,7 +40,7 @@ class TeamMember(models.Model):
         _("role in the team"), max_length=20, choices=TeamRole.choices, default=TeamRole.MEMBER
     )
     email = models.EmailField(_("e-mail"), blank=True)
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    phone = PhoneNumberField(_("phone"), max_length=40, blank=True)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("portal account"),

@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -24,13 +25,17 @@ def meeting_detail(request, pk: int):
 def meeting_create(request):
     form = TeamMeetingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        meeting = services.team_meeting_save(
-            data=_model_data(form, exclude={"attendees"}),
-            attendees=form.cleaned_data["attendees"],
-            saved_by=request.user,
-        )
-        messages.success(request, _("Meeting saved."))
-        return redirect(meeting)
+        try:
+            meeting = services.team_meeting_save(
+                data=_model_data(form, exclude={"attendees"}),
+                attendees=form.cleaned_data["attendees"],
+                saved_by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Meeting saved."))
+            return redirect(meeting)
     return render(request, "team/meeting_form.html", {"form": form})
 
 
@@ -39,14 +44,18 @@ def meeting_edit(request, pk: int):
     meeting = get_object_or_404(TeamMeeting, pk=pk)
     form = TeamMeetingForm(request.POST or None, instance=meeting)
     if request.method == "POST" and form.is_valid():
-        services.team_meeting_save(
-            meeting=meeting,
-            data=_model_data(form, exclude={"attendees"}),
-            attendees=form.cleaned_data["attendees"],
-            saved_by=request.user,
-        )
-        messages.success(request, _("Meeting saved."))
-        return redirect(meeting)
+        try:
+            services.team_meeting_save(
+                meeting=meeting,
+                data=_model_data(form, exclude={"attendees"}),
+                attendees=form.cleaned_data["attendees"],
+                saved_by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Meeting saved."))
+            return redirect(meeting)
     return render(request, "team/meeting_form.html", {"form": form, "meeting": meeting})
 
 

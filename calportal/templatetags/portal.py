@@ -1,5 +1,7 @@
 from django import template
 
+from calportal import contacts
+
 register = template.Library()
 
 
@@ -35,3 +37,58 @@ def label_part(label, index: int) -> str:
     """One part of a label written as "Monday – morning" (0: "Monday", 1: "morning")."""
     parts = str(label).split(" – ")
     return parts[int(index)] if int(index) < len(parts) else ""
+
+
+@register.filter
+def phone(value) -> str:
+    """A phone number as people read it: ``"601234567"|phone`` → ``601 234 567``."""
+    return contacts.format_phone(str(value or ""))
+
+
+@register.filter
+def tel_href(value) -> str:
+    """A ``tel:`` link target: ``"61 283 00 00"|tel_href`` → ``tel:+48612830000`` ("" if the
+    text is not a number one can dial)."""
+    return contacts.phone_href(str(value or ""))
+
+
+@register.filter
+def phone_link(value) -> str:
+    """A whole link, ``<a href="tel:+48601234567">601 234 567</a>``, or the escaped text when it
+    is not a number one can dial. Use it for every phone number shown on a page or in e-mail."""
+    return contacts.phone_link(str(value or ""))
+
+
+@register.filter
+def day_month(day, weekday: str = "") -> str:
+    """A day without its year, unambiguous in the active language: "23.11" / "23 Nov";
+    ``|day_month:"l"`` puts the weekday's name first ("Monday 23 Nov")."""
+    from django.utils import formats, translation
+
+    from calportal.dates import WEEK_START_FORMATS
+
+    if not day:
+        return ""
+    language = (translation.get_language() or "pl").split("-")[0]
+    text = formats.date_format(day, WEEK_START_FORMATS.get(language, WEEK_START_FORMATS["pl"])[1])
+    return f"{formats.date_format(day, weekday)} {text}" if weekday else text
+
+
+@register.filter
+def week_label(monday) -> str:
+    """The week starting on ``monday`` as shown and typed: "23–29 Nov 2026" / "23–29.11.2026"."""
+    from calportal.dates import week_label as label
+
+    return label(monday) if monday else ""
+
+
+@register.filter
+def in_sentence(label) -> str:
+    """A choice label inside a sentence: lower case in Polish ("w poniedziałek"), as it is in
+    English, where weekday and month names keep their capital ("on Monday")."""
+    from django.utils import translation
+
+    text = str(label)
+    if (translation.get_language() or "pl").startswith("en"):
+        return text
+    return text.lower()

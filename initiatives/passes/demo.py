@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from calportal.contacts import name_key
 from calportal.organisations.models import Kind, Organisation, Sector
 from initiatives.models import Participant
 from initiatives.passes.models import (
@@ -158,10 +159,13 @@ def passes_demo_load(*, holders: int = 300, months: int = 4) -> None:
     for n in range(holders):
         woman = rng.random() < 0.62
         surname = rng.choice(SURNAMES)
+        first_name = rng.choice(WOMEN if woman else MEN)
+        last_name = _female(surname) if woman else surname
         people.append(
-            Participant(
-                first_name=rng.choice(WOMEN if woman else MEN),
-                last_name=_female(surname) if woman else surname,
+            Participant(  # bulk_create skips save(): the name key is set here
+                first_name=first_name,
+                last_name=last_name,
+                name_key=name_key(first_name, last_name),
                 phone=f"7{n:08d}",
                 birth_year=year - rng.randint(60, 92),
                 gender="woman" if woman else "man",

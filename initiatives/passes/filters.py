@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from calportal.contacts import name_text_key, phone_search_digits
 from initiatives.passes.models import PartnerVenue, PassStatus, Redemption, SeniorPass
 
 AGE_BANDS = [
@@ -30,12 +31,11 @@ class PassFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(
-            Q(number__icontains=value)
-            | Q(holder__last_name__icontains=value)
-            | Q(holder__first_name__icontains=value)
-            | Q(holder__phone__contains=value)
-        )
+        match = Q(number__icontains=value) | Q(holder__name_key__contains=name_text_key(value))
+        digits = phone_search_digits(value)
+        if len(digits) >= 3:
+            match |= Q(holder__phone__contains=digits)
+        return queryset.filter(match)
 
     def by_age(self, queryset, name, value):
         year = timezone.localdate().year
@@ -54,13 +54,13 @@ class RedemptionFilter(django_filters.FilterSet):
         label=_("From"),
         field_name="redeemed_at",
         lookup_expr="date__gte",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     date_to = django_filters.DateFilter(
         label=_("To"),
         field_name="redeemed_at",
         lookup_expr="date__lte",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     number = django_filters.CharFilter(
         label=_("Pass number"), field_name="senior_pass__number", lookup_expr="icontains"

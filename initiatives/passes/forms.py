@@ -4,6 +4,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from calportal.contacts import PhoneField
+from calportal.money import MoneyField
 from calportal.organisations.models import Organisation
 from calportal.public_forms import PublicForm
 from initiatives.forms import ContactFieldsMixin, _helper
@@ -21,7 +23,7 @@ class ApplicationForm(ContactFieldsMixin, PublicForm):
     last_name = forms.CharField(label=_("Last name"), max_length=100)
     birth_year = forms.IntegerField(label=_("Year of birth"))
     district = forms.CharField(label=_("District or village"), max_length=100, required=False)
-    phone = forms.CharField(label=_("Phone"), required=False, max_length=30)
+    phone = PhoneField(label=_("Phone"), required=False)
     email = forms.EmailField(label=_("E-mail address"), required=False, max_length=254)
     call_back = forms.BooleanField(
         label=_("Please call me back: I would rather talk on the phone."), required=False
@@ -49,7 +51,7 @@ class IssueForm(ContactFieldsMixin, forms.Form):
     birth_year = forms.IntegerField(label=_("Year of birth"))
     gender = forms.ChoiceField(label=_("Gender"), choices=Gender.choices, initial=Gender.NOT_GIVEN)
     district = forms.CharField(label=_("District or village"), max_length=100, required=False)
-    phone = forms.CharField(label=_("Phone"), required=False, max_length=30)
+    phone = PhoneField(label=_("Phone"), required=False)
     email = forms.EmailField(label=_("E-mail address"), required=False, max_length=254)
 
     def __init__(self, *args, **kwargs):
@@ -114,6 +116,7 @@ class ProgrammeSettingsForm(forms.ModelForm):
     class Meta:
         model = ProgrammeSettings
         fields = ["min_age", "uses_per_month", "price", "weekly_pool", "pass_validity_months"]
+        field_classes = {"price": MoneyField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

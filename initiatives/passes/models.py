@@ -4,10 +4,12 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
-from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from calportal.contacts import PhoneNumberField, name_key
 
 PASS_NUMBER_RE = re.compile(r"^SPS-(\d{4})-(\d{4,6})$")
 
@@ -122,9 +124,11 @@ class PassApplication(models.Model):
 
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
+    # calportal.contacts.name_key(first_name, last_name), kept by save()
+    name_key = models.CharField(max_length=300, editable=False, db_index=True)
     birth_year = models.PositiveSmallIntegerField(_("year of birth"))
     district = models.CharField(_("district or village"), max_length=100, blank=True)
-    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    phone = PhoneNumberField(_("phone"), max_length=20, blank=True)
     email = models.EmailField(_("e-mail address"), blank=True)
     call_back = models.BooleanField(_("please call me back"), default=False)
     message = models.TextField(_("message"), blank=True, max_length=1000)
@@ -145,9 +149,7 @@ class PassApplication(models.Model):
         ordering = ["created_at"]
         constraints = [
             models.UniqueConstraint(
-                Lower("first_name"),
-                Lower("last_name"),
-                "birth_year",
+                fields=["name_key", "birth_year"],
                 condition=Q(status="new"),
                 name="application_one_open_per_person",
             ),
@@ -161,9 +163,17 @@ class PassApplication(models.Model):
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}"
 
+    def save(self, *args, **kwargs):
+        """Keeps ``name_key`` in step with the names, also when only they are saved."""
+        self.name_key = name_key(self.first_name, self.last_name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"first_name", "last_name"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "name_key"}
+        super().save(*args, **kwargs)
+
 
 class PassStatus(models.TextChoices):
-    ACTIVE = "active", _("Active")
+    ACTIVE = "active", pgettext_lazy("senior pass", "Active")
     SUSPENDED = "suspended", _("Suspended")
     REPLACED = "replaced", _("Lost and replaced")
     REVOKED = "revoked", _("Revoked")

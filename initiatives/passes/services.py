@@ -11,12 +11,14 @@ import uuid
 from dataclasses import dataclass
 
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from calportal.accounts.models import User
+from calportal.contacts import name_key, normalise_phone
 from initiatives.models import Participant
 from initiatives.passes.models import (
     ApplicationStatus,
@@ -27,7 +29,7 @@ from initiatives.passes.models import (
     Redemption,
     SeniorPass,
 )
-from initiatives.services import PersonData, normalise_phone, participant_find_or_create
+from initiatives.services import PersonData, participant_find_or_create
 
 CONSENT_TEXT_VERSION = "2026-11-sps"
 TOKEN_SALT = "initiatives.passes.verify"
@@ -38,16 +40,31 @@ class PassError(Exception):
     """A programme rule was broken; the message can be shown to the person."""
 
 
+class AllowanceUsedUp(PassError):
+    """The pass is valid, but its holder's or the venue's allowance is used up for now.
+
+    ``available_again`` is the local date from which a use can be recorded again (the first
+    of next month for the holder's monthly uses, next Monday for a venue's weekly pool).
+    """
+
+    def __init__(self, message: str, *, senior_pass: SeniorPass, available_again: datetime.date):
+        super().__init__(message)
+        self.senior_pass = senior_pass
+        self.available_again = available_again
+
+
 # --- Applications and issuing -------------------------------------------------------------------
 
 
 def application_create(*, person: PersonData, call_back: bool, message: str) -> PassApplication:
     programme = ProgrammeSettings.current()
     _check_age(person.birth_year, programme)
-    email, phone = person.email.strip().lower(), normalise_phone(person.phone)
+    try:
+        email, phone = person.email.strip().lower(), normalise_phone(person.phone)
+    except ValidationError as error:
+        raise PassError(error.messages[0]) from None
     same_person = PassApplication.objects.filter(
-        first_name__iexact=person.first_name.strip(),
-        last_name__iexact=person.last_name.strip(),
+        name_key=name_key(person.first_name, person.last_name),
         birth_year=person.birth_year,
         status=ApplicationStatus.NEW,
     )
@@ -188,8 +205,7 @@ def _check_age(birth_year: int | None, programme: ProgrammeSettings) -> None:
 def _active_pass_for(person: PersonData):
     return SeniorPass.objects.filter(
         status=PassStatus.ACTIVE,
-        holder__first_name__iexact=person.first_name.strip(),
-        holder__last_name__iexact=person.last_name.strip(),
+        holder__name_key=name_key(person.first_name, person.last_name),
         holder__birth_year=person.birth_year,
     )
 
@@ -250,10 +266,21 @@ def pass_token(senior_pass: SeniorPass) -> str:
 
 @dataclass(frozen=True)
 class Check:
+    """The answer the counter shows.
+
+    ``valid`` False with ``limit_reached`` False: the pass is not valid (unknown, forged,
+    expired, suspended, revoked, replaced) — shown as an error. ``limit_reached`` True: the
+    pass itself is valid but no use can be recorded until ``available_again`` (a local date) —
+    shown as information, not as an error.
+    """
+
     valid: bool
     reason: str
     senior_pass: SeniorPass | None = None
     uses_left: int | None = None
+    limit_reached: bool = False
+    available_again: datetime.date | None = None
+    uses_per_month: int | None = None
 
     @property
     def first_name(self) -> str:
@@ -295,10 +322,26 @@ def pass_check(
         return Check(False, reason, senior_pass)
     left = programme.uses_per_month - _uses_this_month(senior_pass)
     if left <= 0:
-        return Check(False, _("This month's uses of the pass are used up."), senior_pass, 0)
+        return Check(
+            False,
+            _("This month's uses of the pass are used up."),
+            senior_pass,
+            0,
+            limit_reached=True,
+            available_again=_next_month_start().date(),
+            uses_per_month=programme.uses_per_month,
+        )
     if _pool_left(venue, programme) == 0:
-        return Check(False, _("This week's pool of the venue is used up."), senior_pass, left)
-    return Check(True, "", senior_pass, left)
+        return Check(
+            False,
+            _("This week's pool of the venue is used up."),
+            senior_pass,
+            left,
+            limit_reached=True,
+            available_again=_next_week_start().date(),
+            uses_per_month=programme.uses_per_month,
+        )
+    return Check(True, "", senior_pass, left, uses_per_month=programme.uses_per_month)
 
 
 @dataclass(frozen=True)
@@ -355,9 +398,17 @@ def redemption_record(
             raise PassError(reason)
         used = _uses_this_month(senior_pass)
         if used >= programme.uses_per_month:
-            raise PassError(_("This month's uses of the pass are used up."))
+            raise AllowanceUsedUp(
+                _("This month's uses of the pass are used up."),
+                senior_pass=senior_pass,
+                available_again=_next_month_start(now).date(),
+            )
         if _pool_left(venue, programme) == 0:
-            raise PassError(_("This week's pool of the venue is used up."))
+            raise AllowanceUsedUp(
+                _("This week's pool of the venue is used up."),
+                senior_pass=senior_pass,
+                available_again=_next_week_start(now).date(),
+            )
         redemption = Redemption.objects.create(
             senior_pass=senior_pass,
             venue=venue,
@@ -386,6 +437,17 @@ def _invalid_reason(senior_pass: SeniorPass, venue: PartnerVenue) -> str:
 def _month_start(now=None) -> datetime.datetime:
     local = timezone.localtime(now)
     return local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+
+
+def _next_month_start(now=None) -> datetime.datetime:
+    """Midnight (Europe/Warsaw) on the first day of next month: the monthly uses renew."""
+    start = _month_start(now)
+    return start.replace(year=start.year + start.month // 12, month=start.month % 12 + 1)
+
+
+def _next_week_start(now=None) -> datetime.datetime:
+    """Midnight (Europe/Warsaw) next Monday: a venue's weekly pool renews."""
+    return _week_start(now) + datetime.timedelta(days=7)
 
 
 def _week_start(now=None) -> datetime.datetime:

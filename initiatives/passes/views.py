@@ -19,6 +19,7 @@ from calportal.documents.services import document_request
 from calportal.parsing import int_list
 from calportal.public_forms import public_form_accepted
 from initiatives.passes import selectors, services
+from initiatives.passes.documents import CARDS_PER_SHEET
 from initiatives.passes.filters import PassFilter, RedemptionFilter
 from initiatives.passes.forms import (
     ApplicationForm,
@@ -173,7 +174,11 @@ def pass_list(request):
         queryset=selectors.passes_with_use(SeniorPass.objects.order_by("-issued_on", "-number")),
     )
     page = Paginator(pass_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "passes/pass_list.html", {"filter": pass_filter, "page": page})
+    return render(
+        request,
+        "passes/pass_list.html",
+        {"filter": pass_filter, "page": page, "cards_per_sheet": CARDS_PER_SHEET},
+    )
 
 
 @permission_required("initiatives.view_seniorpass")
@@ -400,6 +405,15 @@ def redeem(request):
         result = services.redemption_record(
             pass_id=data["p"], venue_id=venue.pk, recorded_by=request.user, nonce=data["n"]
         )
+    except services.AllowanceUsedUp as error:
+        check_result = services.Check(
+            False,
+            str(error),
+            error.senior_pass,
+            limit_reached=True,
+            available_again=error.available_again,
+        )
+        return _counter_result(request, venue, check_result)
     except services.PassError as error:
         return _counter_result(request, venue, services.Check(False, str(error)))
     return redirect("passes:recorded", pk=result.redemption.pk)

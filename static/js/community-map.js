@@ -26,6 +26,24 @@
     parent.appendChild(element);
   }
 
+  // A phone number as a link staff and residents can tap: the server gives the text grouped for
+  // reading ("61 283 00 00") and the link without spaces ("tel:+48612830000").
+  function phoneLine(parent, text, href) {
+    if (!text) {
+      return;
+    }
+    if (!href) {
+      line(parent, text);
+      return;
+    }
+    var element = document.createElement("div");
+    var link = document.createElement("a");
+    link.href = href;
+    link.textContent = text;
+    element.appendChild(link);
+    parent.appendChild(element);
+  }
+
   function pin(latlng, className, symbol, title) {
     return L.marker(latlng, {
       title: title,
@@ -46,7 +64,7 @@
     line(popup, labels.classes[p.class] + " · " + (labels.kinds[p.kind] || ""));
     line(popup, p.address);
     line(popup, p.hours);
-    line(popup, p.phone);
+    phoneLine(popup, p.phone, p.phone_href);
     if (p.public === false) {
       line(popup, labels.internal);
     }

@@ -40,6 +40,7 @@ def test_grid_approval_and_certificate(
     log_in(coordinator, live_server.url, partner_a.email)
     coordinator.goto(f"{live_server.url}/manage/volunteering/hours/week/?week={week}")
     coordinator.locator("#id_activity").fill("Pomoc przy pikniku")
+    coordinator.get_by_role("radio", name="Nie", exact=True).check()  # free-text work: no children
     coordinator.locator(cell(volunteers[0], 0)).fill("2")
     coordinator.locator(cell(volunteers[0], 2)).fill("1,5")
     coordinator.locator(cell(volunteers[1], 1)).fill("3")

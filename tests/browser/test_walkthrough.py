@@ -38,9 +38,9 @@ def test_home_language_switch_login_and_adding_an_organisation(
     expect(page.get_by_role("heading", level=1)).to_contain_text("Anna")
     screenshot("dashboard-staff")
 
-    page.get_by_role("navigation", name="Menu główne").get_by_role(
-        "link", name="Organizacje"
-    ).click()
+    menu = page.get_by_role("navigation", name="Menu główne")
+    menu.get_by_role("button", name="Organizacja", exact=True).click()
+    menu.get_by_role("link", name="Organizacje").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Organizacje")
     assert axe() == []
 

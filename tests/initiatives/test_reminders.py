@@ -1,5 +1,6 @@
 import datetime
 
+import pytest
 from django.core import mail
 from django.utils import timezone
 
@@ -9,6 +10,7 @@ from tests.factories import EventFactory
 from tests.initiatives.conftest import person
 
 
+@pytest.mark.clock
 def test_reminders_go_once_to_those_confirmed_for_tomorrow(db):
     tomorrow = timezone.localtime() + datetime.timedelta(days=1)
     tomorrow = tomorrow.replace(hour=10, minute=0, second=0, microsecond=0)

@@ -4,6 +4,7 @@ import csv
 import io
 
 import pytest
+import time_machine
 from django.core import mail
 from django.urls import reverse
 
@@ -345,10 +346,11 @@ def test_staff_mark_attendance_of_those_on_their_checklist_only(login, staff, so
     services.registration_create(event_id=some_event.pk, person=person(3))  # after page load
     latecomer = Registration.objects.get(participant__email="jan3@example.org")
 
-    login(staff).post(
-        reverse("initiatives:event_attendance", args=[some_event.pk]),
-        {"shown": [str(came.pk), str(missed.pk)], "present": [str(came.pk), "junk"]},
-    )
+    with time_machine.travel(some_event.starts_at, tick=False):  # at the door
+        login(staff).post(
+            reverse("initiatives:event_attendance", args=[some_event.pk]),
+            {"shown": [str(came.pk), str(missed.pk)], "present": [str(came.pk), "junk"]},
+        )
 
     for registration in (came, missed, latecomer):
         registration.refresh_from_db()

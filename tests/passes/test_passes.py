@@ -70,6 +70,7 @@ def test_suspended_and_revoked_passes_are_not_valid(a_pass, venue_a, status, mes
         services.redemption_record(pass_id=a_pass.pk, venue_id=venue_a.pk, recorded_by=None)
 
 
+@pytest.mark.clock
 def test_an_expired_pass_is_not_valid_even_before_the_nightly_sweep(a_pass, venue_a):
     SeniorPass.objects.filter(pk=a_pass.pk).update(
         issued_on=timezone.localdate() - datetime.timedelta(days=400),
@@ -112,6 +113,7 @@ def test_malformed_numbers_are_explained(typed):
         services.normalise_number(typed)
 
 
+@pytest.mark.clock
 def test_the_monthly_allowance_is_never_exceeded(a_pass, venue_a, venue_b, programme):
     earlier = timezone.now() - datetime.timedelta(seconds=30)  # not a double tap
     for n in range(4):

@@ -3,6 +3,7 @@
 import shutil
 import subprocess
 
+import pytest
 from django.urls import reverse
 from PIL import Image
 
@@ -72,7 +73,7 @@ def test_an_a4_sheet_holds_several_passes_without_page_numbers_on_cards(
         ["pdftotext", str(tmp_path / "sheet.pdf"), "-"], capture_output=True, text=True
     ).stdout
     assert "595.276 x 841.89 pts (A4)" in info
-    assert "Pages:           2" in info  # eight cards a page
+    assert "Pages:           2" in info  # ten cards a page
     assert all(p.number in text for p in passes)
 
 
@@ -97,3 +98,27 @@ def test_a_single_card_has_no_page_number(
 
     assert a_pass.number in text
     assert "Strona" not in text and "Page" not in text
+
+
+@pytest.mark.parametrize(("count", "pages"), [(10, 1), (11, 2), (20, 2), (21, 3)])
+def test_an_a4_sheet_holds_ten_cards_of_payment_card_size(staff, programme, tmp_path, count, pages):
+    """2 × 5 cards of 85.6 × 54 mm fill A4 inside 12 mm margins, as README.md says."""
+    from calportal.documents.registry import get_builder
+    from calportal.pdf import render_pdf
+    from initiatives.passes import services
+    from initiatives.passes.documents import CARDS_PER_SHEET
+    from tests.passes.conftest import senior
+
+    require(bool(shutil.which("pdfinfo")), "poppler-utils is not installed")
+    passes = [services.pass_issue(person=senior(n), issued_by=staff) for n in range(count)]
+    build = get_builder("passes.cards").build(
+        {"pass_ids": [p.pk for p in passes], "layout": "sheet"}
+    )
+    (tmp_path / "sheet.pdf").write_bytes(render_pdf(build.template, build.context))
+
+    info = subprocess.run(
+        ["pdfinfo", str(tmp_path / "sheet.pdf")], capture_output=True, text=True
+    ).stdout
+    assert CARDS_PER_SHEET == 10
+    assert f"Pages:           {pages}\n" in info
+    assert "595.276 x 841.89 pts (A4)" in info

@@ -369,6 +369,7 @@ def test_odd_terms_are_explained(login, facilitator, group, start, end):
     assert not Meeting.objects.exists()
 
 
+@pytest.mark.clock
 def test_saving_a_meeting_records_what_happened(login, facilitator, group):
     past = make_meeting(group, days_ago=7)
     future = make_meeting(group, days_ago=-7)
@@ -429,6 +430,7 @@ def test_erasure_takes_the_name_out_of_notes_and_other_requests(login, facilitat
     assert earlier.erased_at is not None
 
 
+@pytest.mark.clock
 def test_a_leaving_date_cannot_be_in_the_future_or_recorded_twice(login, facilitator, group):
     member = make_member(group)
     client = login(facilitator)
@@ -467,3 +469,18 @@ def test_a_facilitator_stops_and_resumes_taking_members(login, facilitator, grou
     client.post(reverse("selfhelp:group_accepting", args=[group.pk]), {"accepts": "1"})
     group.refresh_from_db()
     assert group.accepts_members
+
+
+@pytest.mark.clock
+def test_a_meeting_on_a_day_to_come_is_not_offered_as_held(login, facilitator, group):
+    tomorrow = make_meeting(group, days_ago=-1)
+    earlier_today = make_meeting(group, days_ago=0)
+    client = login(facilitator)
+
+    future_form = client.get(reverse("selfhelp:meeting_detail", args=[tomorrow.pk])).context["form"]
+    today_form = client.get(reverse("selfhelp:meeting_detail", args=[earlier_today.pk])).context[
+        "form"
+    ]
+
+    assert "held" not in dict(future_form.fields["outcome"].choices)
+    assert "held" in dict(today_form.fields["outcome"].choices)

@@ -1,5 +1,7 @@
 import datetime
+import zoneinfo
 
+import time_machine
 from django.urls import reverse
 
 from calportal.team.models import TeamMeeting, TeamMember, TeamTask
@@ -35,6 +37,7 @@ def test_a_team_member_reads_but_cannot_edit(login, team_member):
     assert not TeamMeeting.objects.filter(agenda="Próba").exists()
 
 
+@time_machine.travel(datetime.datetime(2026, 11, 27, 12, tzinfo=zoneinfo.ZoneInfo("Europe/Warsaw")))
 def test_staff_record_a_meeting_with_attendance(login, staff, organisation_a):
     present = TeamMemberFactory(organisation=organisation_a)
     absent = TeamMemberFactory(organisation=organisation_a)
@@ -143,3 +146,22 @@ def test_linking_a_current_members_account_lets_them_read_the_workspace(
     )
 
     assert login(partner_a).get(reverse("team:workspace")).status_code == 200
+
+
+@time_machine.travel(datetime.datetime(2026, 11, 30, 12, tzinfo=zoneinfo.ZoneInfo("Europe/Warsaw")))
+def test_a_meeting_still_to_come_is_planned_but_not_recorded_as_held(login, staff, organisation_a):
+    member = TeamMemberFactory(organisation=organisation_a)
+    client = login(staff)
+    planned = {"held_on": "2026-12-02", "starts_at": "10:00", "agenda": "1. Piknik"}
+
+    refused = client.post(
+        "/en" + reverse("team:meeting_create"),
+        {**planned, "minutes": "Omówiono.", "attendees": [member.pk]},
+    )
+    accepted = client.post(reverse("team:meeting_create"), planned)
+
+    assert refused.status_code == 200
+    assert "cannot have taken place yet" in refused.content.decode()
+    assert accepted.status_code == 302
+    meeting = TeamMeeting.objects.get()
+    assert (meeting.minutes, list(meeting.attendees.all())) == ("", [])

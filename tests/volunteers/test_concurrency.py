@@ -71,7 +71,14 @@ def test_simultaneous_saves_never_take_a_volunteer_past_24_hours_a_day(roles):
         [
             lambda: services.hours_log(
                 entries=[
-                    services.HoursData(volunteer=volunteer, date=day, quarters=56, activity="x")
+                    services.HoursData(
+                        volunteer=volunteer,
+                        date=day,
+                        quarters=56,
+                        activity="x",
+                        with_children=False,
+                        additional=True,  # the same work again on purpose: the day limit is tested
+                    )
                 ],
                 logged_by=user,
             )

@@ -22,7 +22,13 @@ def day(days_ago: int) -> str:
 def log(client, volunteer, *, hours="2", date=None, activity="Pomoc przy pikniku"):
     return client.post(
         reverse("volunteers:hours_create"),
-        {"volunteer": volunteer.pk, "date": date or day(1), "hours": hours, "activity": activity},
+        {
+            "volunteer": volunteer.pk,
+            "date": date or day(1),
+            "hours": hours,
+            "activity": activity,
+            "with_children": "no",
+        },
     )
 
 
@@ -66,6 +72,7 @@ def test_no_more_than_24_hours_a_day_across_all_entries(login, partner_a, volunt
     assert log(login(partner_a), volunteer_a, hours="4").status_code == 302
 
 
+@pytest.mark.clock
 def test_no_hours_in_the_future_or_outside_the_agreement(login, partner_a, volunteer_a):
     client = login(partner_a)
     future = log(client, volunteer_a, date=(today() + datetime.timedelta(days=1)).isoformat())
@@ -107,7 +114,13 @@ def test_a_rejected_entry_goes_back_to_the_queue_when_corrected(login, partner_a
 
     login(partner_a).post(
         reverse("volunteers:hours_edit", args=[entry.pk]),
-        {"volunteer": volunteer_a.pk, "date": day(2), "hours": "3", "activity": "Sprzątanie"},
+        {
+            "volunteer": volunteer_a.pk,
+            "date": day(2),
+            "hours": "3",
+            "activity": "Sprzątanie",
+            "with_children": "no",
+        },
     )
 
     entry.refresh_from_db()
@@ -140,6 +153,7 @@ def test_the_grid_saves_a_week_and_an_invalid_cell_saves_nothing(login, partner_
     client = login(partner_a)
     data = {
         "activity": "Festyn",
+        "with_children": "no",
         cell(volunteers[0], 0): "2",
         cell(volunteers[1], 2): "1,5",
         cell(volunteers[2], 4): "1,3",  # not a quarter step
@@ -166,7 +180,9 @@ def test_the_grid_explains_a_day_over_24_hours(login, partner_a, volunteer_a):
         volunteer_a, days_ago=(today() - monday_of_last_week()).days, quarters=88
     )  # 22 h on that Monday
 
-    response = login(partner_a).post(grid_url(), {"activity": "x", cell(volunteer_a, 0): "3"})
+    response = login(partner_a).post(
+        grid_url(), {"activity": "x", "with_children": "no", cell(volunteer_a, 0): "3"}
+    )
 
     assert response.status_code == 200
     assert response.context["error_count"] == 1
@@ -174,7 +190,7 @@ def test_the_grid_explains_a_day_over_24_hours(login, partner_a, volunteer_a):
 
 
 def _grid_queries(client, volunteers) -> int:
-    data = {"activity": "Festyn"}
+    data = {"activity": "Festyn", "with_children": "no"}
     for volunteer in volunteers:
         for offset in range(5):
             data[cell(volunteer, offset)] = "1"
@@ -217,7 +233,9 @@ def upload(client, text: str, encoding: str = "utf-8"):
 @pytest.mark.parametrize("encoding", ["utf-8-sig", "cp1250"])
 def test_hours_import_from_utf8_and_windows_1250(login, partner_a, organisation_a, encoding):
     volunteer = make_volunteer(organisation_a, 5, first_name="Łucja", last_name="Żółtowska")
-    text = f"volunteer;date;hours;activity\r\nŁucja Żółtowska;{day(3)};2,5;Świetlica\r\n"
+    text = (
+        f"volunteer;date;hours;activity;children\r\nŁucja Żółtowska;{day(3)};2,5;Świetlica;nie\r\n"
+    )
 
     response = upload(login(partner_a), text, encoding)
 
@@ -228,10 +246,10 @@ def test_hours_import_from_utf8_and_windows_1250(login, partner_a, organisation_
 
 def test_one_bad_row_imports_nothing_and_is_reported(login, partner_a, volunteer_a):
     text = (
-        "volunteer;date;hours;activity\r\n"
-        f"Anna Alfa;{day(3)};2;Festyn\r\n"
-        f"Anna Alfa;{day(2)};0,1;Festyn\r\n"
-        f"Nieznana Osoba;{day(2)};1;Festyn\r\n"
+        "volunteer;date;hours;activity;children\r\n"
+        f"Anna Alfa;{day(3)};2;Festyn;nie\r\n"
+        f"Anna Alfa;{day(2)};0,1;Festyn;nie\r\n"
+        f"Nieznana Osoba;{day(2)};1;Festyn;nie\r\n"
     )
 
     response = upload(login(partner_a), text)

@@ -181,7 +181,13 @@ def test_an_edited_entry_stays_with_its_volunteer(login, partner_a, organisation
 
     login(partner_a).post(
         reverse("volunteers:hours_edit", args=[entry.pk]),
-        {"volunteer": other.pk, "date": yesterday(), "hours": "3", "activity": "x"},
+        {
+            "volunteer": other.pk,
+            "date": yesterday(),
+            "hours": "3",
+            "activity": "x",
+            "with_children": "no",
+        },
     )
 
     entry.refresh_from_db()

@@ -4,6 +4,7 @@ import datetime
 import shutil
 import subprocess
 
+import pytest
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
@@ -254,6 +255,7 @@ def test_no_certificate_without_approved_hours(login, partner_a, volunteer_a):
 # --- Reminders -----------------------------------------------------------------------------------
 
 
+@pytest.mark.clock
 def test_coordinators_hear_on_monday_about_last_weeks_missing_hours(
     partner_a, organisation_a, volunteer_a
 ):

@@ -1,0 +1,110 @@
+"""The counter tells "not valid" (an error) apart from "valid, but no uses left for now"."""
+
+import datetime
+import zoneinfo
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from initiatives.passes import services
+from initiatives.passes.models import PassStatus, Redemption
+from tests.passes.conftest import senior
+
+WARSAW = zoneinfo.ZoneInfo("Europe/Warsaw")
+MID_JANUARY = datetime.datetime(2027, 1, 20, 12, 0, tzinfo=WARSAW)  # a Wednesday
+
+
+def scan_in_english(client, senior_pass):
+    with translation.override("en"):
+        url = reverse("passes:check", args=[services.pass_token(senior_pass)])
+    return client.get(url)
+
+
+def use_up_the_month(senior_pass, venue):
+    # Earlier this month (even 30 s after midnight) but not a double tap.
+    earlier = timezone.now() - datetime.timedelta(seconds=20)
+    for _n in range(4):
+        Redemption.objects.create(senior_pass=senior_pass, venue=venue, redeemed_at=earlier)
+
+
+def test_a_valid_pass_with_the_months_uses_used_up_is_information_not_an_error(
+    login, venue_user_a, a_pass, venue_a
+):
+    with time_machine.travel(MID_JANUARY, tick=False):
+        use_up_the_month(a_pass, venue_a)
+        response = scan_in_english(login(venue_user_a), a_pass)
+
+    html = response.content.decode()
+    check = response.context["check"]
+    assert (check.limit_reached, check.uses_left) == (True, 0), check.reason
+    assert check.available_again == datetime.date(2027, 2, 1)
+    assert 'class="verdict verdict-limit" role="status"' in html
+    assert "verdict-invalid" not in html and "NOT VALID" not in html and 'role="alert"' not in html
+    assert "The pass is valid." in html
+    assert "All 4 uses of this month have been recorded." in html
+    assert "Next uses from 1 February." in html
+    assert "Record the coffee or tea" not in html
+
+
+def test_an_expired_pass_is_still_shown_as_not_valid_in_red(login, venue_user_a, a_pass):
+    with time_machine.travel(MID_JANUARY, tick=False):
+        a_pass.status = PassStatus.REVOKED
+        a_pass.save(update_fields=["status"])
+        response = scan_in_english(login(venue_user_a), a_pass)
+
+    html = response.content.decode()
+    assert response.context["check"].limit_reached is False
+    assert 'class="verdict verdict-invalid" role="alert"' in html
+    assert "NOT VALID" in html and "verdict-limit" not in html
+
+
+def test_the_venues_weekly_pool_used_up_is_information_with_next_monday(
+    login, venue_user_a, staff, a_pass, venue_a, programme
+):
+    programme.weekly_pool = 1
+    programme.save()
+    with time_machine.travel(MID_JANUARY, tick=False):
+        Redemption.objects.create(
+            senior_pass=services.pass_issue(person=senior(2), issued_by=staff),
+            venue=venue_a,
+            redeemed_at=timezone.now() - datetime.timedelta(hours=1),
+        )
+        response = scan_in_english(login(venue_user_a), a_pass)
+
+    check = response.context["check"]
+    assert check.limit_reached and check.available_again == datetime.date(2027, 1, 25)
+    assert "verdict-limit" in response.content.decode()
+    assert "Next uses from 25 January." in response.content.decode()
+
+
+def test_a_use_recorded_elsewhere_meanwhile_answers_the_button_with_information(
+    login, venue_user_a, a_pass, venue_a, venue_b
+):
+    with time_machine.travel(MID_JANUARY, tick=False):
+        client = login(venue_user_a)
+        token = scan_in_english(client, a_pass).context["redeem_token"]
+        use_up_the_month(a_pass, venue_b)  # the last uses went at another café meanwhile
+        with translation.override("en"):
+            response = client.post(reverse("passes:redeem"), {"token": token})
+
+    assert response.status_code == 200
+    assert response.context["check"].limit_reached
+    assert "verdict-limit" in response.content.decode()
+    assert Redemption.objects.count() == 4
+
+
+@pytest.mark.clock
+def test_the_next_allowance_starts_on_the_first_of_the_next_local_month(
+    frozen_moment, a_pass, venue_a
+):
+    venue_a.active_from = datetime.date(2026, 1, 1)  # some moments lie before "today"
+    venue_a.save()
+    use_up_the_month(a_pass, venue_a)
+
+    check = services.pass_check(senior_pass=a_pass, venue=venue_a)
+
+    local_today = frozen_moment.astimezone(WARSAW).date()
+    first_of_next = (local_today.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    assert check.limit_reached and check.available_again == first_of_next
