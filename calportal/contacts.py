@@ -89,6 +89,53 @@ def normalise_phone(value: str) -> str:
     return str(number.national_number)
 
 
+def stored_phone_or_as_typed(value: str) -> str:
+    """The stored form (:func:`normalise_phone`) of text that is clearly a Polish phone number;
+    any other text exactly as it was (never raises).
+
+    For bringing numbers stored before the portal normalised them to the stored form:
+    ``"601 234 567"`` → ``"601234567"``, ``"+48 (61) 283-00-00"`` → ``"612830000"``, while
+    ``"61 283 00 00 wew. 12"``, ``"+49 30 1234567"``, ``"brak"``, ``""`` and ``"  "`` stay as
+    they were (a person reads them; nothing is lost or made up). Used by the data migrations
+    of every app that stores phone numbers: change it only in ways that keep their result.
+    """
+    try:
+        stored = normalise_phone(value)
+    except ValidationError:
+        return value
+    return stored or value
+
+
+def phones_to_stored_form(model, *fields: str) -> int:
+    """A data migration's step: every phone field in ``fields`` of every row of ``model`` (a
+    historical model from ``apps.get_model``) through :func:`stored_phone_or_as_typed`.
+    Rows are updated one by one, only where something changes; returns how many changed."""
+    manager = model._base_manager
+    changed = 0
+    for row in manager.only("pk", *fields).iterator():
+        stored = {field: stored_phone_or_as_typed(getattr(row, field)) for field in fields}
+        stored = {field: value for field, value in stored.items() if value != getattr(row, field)}
+        if stored:
+            manager.filter(pk=row.pk).update(**stored)
+            changed += 1
+    return changed
+
+
+def same_contact_q(
+    *, phone: str, email: str, phone_field: str = "phone", email_field: str = "email"
+) -> models.Q:
+    """A filter for rows with this phone number or this e-mail address: the phone in its stored
+    form compared exactly, the e-mail address case-insensitively (surrounding spaces ignored).
+    With neither given it matches nothing."""
+    contact = models.Q(pk__in=[])
+    if phone:
+        contact |= models.Q(**{phone_field: phone})
+    email = (email or "").strip()
+    if email:
+        contact |= models.Q(**{f"{email_field}__iexact": email})
+    return contact
+
+
 def phone_search_digits(text: str) -> str:
     """The digits to look for in stored numbers when staff search by (part of) a phone number.
 
@@ -189,6 +236,20 @@ def name_key(first: str, last: str = "") -> str:
     ``name_key("Anna", "O’Neill") == name_key(" anna ", "O'NEILL") == "anna o'neill"``.
     """
     return name_text_key(f"{first or ''} {last or ''}")
+
+
+class NameKeyMixin:
+    """For a model with ``first_name``, ``last_name`` and ``name_key`` (a ``TextField``:
+    case-folding lengthens text, ``"ß"`` → ``"ss"``, ``"ﬃ"`` → ``"ffi"``, so the key can be
+    three times as long as the names). ``save()`` keeps ``name_key`` equal to
+    :func:`name_key` of the names, also when only they are saved (``update_fields``)."""
+
+    def save(self, *args, **kwargs):
+        self.name_key = name_key(self.first_name, self.last_name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"first_name", "last_name"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "name_key"}
+        super().save(*args, **kwargs)
 
 
 def name_pattern(name: str) -> re.Pattern:

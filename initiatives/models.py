@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from calportal.contacts import PhoneNumberField, name_key
+from calportal.contacts import NameKeyMixin, PhoneNumberField
 
 
 class Kind(models.TextChoices):
@@ -267,14 +267,15 @@ class Gender(models.TextChoices):
     NOT_GIVEN = "not_given", _("Not given")
 
 
-class Participant(models.Model):
+class Participant(NameKeyMixin, models.Model):
     """A resident known to the centre. Recognised again by name (compared as ``name_key``) and
     e-mail address or phone number (9 digits, see :mod:`calportal.contacts`)."""
 
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
-    # calportal.contacts.name_key(first_name, last_name), kept by save(): "anna o'neill"
-    name_key = models.CharField(max_length=300, editable=False, db_index=True)
+    # calportal.contacts.name_key(first_name, last_name), kept by NameKeyMixin.save():
+    # "anna o'neill". Text, not a CharField: case-folding lengthens names ("ﬃ" → "ffi").
+    name_key = models.TextField(editable=False, db_index=True)
     email = models.EmailField(_("e-mail address"), blank=True)
     phone = PhoneNumberField(_("phone"), max_length=20, blank=True)
     birth_year = models.PositiveSmallIntegerField(_("year of birth"), null=True, blank=True)
@@ -305,14 +306,6 @@ class Participant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}"
-
-    def save(self, *args, **kwargs):
-        """Keeps ``name_key`` in step with the names, also when only they are saved."""
-        self.name_key = name_key(self.first_name, self.last_name)
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None and {"first_name", "last_name"} & set(update_fields):
-            kwargs["update_fields"] = {*update_fields, "name_key"}
-        super().save(*args, **kwargs)
 
 
 class RegistrationStatus(models.TextChoices):

@@ -11,13 +11,12 @@ from datetime import date
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import formats, timezone
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from calportal.accounts.models import User
-from calportal.contacts import name_key, normalise_phone
+from calportal.contacts import name_key, normalise_phone, same_contact_q
 from initiatives.models import (
     Attendance,
     Event,
@@ -107,13 +106,8 @@ def participant_find_or_create(*, person: PersonData, trusted: bool = False) -> 
         phone = normalise_phone(person.phone)
     except ValidationError as error:
         raise RegistrationError(error.messages[0]) from None
-    contact = Q(pk__in=[])
-    if email:
-        contact |= Q(email__iexact=email)
-    if phone:
-        contact |= Q(phone=phone)
     existing = (
-        Participant.objects.filter(contact)
+        Participant.objects.filter(same_contact_q(phone=phone, email=email))
         .filter(name_key=name_key(first_name, last_name))
         .order_by("pk")
         .first()

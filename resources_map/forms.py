@@ -121,12 +121,13 @@ def _group_label(group: Group) -> str:
 
 
 def _opportunity_label(opportunity: Opportunity) -> str:
+    """An opportunity's title and organisation, marked when it is closed."""
     label = f"{opportunity.title} — {opportunity.organisation}"
-    return (
-        label
-        if opportunity.is_open
-        else f"{label} ({pgettext('volunteering opportunity', 'closed')})"
-    )
+    if opportunity.is_open:
+        return label
+    # Outside the f-string, so that makemessages finds it.
+    closed = pgettext("volunteering opportunity", "closed")
+    return f"{label} ({closed})"
 
 
 class NeedForm(forms.ModelForm):

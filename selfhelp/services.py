@@ -4,14 +4,14 @@ import datetime
 import re
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from calportal.accounts.models import User
-from calportal.contacts import name_key, name_pattern
+from calportal.contacts import name_key, name_pattern, same_contact_q
 from selfhelp.models import (
+    OPEN_REQUEST_STATUSES,
     AccessAction,
     AccessLog,
     Group,
@@ -76,19 +76,13 @@ def request_create(*, group: Group, data: dict) -> JoinRequest:
 def _open_request_of(group: Group, data: dict) -> JoinRequest | None:
     """The person's request to this group that is not handled yet, if any: the same phone or
     e-mail and the same first name as :func:`calportal.contacts.name_key` compares names."""
-    phone, email = data.get("phone") or "", (data.get("email") or "").strip().lower()
-    contacts = Q(pk__in=[])
-    if phone:
-        contacts |= Q(phone=phone)
-    if email:
-        contacts |= Q(email__iexact=email)
+    contacts = same_contact_q(phone=data.get("phone") or "", email=data.get("email") or "")
     key = name_key(data["first_name"])
-    candidates = JoinRequest.objects.filter(
-        contacts,
-        group=group,
-        erased_at__isnull=True,
-        status__in=[RequestStatus.NEW, RequestStatus.WAITING, RequestStatus.CONTACTED],
-    ).order_by("pk")
+    candidates = (
+        JoinRequest.objects.waiting()
+        .filter(contacts, group=group, erased_at__isnull=True)
+        .order_by("pk")
+    )
     # A handful of rows at most (one person's open requests): names compared in Python.
     return next((r for r in candidates if name_key(r.first_name) == key), None)
 
@@ -115,7 +109,7 @@ def request_accept(*, join_request: JoinRequest, last_name: str = "") -> Member:
     with transaction.atomic():
         group = Group.objects.select_for_update().get(pk=join_request.group_id)
         locked = _locked_request(join_request)
-        if locked.status not in (RequestStatus.NEW, RequestStatus.WAITING, RequestStatus.CONTACTED):
+        if locked.status not in OPEN_REQUEST_STATUSES:
             raise GroupError(_("This request has already been handled."))
         if group_is_full(group):
             raise GroupError(
@@ -145,7 +139,7 @@ def request_decline(*, join_request: JoinRequest, message: str, withdrawn: bool 
 
     with transaction.atomic():
         locked = _locked_request(join_request)
-        if locked.status not in (RequestStatus.NEW, RequestStatus.WAITING, RequestStatus.CONTACTED):
+        if locked.status not in OPEN_REQUEST_STATUSES:
             raise GroupError(_("This request has already been handled."))
         locked.status = RequestStatus.WITHDRAWN if withdrawn else RequestStatus.DECLINED
         locked.handled_at = timezone.now()
@@ -185,14 +179,9 @@ def member_erase(*, member: Member, user: User) -> None:
             first_name="", last_name="", phone="", email="", erased_at=timezone.now()
         )
         same_person = JoinRequest.objects.filter(group=member.group, erased_at__isnull=True)
-        contacts = Q()
-        if member.phone:
-            contacts |= Q(phone=member.phone)
-        if member.email:
-            contacts |= Q(email=member.email)
+        contacts = same_contact_q(phone=member.phone, email=member.email)
         ids = {member.request_id} if member.request_id else set()
-        if contacts:
-            ids |= set(same_person.filter(contacts).values_list("pk", flat=True))
+        ids |= set(same_person.filter(contacts).values_list("pk", flat=True))
         for pk in ids:
             _erase_request(pk)
         log_access(user, member.group, AccessAction.ERASE, member.pk)

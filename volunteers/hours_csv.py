@@ -32,10 +32,13 @@ class HoursImportResult:
     errors: list[str] = field(default_factory=list)
     duplicates: list[str] = field(default_factory=list)  # rows repeating logged hours
     skipped: int = 0
+    repeated: str = Repeated.STOP  # what was chosen for the repeated rows
 
     @property
     def ok(self) -> bool:
-        return not self.errors and (self.created > 0 or not self.duplicates)
+        """Done: no errors, and no repeated rows waiting for the coordinator's choice. With
+        "leave them out" chosen, a file of repeats only is done too, with nothing created."""
+        return not self.errors and not (self.duplicates and self.repeated == Repeated.STOP)
 
 
 def _row_error(number: int, problems: list[str]) -> str:
@@ -76,7 +79,7 @@ def import_hours(
     opportunity_by_title = {
         opportunity.title.strip().lower(): opportunity for opportunity in opportunities
     }
-    result = HoursImportResult()
+    result = HoursImportResult(repeated=repeated)
     entries: list[tuple[int, services.HoursData]] = []
     row_errors: dict[int, list[str]] = {}
     for number, row in rows:

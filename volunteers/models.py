@@ -280,6 +280,44 @@ class Opportunity(models.Model):
         return reverse("volunteers:opportunity_detail", args=[self.pk])
 
 
+def folded_title(text: str) -> str:
+    """A title as compared: neither case nor runs of spaces matter."""
+    return " ".join(text.split()).casefold()
+
+
+def child_work_titles(organisation_ids) -> set[tuple[int, str]]:
+    """(organisation id, folded title) of the opportunities that involve work with children:
+    typing such a title as free text instead of choosing it is the same work."""
+    return {
+        (organisation_id, folded_title(title))
+        for organisation_id, title in Opportunity.objects.filter(
+            organisation_id__in=set(organisation_ids), involves_children=True
+        ).values_list("organisation_id", "title")
+    }
+
+
+def is_child_work(entry, child_titles: set | None = None) -> bool:
+    """The one rule of whether hours are work with children, used when hours are saved,
+    changed, entered in the weekly grid, imported from CSV and approved.
+
+    ``entry`` is an :class:`HoursEntry` or anything with its ``opportunity``,
+    ``with_children``, ``activity`` and ``volunteer``. It is work with children when its
+    opportunity involves children, when it was declared so, or when no opportunity was chosen
+    and the activity typed is the title of such an opportunity of the volunteer's organisation.
+    ``child_titles`` comes from :func:`child_work_titles`; it is looked up when not given.
+    """
+    if entry.opportunity is not None:
+        return bool(entry.opportunity.involves_children or entry.with_children)
+    if entry.with_children:
+        return True
+    if not entry.activity.strip():
+        return False
+    organisation_id = entry.volunteer.organisation_id
+    if child_titles is None:
+        child_titles = child_work_titles([organisation_id])
+    return (organisation_id, folded_title(entry.activity)) in child_titles
+
+
 class Shift(models.Model):
     opportunity = models.ForeignKey(
         Opportunity, on_delete=models.CASCADE, related_name="shifts", verbose_name=_("opportunity")
@@ -444,11 +482,8 @@ class HoursEntry(models.Model):
 
     @property
     def involves_children(self) -> bool:
-        """Work with children: the opportunity says so, or it was declared for other work."""
-        return bool(
-            (self.opportunity is not None and self.opportunity.involves_children)
-            or self.with_children
-        )
+        """Work with children, by :func:`is_child_work`: the rule logging and approval use."""
+        return is_child_work(self)
 
 
 class Certificate(models.Model):

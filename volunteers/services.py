@@ -10,7 +10,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from calportal.accounts.models import User
-from calportal.contacts import name_key
+from calportal.contacts import name_key, same_contact_q
 from calportal.documents.services import document_request
 from volunteers.models import (
     QUARTERS_PER_DAY,
@@ -18,11 +18,12 @@ from volunteers.models import (
     Certificate,
     EntryStatus,
     HoursEntry,
-    Opportunity,
     Shift,
     Volunteer,
     VolunteeringSettings,
     VolunteerStatus,
+    child_work_titles,
+    is_child_work,
 )
 
 
@@ -69,12 +70,7 @@ def volunteer_apply(*, data: dict) -> Volunteer:
 
 
 def _same_volunteer(data: dict) -> Volunteer | None:
-    phone, email = data.get("phone") or "", (data.get("email") or "").strip().lower()
-    contacts = Q(pk__in=[])
-    if phone:
-        contacts |= Q(phone=phone)
-    if email:
-        contacts |= Q(email__iexact=email)
+    contacts = same_contact_q(phone=data.get("phone") or "", email=data.get("email") or "")
     key = name_key(data["first_name"], data["last_name"])
     candidates = (
         Volunteer.objects.filter(contacts, organisation=data["organisation"])
@@ -210,13 +206,6 @@ class HoursData:
     with_children: bool | None = None
     additional: bool = False
 
-    @property
-    def involves_children(self) -> bool:
-        return bool(
-            (self.opportunity is not None and self.opportunity.involves_children)
-            or self.with_children
-        )
-
 
 class HoursErrors(Exception):
     """Some entries break the rules or repeat logged hours.
@@ -277,13 +266,7 @@ def _validate_entries(
     for volunteer_id, day, quarters, opportunity_id, initiative_id, activity in existing:
         totals[(volunteer_id, day)] = totals.get((volunteer_id, day), 0) + quarters
         seen.add((volunteer_id, day, quarters, *_work_key(opportunity_id, initiative_id, activity)))
-    child_titles = {
-        (opportunity.organisation_id, " ".join(opportunity.title.split()).casefold())
-        for opportunity in Opportunity.objects.filter(
-            organisation_id__in={volunteer.organisation_id for volunteer in volunteers.values()},
-            involves_children=True,
-        )
-    }
+    child_titles = child_work_titles(volunteer.organisation_id for volunteer in volunteers.values())
     errors: dict[int, list[str]] = {}
     duplicates: dict[int, str] = {}
     for index, entry in enumerate(entries):
@@ -393,11 +376,21 @@ def _no_valid_check(volunteer: Volunteer, day: datetime.date) -> str:
     ) % {"name": volunteer, "date": formats.date_format(day, "SHORT_DATE_FORMAT")}
 
 
+def _child_work_without_check(
+    entry: HoursData | HoursEntry, volunteer: Volunteer, child_titles: set
+) -> bool:
+    """Work with children (:func:`volunteers.models.is_child_work`) on a day ``volunteer`` has
+    no valid check for (the checks prefetched): refused when saving, left out of approval."""
+    return is_child_work(entry, child_titles) and not any(
+        check.is_valid(entry.date) for check in volunteer.checks.all()
+    )
+
+
 def _entry_problems(
     entry: HoursData, volunteer: Volunteer, today: datetime.date, child_titles: set
 ) -> list[str]:
-    """Every rule of one entry; ``child_titles`` are (organisation id, folded title) of the
-    opportunities that involve children, so typing such a title as free text is the same work.
+    """Every rule of one entry; ``child_titles`` come from
+    :func:`volunteers.models.child_work_titles`.
     """
     problems = []
     if not 1 <= entry.quarters <= QUARTERS_PER_DAY:
@@ -421,11 +414,13 @@ def _entry_problems(
     opportunity = entry.opportunity
     if opportunity is not None and opportunity.organisation_id != volunteer.organisation_id:
         problems.append(_("The opportunity belongs to another organisation."))
-    typed = (volunteer.organisation_id, " ".join(entry.activity.split()).casefold())
-    with_children = entry.involves_children or (opportunity is None and typed in child_titles)
-    if opportunity is None and entry.with_children is None and not with_children:
+    if (
+        opportunity is None
+        and entry.with_children is None
+        and not is_child_work(entry, child_titles)
+    ):
         problems.append(children_undeclared_message())
-    if with_children and not any(check.is_valid(entry.date) for check in volunteer.checks.all()):
+    if _child_work_without_check(entry, volunteer, child_titles):
         problems.append(_no_valid_check(volunteer, entry.date))
     return problems
 
@@ -482,22 +477,10 @@ def entries_decide(*, entry_ids: list[int], approve: bool, reason: str, user: Us
         pending = [entry for entry in locked if entry.status == EntryStatus.SUBMITTED]
         blocked: list[str] = []
         if approve:
-            child_titles = {
-                (opportunity.organisation_id, " ".join(opportunity.title.split()).casefold())
-                for opportunity in Opportunity.objects.filter(involves_children=True)
-            }
+            child_titles = child_work_titles(entry.volunteer.organisation_id for entry in pending)
             allowed = []
             for entry in pending:
-                typed = (
-                    entry.volunteer.organisation_id,
-                    " ".join(entry.activity.split()).casefold(),
-                )
-                with_children = entry.involves_children or (
-                    entry.opportunity_id is None and typed in child_titles
-                )
-                if with_children and not any(
-                    check.is_valid(entry.date) for check in entry.volunteer.checks.all()
-                ):
+                if _child_work_without_check(entry, entry.volunteer, child_titles):
                     blocked.append(_no_valid_check(entry.volunteer, entry.date))
                 else:
                     allowed.append(entry)

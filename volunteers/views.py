@@ -784,15 +784,16 @@ def hours_import(request):
             repeated=form.cleaned_data["repeated"],
         )
         if result.ok:
-            messages.success(
-                request,
-                ngettext(
-                    "Imported %(count)s entry; it waits for approval.",
-                    "Imported %(count)s entries; they wait for approval.",
-                    result.created,
+            if result.created or not result.skipped:  # every row left out: the warning says it
+                messages.success(
+                    request,
+                    ngettext(
+                        "Imported %(count)s entry; it waits for approval.",
+                        "Imported %(count)s entries; they wait for approval.",
+                        result.created,
+                    )
+                    % {"count": result.created},
                 )
-                % {"count": result.created},
-            )
             if result.skipped:
                 messages.warning(
                     request,

@@ -7,8 +7,11 @@ import unicodedata
 
 from django.db import migrations, models
 
-# Frozen copies of calportal.contacts.name_key and of the phone form: a migration must give the
-# same result whatever that module becomes later.
+from calportal.contacts import stored_phone_or_as_typed
+
+# A frozen copy of calportal.contacts.name_key: a migration must give the same result whatever
+# that module becomes later. Phones go through calportal.contacts.stored_phone_or_as_typed, the
+# one conversion every app's data migration uses (kept stable for them).
 _APOSTROPHES = re.compile("['\u2019\u2018\u02bc`\u00b4\u2032]")
 _HYPHENS = re.compile(r"\s*[-\u2010\u2011\u2012\u2013\u2014\u2212]\s*")
 _SPACES = re.compile(r"\s+")
@@ -19,15 +22,6 @@ def _name_key(first, last):
     text = unicodedata.normalize("NFC", unicodedata.normalize("NFC", text).casefold())
     text = _HYPHENS.sub("-", _APOSTROPHES.sub("'", text))
     return _SPACES.sub(" ", text).strip()
-
-
-def _phone(value):
-    """9 national digits where the stored text is clearly a Polish number; otherwise as it was."""
-    digits = re.sub(r"\D", "", value or "")
-    for prefix in ("0048", "48", "0"):
-        if len(digits) == len(prefix) + 9 and digits.startswith(prefix):
-            return digits[len(prefix) :]
-    return digits if len(digits) == 9 else value
 
 
 def fill(apps, schema_editor):
@@ -48,7 +42,8 @@ def fill(apps, schema_editor):
             first_open[same] = application.pk
     for model in (Participant, PassApplication):
         for row in model.objects.only("pk", "first_name", "last_name", "phone").iterator():
-            key, phone = _name_key(row.first_name, row.last_name), _phone(row.phone)
+            key = _name_key(row.first_name, row.last_name)
+            phone = stored_phone_or_as_typed(row.phone)
             model.objects.filter(pk=row.pk).update(name_key=key, phone=phone)
 
 
@@ -65,13 +60,13 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="participant",
             name="name_key",
-            field=models.CharField(db_index=True, default="", editable=False, max_length=300),
+            field=models.TextField(db_index=True, default="", editable=False),
             preserve_default=False,
         ),
         migrations.AddField(
             model_name="passapplication",
             name="name_key",
-            field=models.CharField(db_index=True, default="", editable=False, max_length=300),
+            field=models.TextField(db_index=True, default="", editable=False),
             preserve_default=False,
         ),
         migrations.RunPython(fill, migrations.RunPython.noop),

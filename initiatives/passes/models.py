@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from calportal.contacts import PhoneNumberField, name_key
+from calportal.contacts import NameKeyMixin, PhoneNumberField
 
 PASS_NUMBER_RE = re.compile(r"^SPS-(\d{4})-(\d{4,6})$")
 
@@ -119,13 +119,14 @@ class ApplicationStatus(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
 
 
-class PassApplication(models.Model):
+class PassApplication(NameKeyMixin, models.Model):
     """A resident's application from the public form (or a request to be called back)."""
 
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
-    # calportal.contacts.name_key(first_name, last_name), kept by save()
-    name_key = models.CharField(max_length=300, editable=False, db_index=True)
+    # calportal.contacts.name_key(first_name, last_name), kept by NameKeyMixin.save():
+    # "anna o'neill". Text, not a CharField: case-folding lengthens names ("ﬃ" → "ffi").
+    name_key = models.TextField(editable=False, db_index=True)
     birth_year = models.PositiveSmallIntegerField(_("year of birth"))
     district = models.CharField(_("district or village"), max_length=100, blank=True)
     phone = PhoneNumberField(_("phone"), max_length=20, blank=True)
@@ -162,14 +163,6 @@ class PassApplication(models.Model):
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}"
-
-    def save(self, *args, **kwargs):
-        """Keeps ``name_key`` in step with the names, also when only they are saved."""
-        self.name_key = name_key(self.first_name, self.last_name)
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None and {"first_name", "last_name"} & set(update_fields):
-            kwargs["update_fields"] = {*update_fields, "name_key"}
-        super().save(*args, **kwargs)
 
 
 class PassStatus(models.TextChoices):
