@@ -13,7 +13,23 @@ from initiatives.passes.models import PassStatus, Redemption
 from tests.passes.conftest import senior
 
 WARSAW = zoneinfo.ZoneInfo("Europe/Warsaw")
-MID_JANUARY = datetime.datetime(2027, 1, 20, 12, 0, tzinfo=WARSAW)  # a Wednesday
+
+
+def a_wednesday_next_month() -> datetime.datetime:
+    """Noon of a Wednesday in the middle of next month (Warsaw): after the fixtures' passes and
+    venues began, whatever moment the suite runs at (CALPORTAL_FROZEN_AT included)."""
+    today = timezone.localdate()
+    day = first_of_next_month(today) + datetime.timedelta(days=14)
+    day += datetime.timedelta(days=(2 - day.weekday()) % 7)
+    return datetime.datetime.combine(day, datetime.time(12), tzinfo=WARSAW)
+
+
+def first_of_next_month(day: datetime.date) -> datetime.date:
+    return (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+
+
+def day_and_month(day: datetime.date) -> str:
+    return f"{day.day} {day:%B}"  # English, as the page says it: "1 February"
 
 
 def scan_in_english(client, senior_pass):
@@ -32,24 +48,26 @@ def use_up_the_month(senior_pass, venue):
 def test_a_valid_pass_with_the_months_uses_used_up_is_information_not_an_error(
     login, venue_user_a, a_pass, venue_a
 ):
-    with time_machine.travel(MID_JANUARY, tick=False):
+    moment = a_wednesday_next_month()
+    with time_machine.travel(moment, tick=False):
         use_up_the_month(a_pass, venue_a)
         response = scan_in_english(login(venue_user_a), a_pass)
+    next_month = first_of_next_month(moment.date())
 
     html = response.content.decode()
     check = response.context["check"]
     assert (check.limit_reached, check.uses_left) == (True, 0), check.reason
-    assert check.available_again == datetime.date(2027, 2, 1)
+    assert check.available_again == next_month
     assert 'class="verdict verdict-limit" role="status"' in html
     assert "verdict-invalid" not in html and "NOT VALID" not in html and 'role="alert"' not in html
     assert "The pass is valid." in html
     assert "All 4 uses of this month have been recorded." in html
-    assert "Next uses from 1 February." in html
+    assert f"Next uses from {day_and_month(next_month)}." in html
     assert "Record the coffee or tea" not in html
 
 
 def test_an_expired_pass_is_still_shown_as_not_valid_in_red(login, venue_user_a, a_pass):
-    with time_machine.travel(MID_JANUARY, tick=False):
+    with time_machine.travel(a_wednesday_next_month(), tick=False):
         a_pass.status = PassStatus.REVOKED
         a_pass.save(update_fields=["status"])
         response = scan_in_english(login(venue_user_a), a_pass)
@@ -65,7 +83,9 @@ def test_the_venues_weekly_pool_used_up_is_information_with_next_monday(
 ):
     programme.weekly_pool = 1
     programme.save()
-    with time_machine.travel(MID_JANUARY, tick=False):
+    moment = a_wednesday_next_month()
+    next_monday = moment.date() + datetime.timedelta(days=5)
+    with time_machine.travel(moment, tick=False):
         Redemption.objects.create(
             senior_pass=services.pass_issue(person=senior(2), issued_by=staff),
             venue=venue_a,
@@ -74,15 +94,15 @@ def test_the_venues_weekly_pool_used_up_is_information_with_next_monday(
         response = scan_in_english(login(venue_user_a), a_pass)
 
     check = response.context["check"]
-    assert check.limit_reached and check.available_again == datetime.date(2027, 1, 25)
+    assert check.limit_reached and check.available_again == next_monday
     assert "verdict-limit" in response.content.decode()
-    assert "Next uses from 25 January." in response.content.decode()
+    assert f"Next uses from {day_and_month(next_monday)}." in response.content.decode()
 
 
 def test_a_use_recorded_elsewhere_meanwhile_answers_the_button_with_information(
     login, venue_user_a, a_pass, venue_a, venue_b
 ):
-    with time_machine.travel(MID_JANUARY, tick=False):
+    with time_machine.travel(a_wednesday_next_month(), tick=False):
         client = login(venue_user_a)
         token = scan_in_english(client, a_pass).context["redeem_token"]
         use_up_the_month(a_pass, venue_b)  # the last uses went at another café meanwhile
@@ -106,5 +126,4 @@ def test_the_next_allowance_starts_on_the_first_of_the_next_local_month(
     check = services.pass_check(senior_pass=a_pass, venue=venue_a)
 
     local_today = frozen_moment.astimezone(WARSAW).date()
-    first_of_next = (local_today.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
-    assert check.limit_reached and check.available_again == first_of_next
+    assert check.limit_reached and check.available_again == first_of_next_month(local_today)
