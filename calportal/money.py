@@ -1,11 +1,19 @@
-"""Amounts of money (zł) as people type them in Poland and abroad.
+"""Amounts of money (zł) as people type them, in the format of the page's language.
 
-Accepted: ``1500,50``, ``1500.50``, ``1 500,50`` (a space, a no-break space or a narrow
-no-break space between thousands), ``1500``, an optional ``zł`` or ``PLN`` after the number.
-Refused with a message: anything else, in particular ``1.500,50`` or ``1,500.50`` (a dot or a
-comma as a thousands separator cannot be told from a decimal separator), ``1,5,0`` and ``15a``.
-The value is shown back in the current language's format without grouping (``1500,50`` in
-Polish, ``1500.50`` in English), so what is shown can be saved again as it is.
+Polish pages (decimal comma): ``1500,50``, ``1 500,50`` (a space, a no-break space or a narrow
+no-break space between thousands), ``1500.50`` (a dot typed from habit or a keyboard), ``1500``.
+``1.500,50`` and ``1,500.50`` are refused: on a Polish page a dot or a comma between thousands
+cannot be told from a decimal separator.
+
+English pages (decimal point), as the English pages display amounts (``5,000.00 zł``):
+``1,500.50``, ``1500.50``, ``1 500.50``, ``1500``; a decimal comma followed by one or two digits
+(``1500,50``) is still read as decimals, since thousands always come in threes, but ``1,500``
+is one thousand five hundred. ``1.500,50`` is refused.
+
+Both accept an optional ``zł`` or ``PLN`` after the number and refuse anything else (``1,5,0``,
+``15a``) with a message whose examples are in the page's format. The value is shown back in the
+page's format without grouping (``1500,50`` in Polish, ``1500.50`` in English), so what is shown
+can be saved again as it is.
 """
 
 import re
@@ -17,26 +25,59 @@ from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 SPACES = " \u00a0\u202f"
-_AMOUNT = re.compile(r"(?P<whole>\d{1,3}(?:[" + SPACES + r"]\d{3})+|\d+)(?:[.,](?P<fraction>\d+))?")
+_SPACE_GROUPS = r"\d{1,3}(?:[" + SPACES + r"]\d{3})+"
+# Decimal comma (Polish): groups of thousands by spaces only; "," or "." before the decimals.
+_AMOUNT_COMMA = re.compile(r"(?P<whole>" + _SPACE_GROUPS + r"|\d+)(?:[.,](?P<fraction>\d+))?")
+# Decimal point (English): thousands by commas or spaces, "." before the decimals; a comma
+# before one or two decimals only when the whole number has no commas (``1500,50``).
+_AMOUNT_POINT = re.compile(
+    r"(?P<whole>\d{1,3}(?:,\d{3})+|" + _SPACE_GROUPS + r"|\d+)(?:\.(?P<fraction>\d+))?"
+    r"|(?P<plain>" + _SPACE_GROUPS + r"|\d+),(?P<comma_fraction>\d{1,2})"
+)
 _CURRENCY = re.compile(r"\s*(zł|zl|pln)\.?$", re.IGNORECASE)
 
 
+def _decimal_comma() -> bool:
+    """True when the active language writes decimals after a comma (Polish)."""
+    return formats.get_format("DECIMAL_SEPARATOR") == ","
+
+
+def _invalid() -> ValidationError:
+    """The refusal, with two examples written the way the active language writes amounts."""
+    if _decimal_comma():
+        examples = {"plain": "1500,50", "grouped": "1 500,50"}
+    else:
+        examples = {"plain": "1500.50", "grouped": "1,500.50"}
+    return ValidationError(
+        _("Enter the amount as a number, e.g. %(plain)s or %(grouped)s."),
+        code="invalid",
+        params=examples,
+    )
+
+
 def parse_amount(value: str) -> Decimal:
-    """Text typed into a money field → ``Decimal``. Raises ``ValidationError`` (code
-    ``invalid``) with a translated message saying how to write the amount."""
+    """Text typed into a money field → ``Decimal``, read in the active language's format.
+
+    Raises ``ValidationError`` (code ``invalid``) with a translated message saying how to
+    write the amount.
+    """
     text = _CURRENCY.sub("", str(value).strip()).strip()
-    match = _AMOUNT.fullmatch(text)
+    if _decimal_comma():
+        match = _AMOUNT_COMMA.fullmatch(text)
+        whole, fraction = (match["whole"], match["fraction"]) if match else ("", None)
+    else:
+        match = _AMOUNT_POINT.fullmatch(text)
+        if match and match["plain"] is not None:
+            whole, fraction = match["plain"], match["comma_fraction"]
+        else:
+            whole, fraction = (match["whole"], match["fraction"]) if match else ("", None)
     if not match:
-        raise ValidationError(
-            _("Enter the amount as a number, e.g. 1500,50 or 1 500,50."), code="invalid"
-        )
-    whole = re.sub(f"[{SPACES}]", "", match["whole"])
+        raise _invalid()
+    whole = re.sub(f"[,{SPACES}]", "", whole)
     try:
-        return Decimal(f"{whole}.{match['fraction']}" if match["fraction"] else whole)
+        return Decimal(f"{whole}.{fraction}" if fraction else whole)
     except InvalidOperation:  # pragma: no cover - the pattern only lets digits through
-        raise ValidationError(
-            _("Enter the amount as a number, e.g. 1500,50 or 1 500,50."), code="invalid"
-        ) from None
+        raise _invalid() from None
 
 
 class MoneyField(forms.DecimalField):

@@ -325,6 +325,7 @@ class SeriesForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper(Submit("create", _("Create the sessions")))
+        self.helper.attrs["data-submit-once"] = ""  # a double click sends the series once
         examples = ", ".join(example_date(day) for day in (date(2026, 11, 11), date(2026, 12, 24)))
         self.fields["skip_dates"].help_text = _(
             "Dates without a session, separated by commas, e.g. %(examples)s."

@@ -16,7 +16,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from calportal.accounts.models import User
-from calportal.contacts import name_key, normalise_phone, same_contact_q
+from calportal.contacts import name_key, name_text_key, normalise_phone, same_contact_q
 from initiatives.models import (
     Attendance,
     Event,
@@ -501,8 +501,21 @@ def event_update(*, event_id: int, data: dict) -> Event:
         return event_set_capacity(event_id=event.pk, capacity=capacity)
 
 
-def event_series_create(*, initiative: Initiative, form_data: dict, sessions) -> list[Event]:
-    """Create one event per (start, end) pair, each with its own places, in one transaction."""
+@dataclass(frozen=True)
+class SeriesResult:
+    created: list[Event]
+    existing: list[Event]  # sessions the rule gives that were already there: left out
+
+
+def event_series_create(*, initiative: Initiative, form_data: dict, sessions) -> SeriesResult:
+    """Create one event per (start, end) pair, each with its own places, in one transaction.
+
+    A session the initiative already has — not cancelled, starting at the same moment in the
+    same place (the place's name compared as names are: case, spaces and dashes aside) — is
+    left out and returned in ``existing``, so that a series submitted twice, or a rule
+    overlapping one already entered, never puts the same session on the calendar twice. The
+    initiative's row is locked so that two submissions at once cannot both create it.
+    """
     fields = {
         name: form_data[name]
         for name in (
@@ -518,13 +531,27 @@ def event_series_create(*, initiative: Initiative, form_data: dict, sessions) ->
             "parking",
         )
     }
+    sessions = list(sessions)
     with transaction.atomic():
-        return Event.objects.bulk_create(
+        Initiative.objects.select_for_update().filter(pk=initiative.pk).first()
+        place = name_text_key(fields["place_name"])
+        existing = {
+            event.starts_at: event
+            for event in Event.objects.filter(
+                initiative=initiative, starts_at__in=[start for start, _end in sessions]
+            )
+            .exclude(status=EventStatus.CANCELLED)
+            .order_by("starts_at", "pk")
+            if name_text_key(event.place_name) == place
+        }
+        created = Event.objects.bulk_create(
             [
                 Event(initiative=initiative, starts_at=start, ends_at=end, **fields)
                 for start, end in sessions
+                if start not in existing
             ]
         )
+        return SeriesResult(created=created, existing=list(existing.values()))
 
 
 def initiative_duplicate(*, initiative: Initiative) -> Initiative:

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -134,14 +134,35 @@ def event_series_create(request, pk: int):
     initiative = get_object_or_404(Initiative, pk=pk)
     form = SeriesForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        events = services.event_series_create(
+        result = services.event_series_create(
             initiative=initiative, form_data=form.cleaned_data, sessions=form.sessions()
         )
-        messages.success(
-            request,
-            ngettext("%(count)s session created.", "%(count)s sessions created.", len(events))
-            % {"count": len(events)},
-        )
+        if result.created or not result.existing:  # nothing created: the warning says why
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)s session created.", "%(count)s sessions created.", len(result.created)
+                )
+                % {"count": len(result.created)},
+            )
+        if result.existing:
+            messages.warning(
+                request,
+                ngettext(
+                    "%(count)s session already existed and was left out: %(sessions)s.",
+                    "%(count)s sessions already existed and were left out: %(sessions)s.",
+                    len(result.existing),
+                )
+                % {
+                    "count": len(result.existing),
+                    "sessions": ", ".join(
+                        formats.date_format(
+                            timezone.localtime(event.starts_at), "SHORT_DATETIME_FORMAT"
+                        )
+                        for event in result.existing
+                    ),
+                },
+            )
         return redirect(initiative)
     return render(request, "initiatives/series_form.html", {"form": form, "initiative": initiative})
 

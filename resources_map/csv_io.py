@@ -13,35 +13,50 @@ from django.db import transaction
 from django.forms.models import model_to_dict
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from calportal.csv_files import ImportFileError, csv_text, parse_date, read_rows
 from initiatives.models import Initiative, TargetGroup
 from resources_map.forms import NeedForm, ResourceForm
 from resources_map.models import Area, Need, Resource
 
-RESOURCE_COLUMNS = [
-    "id",
-    "name",
-    "class",
-    "kind",
-    "topic",
-    "organisation",
-    "area",
-    "address",
-    "latitude",
-    "longitude",
-    "description",
-    "opening_hours",
-    "phone",
-    "email",
-    "website",
-    "target_groups",
-    "conditions",
-    "deadline",
-    "public",
-    "verified_on",
-]
-RESOURCE_REQUIRED = ["name", "class", "kind"]
+
+class Columns(list):
+    """A file's columns in the export's order, knowing which of them an import cannot do without
+    (``required``) and which it may leave out (``optional``): the import page names both."""
+
+    def __init__(self, names: list[str], *, required: list[str]):
+        super().__init__(names)
+        self.required = [name for name in names if name in required]
+        self.optional = [name for name in names if name not in required]
+
+
+RESOURCE_COLUMNS = Columns(
+    [
+        "id",
+        "name",
+        "class",
+        "kind",
+        "topic",
+        "organisation",
+        "area",
+        "address",
+        "latitude",
+        "longitude",
+        "description",
+        "opening_hours",
+        "phone",
+        "email",
+        "website",
+        "target_groups",
+        "conditions",
+        "deadline",
+        "public",
+        "verified_on",
+    ],
+    required=["name", "class", "kind"],
+)
+RESOURCE_REQUIRED = RESOURCE_COLUMNS.required
 # column → form field, where they differ
 RESOURCE_FIELDS = {
     "class": "resource_class",
@@ -50,21 +65,24 @@ RESOURCE_FIELDS = {
     "public": "is_public",
 }
 
-NEED_COLUMNS = [
-    "id",
-    "title",
-    "description",
-    "target_groups",
-    "areas",
-    "severity",
-    "found_by",
-    "identified_on",
-    "status",
-    "resources",
-    "initiatives",
-    "public",
-]
-NEED_REQUIRED = ["title", "description", "areas", "found_by"]
+NEED_COLUMNS = Columns(
+    [
+        "id",
+        "title",
+        "description",
+        "target_groups",
+        "areas",
+        "severity",
+        "found_by",
+        "identified_on",
+        "status",
+        "resources",
+        "initiatives",
+        "public",
+    ],
+    required=["title", "description", "areas", "found_by"],
+)
+NEED_REQUIRED = NEED_COLUMNS.required
 NEED_FIELDS = {"public": "is_public"}
 
 TRUE = {"1", "tak", "t", "yes", "y", "true", "prawda"}
@@ -293,6 +311,42 @@ def _row_form(form_class, model, columns_to_fields, row, lookup, errors):
     return form_class(data=data, instance=instance)
 
 
+# The forms' messages that speak to a person typing into them ("Please give a Polish number, or
+# an e-mail address instead"), said instead about the cell of the file, with what it holds.
+FILE_MESSAGES = {
+    "phone_foreign": gettext_lazy(
+        "“%(value)s” is not a Polish number, and the centre calls only Polish ones (+48): "
+        "correct the cell or leave it empty"
+    ),
+    "phone_invalid": gettext_lazy(
+        "“%(value)s” is not a valid Polish phone number (9 digits, e.g. 601 234 567 or "
+        "61 283 00 00, with or without +48)"
+    ),
+}
+
+
+def _form_errors(form, row: dict, columns: list[str], columns_to_fields: dict) -> list[str]:
+    """A row's form errors as the import reports them: each with its field's label and the
+    file's column ("Phone (column “phone”): …"), in words about the file where the form's own
+    words are meant for someone filling it in (``FILE_MESSAGES``)."""
+    column_of = {name: column for column, name in columns_to_fields.items()}
+    reported = []
+    for name, errors in form.errors.as_data().items():
+        column = column_of.get(name, name)
+        where = ""
+        if name in form.fields:
+            where = str(form.fields[name].label or "")
+            if column in columns:
+                where = _("%(label)s (column “%(column)s”)") % {"label": where, "column": column}
+        for error in errors:
+            if error.code in FILE_MESSAGES:
+                message = str(FILE_MESSAGES[error.code]) % {"value": row.get(column, "")}
+            else:
+                message = " ".join(error.messages).rstrip(".")
+            reported.append(f"{where}: {message}" if where else message)
+    return reported
+
+
 def _import(
     raw: bytes, *, form_class, model, columns, required, columns_to_fields, may_update: bool
 ) -> ImportResult:
@@ -318,11 +372,7 @@ def _import(
             continue
         form = _row_form(form_class, model, columns_to_fields, row, lookup, errors)
         if not errors and not form.is_valid():
-            for name, messages in form.errors.items():
-                label = form.fields[name].label if name in form.fields else ""
-                for message in messages:
-                    message = str(message).rstrip(".")
-                    errors.append(f"{label}: {message}" if label else message)
+            errors.extend(_form_errors(form, row, columns, columns_to_fields))
         if errors:
             result.errors.append(
                 _("Row %(number)s: %(errors)s.") % {"number": number, "errors": "; ".join(errors)}

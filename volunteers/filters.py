@@ -2,6 +2,7 @@ import datetime
 
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -20,16 +21,22 @@ def _volunteers(request):
 
 
 class _ScopedFilterSet(django_filters.FilterSet):
-    """Drops the organisation filter for people who only ever see their own organisation."""
+    """Drops the organisation filter for people who only ever see their own organisation.
+
+    A filter that cannot be read (a month that is not a month, a status not on the list)
+    lists nothing, and its field says what is wrong: the list, the totals and the exports
+    are never silently of something else than what was asked for."""
 
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, request=request, **kwargs)
         if request is not None and not selectors.sees_all(request.user):
             self.filters.pop("organisation", None)
-        if "month" in self.filters:  # a browser without a month picker shows a text box
-            self.filters["month"].extra["widget"] = forms.TextInput(
-                attrs={"type": "month", "placeholder": month_example()}
-            )
+
+    @property
+    def qs(self):
+        if not hasattr(self, "_qs") and self.is_bound and not self.form.is_valid():
+            self._qs = self.queryset.none()
+        return super().qs
 
 
 class VolunteerFilter(_ScopedFilterSet):
@@ -72,16 +79,39 @@ class VolunteerFilter(_ScopedFilterSet):
         return queryset
 
 
-class MonthFilter(django_filters.CharFilter):
-    """A month (``2026-11`` from a month picker, or as shown: ``11.2026``, ``Nov 2026``) → the
-    dates of that month; anything else is ignored."""
+class MonthField(forms.CharField):
+    """A month typed as shown (``11.2026``, ``Nov 2026``, ``listopad 2026``) or as ISO
+    ``2026-11`` (older links) → its first day; anything else is an error that says how to
+    type it. A text box with the example as its hint, not ``type="month"``: most browsers
+    show that as a plain box without the example, and the example is what shows the format."""
+
+    def widget_attrs(self, widget):
+        return {**super().widget_attrs(widget), "autocomplete": "off"}
+
+    def clean(self, value):
+        text = " ".join(str(value or "").split())
+        if not text:
+            return None
+        start = parse_month(text)
+        if start is None:
+            raise ValidationError(
+                _("“%(value)s” is not a month: type it as %(example)s."),
+                code="invalid",
+                params={"value": text[:40], "example": month_example()},
+            )
+        return start
+
+
+class MonthFilter(django_filters.Filter):
+    """The dates of a month (:class:`MonthField`)."""
+
+    field_class = MonthField
 
     def filter(self, queryset, value):
-        start = parse_month(value)
-        if start is None:
+        if value is None:
             return queryset
-        end = (start + datetime.timedelta(days=32)).replace(day=1)
-        return queryset.filter(date__gte=start, date__lt=end)
+        end = (value + datetime.timedelta(days=32)).replace(day=1)
+        return queryset.filter(date__gte=value, date__lt=end)
 
 
 class EntryFilter(_ScopedFilterSet):
@@ -89,6 +119,14 @@ class EntryFilter(_ScopedFilterSet):
         label=_("Organisation"), field_name="volunteer__organisation", queryset=_organisations
     )
     month = MonthFilter(label=_("Month"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "month" in self.filters:  # in the active language, not the one at import time
+            self.filters["month"].extra["help_text"] = _("e.g. %(example)s") % {
+                "example": month_example()
+            }
+
     volunteer = django_filters.ModelChoiceFilter(label=_("Volunteer"), queryset=_volunteers)
     status = django_filters.ChoiceFilter(label=_("Status"), choices=EntryStatus.choices)
 

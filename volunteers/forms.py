@@ -30,7 +30,7 @@ from volunteers.models import (
     VolunteeringSettings,
     Weekday,
 )
-from volunteers.services import has_valid_check
+from volunteers.services import format_hours, has_valid_check
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -43,19 +43,35 @@ def availability_choices():
     ]
 
 
+def _not_a_number() -> ValidationError:
+    return ValidationError(
+        _("Enter the hours as a number, e.g. %(whole)s or %(fraction)s.")
+        % {"whole": format_hours(8), "fraction": format_hours(6)}
+    )
+
+
 def parse_quarters(value) -> int:
-    """Hours as typed ("2", "1,5", "0.75") → quarter hours; explains what is wrong."""
+    """Hours as typed ("2", "1,5", "0.75") → quarter hours; explains what is wrong, with the
+    numbers written as the active language writes them."""
     text = str(value).strip().replace(",", ".")
     if not re.fullmatch(r"\d{1,3}(\.\d{1,4})?", text):
-        raise ValidationError(_("Enter the hours as a number, e.g. 2 or 1,5."))
+        raise _not_a_number()
     try:
         hours = Decimal(text)
     except InvalidOperation:
-        raise ValidationError(_("Enter the hours as a number, e.g. 2 or 1,5.")) from None
+        raise _not_a_number() from None
     if hours <= 0:
         raise ValidationError(_("Hours must be more than zero."))
     if hours * 4 != int(hours * 4):
-        raise ValidationError(_("Use quarter-hour steps: 0,25, 0,5, 0,75, 1…"))
+        raise ValidationError(
+            _("Use quarter-hour steps: %(quarter)s, %(half)s, %(three_quarters)s, %(one)s…")
+            % {
+                "quarter": format_hours(1),
+                "half": format_hours(2),
+                "three_quarters": format_hours(3),
+                "one": format_hours(4),
+            }
+        )
     if hours * 4 > QUARTERS_PER_DAY:
         raise ValidationError(_("A day has at most 24 hours."))
     return int(hours * 4)
@@ -364,7 +380,7 @@ class HoursForm(forms.Form):
 
     volunteer = forms.ModelChoiceField(label=_("Volunteer"), queryset=None)
     date = forms.DateField(label=_("Date"), widget=DATE)
-    hours = HoursField(label=_("Hours"), help_text=_("Quarter-hour steps, e.g. 1,5 or 2,25."))
+    hours = HoursField(label=_("Hours"))
     opportunity = forms.ModelChoiceField(label=_("Opportunity"), queryset=None, required=False)
     initiative = forms.ModelChoiceField(label=_("Initiative"), queryset=None, required=False)
     activity = forms.CharField(label=_("Or describe the work"), max_length=200, required=False)
@@ -390,6 +406,10 @@ class HoursForm(forms.Form):
         self.fields["opportunity"].queryset = opportunities
         self.fields["initiative"].queryset = initiatives
         self.fields["date"].initial = timezone.localdate()
+        self.fields["hours"].help_text = _("Quarter-hour steps, e.g. %(first)s or %(second)s.") % {
+            "first": format_hours(6),
+            "second": format_hours(9),
+        }
         self.helper = _helper(Submit("save", _("Save the hours")))
 
     def ask_additional(self) -> None:

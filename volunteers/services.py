@@ -3,11 +3,13 @@ certificates. Every rule that involves other rows runs under a row lock."""
 
 import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import F, Q, Sum
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from calportal.accounts.models import User
 from calportal.contacts import name_key, same_contact_q
@@ -32,8 +34,22 @@ class VolunteeringError(Exception):
 
 
 def format_hours(quarters: int) -> str:
-    hours = quarters / 4
-    return f"{hours:g}".replace(".", ",")
+    """Hours as a number in the active language: "1.5" in English, "1,5" in Polish."""
+    return formats.number_format(Decimal(quarters) / 4, use_l10n=True)
+
+
+def csv_hours(quarters: int) -> str:
+    """Hours in an exported CSV file: always a decimal comma ("1,5"), as the spreadsheets
+    the OPS opens them in expect, whatever the language of the page."""
+    return f"{quarters / 4:g}".replace(".", ",")
+
+
+def hours_text(quarters: int) -> str:
+    """Hours with their unit, in the active language: "1 hour", "1.5 hours", "3 godz."."""
+    # Plural forms need a whole number: a fraction of an hour takes the form of 2 ("1.5
+    # hours", "1,5 godziny"), a whole number its own.
+    count = quarters // 4 if quarters % 4 == 0 else 2
+    return ngettext("%(hours)s hour", "%(hours)s hours", count) % {"hours": format_hours(quarters)}
 
 
 # --- Volunteers -------------------------------------------------------------------------------
@@ -237,11 +253,11 @@ def _work_key(opportunity, initiative, activity: str) -> tuple:
 
 def _duplicate_message(volunteer: Volunteer, entry: HoursData) -> str:
     return _(
-        "%(name)s already has %(hours)s hours of the same work on %(date)s. If this is "
+        "%(name)s already has %(hours)s of the same work on %(date)s. If this is "
         "additional work, confirm it; otherwise leave it out."
     ) % {
         "name": volunteer,
-        "hours": format_hours(entry.quarters),
+        "hours": hours_text(entry.quarters),
         "date": formats.date_format(entry.date, "SHORT_DATE_FORMAT"),
     }
 

@@ -494,25 +494,31 @@ def _hours_data(cleaned) -> services.HoursData:
     )
 
 
-def _add_hours_errors(form, failure: services.HoursErrors) -> None:
+def _add_hours_errors(form, failure: services.HoursErrors, *, hours_read: bool = True) -> None:
     """Every problem the rules found, beside what the form itself found; a repeat of logged
-    hours asks for the confirmation."""
+    hours asks for the confirmation (only when the hours could be read: unreadable hours
+    repeat nothing)."""
     shown = {str(message) for messages_ in form.errors.values() for message in messages_}
     for problem in failure.errors.get(0, []):
         if str(problem) not in shown:
             form.add_error(None, problem)
-    if 0 in failure.duplicates:
+    if hours_read and 0 in failure.duplicates:
         form.ask_additional()
         form.add_error("additional", failure.duplicates[0])
 
 
 def _save_hours(form, save, *, editing: int | None = None) -> bool:
-    """Validate the form and the rules together, so every problem shows at once; ``save``
-    runs the service when all is well. Returns whether it saved."""
+    """Validate the form and the rules together, so every problem shows at once, as in the
+    weekly grid; ``save`` runs the service when all is well. Returns whether it saved.
+
+    Hours that cannot be read are checked as a quarter of an hour (that breaks no rule of its
+    own), so the form's message about them shows together with the other rules' messages."""
     valid = form.is_valid()
-    if not all(form.cleaned_data.get(name) for name in ("volunteer", "date", "hours")):
+    if not all(form.cleaned_data.get(name) for name in ("volunteer", "date")):
         return False  # the rules cannot be checked without these; the form says what is wrong
-    data = _hours_data(form.cleaned_data)
+    hours_read = bool(form.cleaned_data.get("hours"))
+    cleaned = form.cleaned_data if hours_read else {**form.cleaned_data, "hours": 1}
+    data = _hours_data(cleaned)
     try:
         if not valid:
             failure = services.hours_validate(entries=[data], exclude_pk=editing)
@@ -521,7 +527,7 @@ def _save_hours(form, save, *, editing: int | None = None) -> bool:
             return False
         save(data)
     except services.HoursErrors as failure:
-        _add_hours_errors(form, failure)
+        _add_hours_errors(form, failure, hours_read=hours_read)
         return False
     return True
 
@@ -567,7 +573,7 @@ def hours_edit(request, pk: int):
     initial = {
         "volunteer": entry.volunteer,
         "date": entry.date,
-        "hours": str(entry.hours).replace(".", ","),
+        "hours": services.format_hours(entry.quarters),
         "opportunity": entry.opportunity,
         "initiative": entry.initiative,
         "activity": entry.activity,
@@ -710,11 +716,11 @@ def hours_week(request):
                 messages.success(
                     request,
                     ngettext(
-                        "Saved %(count)s entry, %(hours)s hours; it waits for approval.",
-                        "Saved %(count)s entries, %(hours)s hours in all; they wait for approval.",
+                        "Saved %(count)s entry, %(hours)s; it waits for approval.",
+                        "Saved %(count)s entries, %(hours)s in all; they wait for approval.",
                         len(parsed),
                     )
-                    % {"count": len(parsed), "hours": services.format_hours(total)},
+                    % {"count": len(parsed), "hours": services.hours_text(total)},
                 )
                 query = f"?week={monday.isoformat()}"
                 if organisation and len(organisations) > 1:
@@ -921,7 +927,7 @@ def export(request, what: str):
                     f"{row['volunteer__first_name']} {row['volunteer__last_name']}",
                     row["volunteer__organisation__name"],
                     row["entries"],
-                    services.format_hours(row["quarters"]),
+                    services.csv_hours(row["quarters"]),
                     f"{row['value']:.2f}".replace(".", ","),
                 ]
                 for row in data["by_volunteer"]
@@ -945,7 +951,7 @@ def export(request, what: str):
                     entry.date.isoformat(),
                     str(entry.volunteer),
                     entry.volunteer.organisation.name,
-                    services.format_hours(entry.quarters),
+                    services.csv_hours(entry.quarters),
                     entry.activity_label,
                     entry.description,
                     entry.get_status_display(),

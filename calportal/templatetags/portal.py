@@ -1,4 +1,7 @@
+from decimal import Decimal, InvalidOperation
+
 from django import template
+from django.utils import formats
 
 from calportal import contacts
 
@@ -92,3 +95,17 @@ def in_sentence(label) -> str:
     if (translation.get_language() or "pl").startswith("en"):
         return text
     return text.lower()
+
+
+@register.filter
+def hours(value) -> str:
+    """A number of hours, trimmed, in the active language: ``1.5`` → "1,5" (Polish) or "1.5"
+    (English), ``Decimal("2.00")`` → "2", ``1.25`` → "1,25"; ``None`` or "" → ""."""
+    if value in (None, ""):
+        return ""
+    try:
+        number = Decimal(str(value)).quantize(Decimal("0.01"))
+    except (InvalidOperation, ValueError):
+        return str(value)
+    trimmed = Decimal(f"{number.normalize():f}")
+    return formats.number_format(trimmed, use_l10n=True)

@@ -27,14 +27,58 @@ from volunteers.forms import SettingsForm
         ("0", Decimal("0")),
     ],
 )
-def test_amounts_as_people_type_them(typed, amount):
-    assert parse_amount(typed) == amount
+def test_amounts_as_people_type_them_on_polish_pages(typed, amount):
+    with translation.override("pl"):
+        assert parse_amount(typed) == amount
 
 
-@pytest.mark.parametrize("typed", ["1.500,50", "1,500.50", "15a", "1,5,0", "1 50,00", "-5", ","])
-def test_ambiguous_or_malformed_amounts_are_refused(typed):
-    with pytest.raises(ValidationError):
+@pytest.mark.parametrize(
+    ("typed", "amount"),
+    [
+        ("1,500.50", Decimal("1500.50")),  # as the English pages display it: 5,000.00 zł
+        ("12,345,678.9", Decimal("12345678.9")),
+        ("1,500", Decimal("1500")),
+        ("1500.50", Decimal("1500.50")),
+        ("1 500.50", Decimal("1500.50")),
+        ("1\u00a0500.50", Decimal("1500.50")),
+        ("1500,50", Decimal("1500.50")),  # two decimals after a comma are never thousands
+        ("31.40 PLN", Decimal("31.40")),
+        ("0", Decimal("0")),
+    ],
+)
+def test_amounts_as_people_type_them_on_english_pages(typed, amount):
+    with translation.override("en"):
+        assert parse_amount(typed) == amount
+
+
+@pytest.mark.parametrize(
+    ("language", "typed"),
+    [
+        *(
+            ("pl", typed)
+            for typed in ["1.500,50", "1,500.50", "15a", "1,5,0", "1 50,00", "-5", ","]
+        ),
+        *(
+            ("en", typed)
+            for typed in ["1.500,50", "1,500,50", "1,50,000", "1500,500", "15a", "1,5,0", ","]
+        ),
+    ],
+)
+def test_ambiguous_or_malformed_amounts_are_refused(language, typed):
+    with translation.override(language), pytest.raises(ValidationError):
         parse_amount(typed)
+
+
+@pytest.mark.parametrize(
+    ("language", "examples"),
+    [("pl", "e.g. 1500,50 or 1 500,50."), ("en", "e.g. 1500.50 or 1,500.50.")],
+)
+def test_the_refusal_gives_examples_in_the_pages_format(language, examples):
+    with translation.override(language):
+        with pytest.raises(ValidationError) as refused:
+            parse_amount("1.500,50" if language == "en" else "1,500.50")
+        with translation.override("en"):  # the English words, the page language's numbers
+            assert refused.value.messages == [f"Enter the amount as a number, {examples}"]
 
 
 @pytest.mark.parametrize("language", ["pl", "en"])
@@ -45,11 +89,19 @@ def test_the_funding_row_saves_1500_50_from_a_polish_browser(db, language):
     assert form.cleaned_data["amount"] == Decimal("1500.50")
 
 
+def test_the_funding_row_saves_the_english_format_on_english_pages(db):
+    with translation.override("en"):
+        form = FundingForm({"source": "esf", "amount": "1,500.50", "note": ""})
+        assert form.is_valid(), form.errors
+        assert form.cleaned_data["amount"] == Decimal("1500.50")
+        assert 'value="1500.50"' in str(form["amount"])
+
+
 def test_a_malformed_amount_is_explained_and_kept_for_correcting(db):
     with translation.override("en"):
         form = FundingForm({"source": "esf", "amount": "1.500,50", "note": ""})
         assert not form.is_valid()
-        assert "1500,50" in " ".join(form.errors["amount"])
+        assert "e.g. 1500.50 or 1,500.50" in " ".join(form.errors["amount"])
         assert 'value="1.500,50"' in str(form["amount"])
 
 
@@ -95,3 +147,35 @@ def test_staff_save_funding_typed_with_a_comma(login, staff, organisation_a):
     initiative = Initiative.objects.get()
     page = login(staff).get(reverse("initiatives:initiative_edit", args=[initiative.pk]))
     assert 'value="1500,50"' in page.content.decode()
+
+
+def test_staff_on_english_pages_save_the_amount_as_english_pages_show_it(
+    login, staff, organisation_a
+):
+    with translation.override("en"):
+        create = reverse("initiatives:initiative_create")
+    response = login(staff).post(
+        create,
+        {
+            "title": "Akademia pełni życia",
+            "slug": "akademia",
+            "kind": "workshops",
+            "category": "health",
+            "status": "planned",
+            "is_public": "on",
+            "lead_organisation": organisation_a.pk,
+            "funding-TOTAL_FORMS": "1",
+            "funding-INITIAL_FORMS": "0",
+            "funding-MIN_NUM_FORMS": "0",
+            "funding-MAX_NUM_FORMS": "1000",
+            "funding-0-source": "esf",
+            "funding-0-amount": "1,500.50",
+        },
+    )
+
+    assert response.status_code == 302
+    assert Funding.objects.get().amount == Decimal("1500.50")
+    initiative = Initiative.objects.get()
+    with translation.override("en"):
+        edit = reverse("initiatives:initiative_edit", args=[initiative.pk])
+    assert 'value="1500.50"' in login(staff).get(edit).content.decode()

@@ -261,6 +261,69 @@ def test_the_diagnosis_keeps_its_tables_on_the_page(db):
     }
 
 
+def cell_words(*texts: str) -> set[str]:
+    """The words of ``texts`` as a PDF prints them in table cells, without the punctuation the
+    templates put between items; a compound breaks after its hyphen ("Non-" "governmental")."""
+    return {
+        part.strip(",;:*")
+        for text in texts
+        for word in str(text).split()
+        for part in word.split("-")
+    } - {"", "–"}
+
+
+@pytest.mark.parametrize("language", ["pl", "en"])
+def test_the_demo_diagnosis_breaks_no_ordinary_word(db, settings, language):
+    """What answers a need sits in a narrow column: its list used to be indented so far that
+    "Amatorski" printed as "Amators" + "ki" and "samopomocowa" as "samopo" + "mocowa". Every
+    word in the cells of the demo map's area, resource and need tables prints whole: lines break
+    between words, and only a word wider than its column may be split."""
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.template.defaultfilters import truncatewords
+    from django.utils import translation
+
+    from resources_map import selectors
+    from resources_map.models import Area, Need, Resource
+
+    settings.DEBUG = True
+    call_command("load_demo_data", stdout=StringIO())
+    expected = set()
+    with translation.override(language):
+        for need in selectors.needs_for_list(Need.objects.all()).prefetch_related("resources"):
+            expected |= cell_words(
+                need.title,
+                truncatewords(need.description, 40).removesuffix("…"),
+                need.get_severity_display(),
+                need.get_status_display(),
+                need.get_found_by_display(),
+                *(area.name for area in need.areas.all()),
+                *(initiative.title for initiative in need.initiatives.all()),
+                *(group.name for group in need.answering_groups),
+                *(opportunity.title for opportunity in need.answering_opportunities),
+                *(resource.name for resource in need.resources.all()),
+            )
+        for area in Area.objects.all():
+            expected |= cell_words(area.name, area.get_kind_display())
+        for resource in selectors.resources_for_list(Resource.objects.all()):
+            expected |= cell_words(
+                resource.name,
+                resource.get_kind_display(),
+                resource.area.name if resource.area else "",
+                resource.organisation.name if resource.organisation else "",
+                resource.get_conditions_display(),
+            )
+    assert {"Amatorski", "Uczynków", "samopomocowa"} <= expected
+
+    pages, words = render("resources_map.diagnosis", {}, f"diagnosis-demo-{language}", language)
+
+    assert_inside(pages, words, margin=A4_MARGIN)
+    split = expected - cell_words(*(word.text for word in words))
+    assert not split
+    assert "Amatorski Klub Literacki" in " ".join(word.text for word in words)
+
+
 # --- Self-help report ---------------------------------------------------------------------------
 
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from calportal.navigation import site_url_mismatch
+from tests.factories import EventFactory
 
 WARNING = "Ask the administrator to set SITE_URL."
 ROOT = Path(__file__).resolve().parents[2]
@@ -33,6 +34,49 @@ def test_pages_that_print_or_send_links_warn_when_site_url_is_elsewhere(
     assert "will point to http://127.0.0.1:8000, but you opened this page at http://testserver" in (
         " ".join(html.split())
     )
+
+
+# Staff pages of events whose POST e-mails people their personal links: saving an event with more
+# places promotes people from the waiting list, cancelling or moving a registration (buttons on
+# the registrations list) promotes or tells the person, cancelling an event tells everyone.
+EVENT_PAGES_THAT_SEND_LINKS = [
+    "initiatives:event_edit",
+    "initiatives:event_registrations",
+    "initiatives:registration_add",
+    "initiatives:event_cancel",
+    "initiatives:event_message",
+]
+# ... and those whose POST sends nothing: a new event, a series, an initiative have nobody to tell.
+PAGES_THAT_SEND_NOTHING = [
+    ("initiatives:event_create", None),
+    ("initiatives:event_series", "initiative"),
+    ("initiatives:initiative_edit", "initiative"),
+    ("initiatives:event_attendance", "event"),
+]
+
+
+@pytest.mark.parametrize("page", EVENT_PAGES_THAT_SEND_LINKS)
+def test_event_pages_that_e_mail_links_warn_when_site_url_is_elsewhere(
+    login, staff, settings, page
+):
+    settings.SITE_URL = "http://127.0.0.1:8000"
+    event = EventFactory()
+
+    html = login(staff).get(english(page, event.pk)).content.decode()
+
+    assert WARNING in html
+
+
+@pytest.mark.parametrize(("page", "argument"), PAGES_THAT_SEND_NOTHING)
+def test_event_pages_that_send_nothing_do_not_warn(login, staff, settings, page, argument):
+    settings.SITE_URL = "http://127.0.0.1:8000"
+    event = EventFactory()
+    args = {None: [], "event": [event.pk], "initiative": [event.initiative_id]}[argument]
+
+    response = login(staff).get(english(page, *args))
+
+    assert response.status_code == 200
+    assert WARNING not in response.content.decode()
 
 
 def test_no_warning_when_site_url_is_where_the_page_was_opened(login, staff, settings):

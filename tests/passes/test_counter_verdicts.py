@@ -1,7 +1,12 @@
 """The counter tells "not valid" (an error) apart from "valid, but no uses left for now"."""
 
 import datetime
+import gettext
+import re
+import shutil
+import subprocess
 import zoneinfo
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -10,6 +15,7 @@ from django.utils import timezone, translation
 
 from initiatives.passes import services
 from initiatives.passes.models import PassStatus, Redemption
+from tests.conftest import require
 from tests.passes.conftest import senior
 
 WARSAW = zoneinfo.ZoneInfo("Europe/Warsaw")
@@ -127,3 +133,63 @@ def test_the_next_allowance_starts_on_the_first_of_the_next_local_month(
 
     local_today = frozen_moment.astimezone(WARSAW).date()
     assert check.limit_reached and check.available_again == first_of_next_month(local_today)
+
+
+# --- One word for a use of the pass -------------------------------------------------------------
+
+COUNTER_USE_MESSAGES = [
+    # (msgid, msgid_plural or None): what the counter pages (counter.html, counter_result.html,
+    # redeemed.html, counter_history.html) and the counter's checks say about uses.
+    ("No uses left for now", None),
+    ("%(left)s use left this month", "%(left)s uses left this month"),
+    (
+        "The %(allowed)s use of this month has been recorded.",
+        "All %(allowed)s uses of this month have been recorded.",
+    ),
+    ("Next uses from %(date)s.", None),
+    ("This month's uses of the pass are used up.", None),
+    ("Our recorded uses", None),
+    ("The latest 200 uses at this venue", None),
+    ("No uses yet.", None),
+]
+
+
+@pytest.fixture
+def polish_catalogue(tmp_path):
+    """The Polish catalogue as it is now in the .po file (compiled afresh, not a stale .mo)."""
+    require(bool(shutil.which("msgfmt")), "msgfmt (gettext) is not installed")
+    po = Path(__file__).resolve().parents[2] / "locale" / "pl" / "LC_MESSAGES" / "django.po"
+    mo = tmp_path / "django.mo"
+    subprocess.run(["msgfmt", "-o", str(mo), str(po)], check=True)
+    with mo.open("rb") as file:
+        return gettext.GNUTranslations(file)
+
+
+def test_the_counter_speaks_of_a_use_with_one_polish_word(polish_catalogue):
+    """The counter said "Limit wykorzystań karnetu…" and, under it, "Wykorzystano wszystkie 4
+    użycia… Kolejne użycia od…": one word, "wykorzystanie", as everywhere else in the passes."""
+    root = Path(__file__).resolve().parents[2]
+    sources = "".join(
+        (root / path).read_text(encoding="utf-8")
+        for path in (
+            "templates/passes/counter.html",
+            "templates/passes/counter_result.html",
+            "templates/passes/counter_history.html",
+            "templates/passes/redeemed.html",
+            "initiatives/passes/services.py",
+        )
+    )
+    # The list above is what these pages say: each text is still in their sources.
+    pieces = [
+        max(re.split(r"%\(\w+\)s", singular), key=len) for singular, _p in COUNTER_USE_MESSAGES
+    ]
+    assert [piece for piece in pieces if piece not in sources] == []
+    texts = []
+    for singular, plural in COUNTER_USE_MESSAGES:
+        if plural is None:
+            texts.append(polish_catalogue.gettext(singular))
+        else:  # every Polish plural form: 1, 2–4, 5+
+            texts += [polish_catalogue.ngettext(singular, plural, n) for n in (1, 2, 5)]
+
+    assert [text for text in texts if "wykorzyst" not in text.lower()] == []
+    assert [text for text in texts if "uży" in text.lower()] == []
