@@ -23,29 +23,21 @@ def meeting_detail(request, pk: int):
 
 @permission_required("team.add_teammeeting")
 def meeting_create(request):
-    form = TeamMeetingForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            meeting = services.team_meeting_save(
-                data=_model_data(form, exclude={"attendees"}),
-                attendees=form.cleaned_data["attendees"],
-                saved_by=request.user,
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Meeting saved."))
-            return redirect(meeting)
-    return render(request, "team/meeting_form.html", {"form": form})
+    return _meeting_form(request, meeting=None)
 
 
 @permission_required("team.change_teammeeting")
 def meeting_edit(request, pk: int):
-    meeting = get_object_or_404(TeamMeeting, pk=pk)
+    return _meeting_form(request, meeting=get_object_or_404(TeamMeeting, pk=pk))
+
+
+def _meeting_form(request, *, meeting: TeamMeeting | None):
+    """The meeting form, new (``meeting=None``) or edited; the service's refusals (e.g. minutes
+    for a day still to come) become form errors."""
     form = TeamMeetingForm(request.POST or None, instance=meeting)
     if request.method == "POST" and form.is_valid():
         try:
-            services.team_meeting_save(
+            saved = services.team_meeting_save(
                 meeting=meeting,
                 data=_model_data(form, exclude={"attendees"}),
                 attendees=form.cleaned_data["attendees"],
@@ -55,7 +47,7 @@ def meeting_edit(request, pk: int):
             form.add_error(None, error)
         else:
             messages.success(request, _("Meeting saved."))
-            return redirect(meeting)
+            return redirect(saved)
     return render(request, "team/meeting_form.html", {"form": form, "meeting": meeting})
 
 
