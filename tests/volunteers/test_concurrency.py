@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from tests.conftest import require
 from tests.factories import OrganisationFactory, UserFactory
@@ -64,7 +65,7 @@ def test_twelve_coordinators_fill_a_shift_of_three_exactly(roles):
 
 def test_simultaneous_saves_never_take_a_volunteer_past_24_hours_a_day(roles):
     volunteer = make_volunteer(OrganisationFactory())
-    day = datetime.date.today() - datetime.timedelta(days=1)
+    day = timezone.localdate() - datetime.timedelta(days=1)
     user = UserFactory()
 
     results = run_at_once(
