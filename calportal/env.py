@@ -78,6 +78,16 @@ def envredis(name: str) -> str:
     return value
 
 
+def redis_database(url: str, number: int) -> str:
+    """``url`` with its database number replaced: ``redis://h:6379/0`` → ``redis://h:6379/2``.
+    A unix-socket URL takes the number as ``?db=``."""
+    parts = urlsplit(url)
+    if parts.scheme == "unix":
+        query = "&".join(p for p in parts.query.split("&") if p and not p.startswith("db="))
+        return parts._replace(query="&".join(filter(None, [query, f"db={number}"]))).geturl()
+    return parts._replace(path=f"/{number}").geturl()
+
+
 def envchoice(name: str, default: str, choices: list[str]) -> str:
     value = (_raw(name) or default).upper()
     if value not in choices:

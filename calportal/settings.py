@@ -20,6 +20,7 @@ from calportal.env import (
     envint,
     envlist,
     envredis,
+    redis_database,
     envstr,
     envurl,
 )
@@ -60,11 +61,14 @@ INSTALLED_APPS = [
     "django_filters",
     "axes",
     "csp",
+    "post_office",
+    "django_celery_beat",
     "calportal",
     "calportal.organisations",
     "calportal.accounts",
     "calportal.team",
     "calportal.documents",
+    "calportal.outbox",
     "initiatives",
     "resources_map",
     "volunteers",
@@ -118,18 +122,33 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = envint("DATABASE_CONN_MAX_AGE", 0, minimum=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# REDIS_URL names the broker's database; the cache and Celery's results use their own databases
+# on the same server (CACHE_REDIS_URL and CELERY_RESULT_URL override them).
 REDIS_URL = envredis("REDIS_URL")
+CACHE_REDIS_URL = envredis("CACHE_REDIS_URL") or (REDIS_URL and redis_database(REDIS_URL, 1))
+CELERY_RESULT_URL = envredis("CELERY_RESULT_URL") or (REDIS_URL and redis_database(REDIS_URL, 2))
+# Seconds: a Redis that is down or hung costs a request at most about this long.
+REDIS_TIMEOUT = 1
 
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
+            # django-redis, so that a cache that does not answer is a miss (logged), never an
+            # error: rate limits then let requests through (RATELIMIT_FAIL_OPEN below).
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": CACHE_REDIS_URL,
             "KEY_PREFIX": "calportal",
+            "OPTIONS": {
+                "SOCKET_CONNECT_TIMEOUT": REDIS_TIMEOUT,
+                "SOCKET_TIMEOUT": REDIS_TIMEOUT,
+                "IGNORE_EXCEPTIONS": True,
+            },
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+DJANGO_REDIS_LOGGER = "calportal.cache"
 
 # --- Accounts -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -164,6 +183,8 @@ AXES_IPWARE_PROXY_COUNT = envint("AXES_PROXY_COUNT", 0, minimum=0)
 # Public signups per client address (django-ratelimit syntax, e.g. "10/h").
 SIGNUP_RATE_LIMIT = envstr("SIGNUP_RATE_LIMIT", "20/h")
 RATELIMIT_IP_META_KEY = envstr("RATELIMIT_IP_META_KEY") or None
+# A cache that does not answer lets requests through rather than refusing everyone.
+RATELIMIT_FAIL_OPEN = True
 
 SESSION_COOKIE_AGE = 8 * 3600  # one working day
 SESSION_COOKIE_HTTPONLY = True
@@ -195,6 +216,11 @@ FILE_UPLOAD_HANDLERS = [
 PRIVATE_MEDIA_ROOT = Path(envstr("PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Attachments of queued e-mails (calendar files): kept out of MEDIA_URL.
+    "outbox": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT / "outbox"},
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -211,7 +237,7 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # --- E-mail -----------------------------------------------------------------------------------
 EMAIL_HOST = envstr("EMAIL_HOST")
 if EMAIL_HOST:
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_BACKEND = "calportal.outbox.backends.PatientSMTPBackend"
     EMAIL_PORT = envint("EMAIL_PORT", 587, minimum=1)
     EMAIL_HOST_USER = envstr("EMAIL_HOST_USER")
     EMAIL_HOST_PASSWORD = envstr("EMAIL_HOST_PASSWORD")
@@ -221,23 +247,61 @@ if EMAIL_HOST:
         raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be on")
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# Connecting to the relay fails fast (EMAIL_TIMEOUT); once connected we wait as long as RFC 5321
+# allows for its answer (EMAIL_REPLY_TIMEOUT), so a slow relay is never sent a message twice.
 EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 10, minimum=1)
+EMAIL_REPLY_TIMEOUT = envint("EMAIL_REPLY_TIMEOUT", 600, minimum=1)
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "CAL Śrem <cal@ops.srem.pl>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# The outbox (calportal/outbox, on django-post-office): every e-mail is stored with the change
+# that causes it and delivered by Celery; a failure is retried after 1, 2, 4 … minutes (at most
+# OUTBOX_RETRY_MAX_SECONDS apart) until OUTBOX_RETRY_HOURS have passed.
+OUTBOX_RETRY_BASE_SECONDS = envint("OUTBOX_RETRY_BASE_SECONDS", 60, minimum=1)
+OUTBOX_RETRY_MAX_SECONDS = envint("OUTBOX_RETRY_MAX_SECONDS", 3600, minimum=1)
+OUTBOX_RETRY_HOURS = envint("OUTBOX_RETRY_HOURS", 72, minimum=1)
+POST_OFFICE = {
+    # Delivery is ours (calportal.outbox.services.deliver): row locks instead of a lock file.
+    "CELERY_ENABLED": False,
+    "MESSAGE_ID_ENABLED": True,
+    "MESSAGE_ID_FQDN": SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0],
+    "LOG_LEVEL": 2,
+    "FILE_STORAGE": "outbox",
+}
+
 # --- Celery -----------------------------------------------------------------------------------
 # Without a broker, tasks run in the calling process: the embedded default needs no Redis.
+# Every task's work is recorded in the database first (calportal/queue.py): a broker that is down
+# delays it, the sweeps below re-send it, nothing is lost.
 CELERY_BROKER_URL = REDIS_URL or "memory://"
-CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
+CELERY_RESULT_BACKEND = CELERY_RESULT_URL or "cache+memory://"
 CELERY_TASK_ALWAYS_EAGER = envbool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
+# The longest any task may run (seconds); the deployment's stop grace period exceeds it.
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
+# A message is acknowledged when its task has finished, and handed back to the broker when the
+# process running it dies (killed, out of memory): no task is lost with a worker.
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # An unacknowledged message (its worker vanished) is delivered again after this long: just
+    # over the longest task time limit.
+    "visibility_timeout": CELERY_TASK_TIME_LIMIT + 60,
+    "socket_connect_timeout": REDIS_TIMEOUT,
+    "socket_timeout": REDIS_TIMEOUT,
+}
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": REDIS_TIMEOUT,
+    "socket_timeout": REDIS_TIMEOUT,
+}
 CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_TIMEZONE = TIME_ZONE
+# The schedule and each task's last run live in the database (django-celery-beat), so a
+# re-created beat container keeps them and runs at start whatever it missed.
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "event-reminders": {
         "task": "initiatives.send_event_reminders",
@@ -258,6 +322,18 @@ CELERY_BEAT_SCHEDULE = {
     "volunteer-stale-applications": {
         "task": "volunteers.purge_stale_applications",
         "schedule": 24 * 3600,
+    },
+    "outbox-sweep": {
+        "task": "calportal.outbox.sweep",
+        "schedule": 60,  # messages queued while the broker was down, and retries that are due
+    },
+    "documents-sweep": {
+        "task": "calportal.documents.sweep",
+        "schedule": 60,  # documents whose job was lost with a worker or never published
+    },
+    "worker-heartbeat": {
+        "task": "calportal.tasks.heartbeat",
+        "schedule": 30,  # /healthz reports a worker that has not answered for two minutes
     },
     "clear-expired-sessions": {
         "task": "calportal.tasks.clear_expired_sessions",

@@ -32,3 +32,11 @@ def send_rendered_email(subject: str, text: str, html: str | None, to: list[str]
     if html:
         message.attach_alternative(html, "text/html")
     message.send()
+
+
+@shared_task(name="calportal.tasks.heartbeat", ignore_result=True, time_limit=30)
+def heartbeat() -> None:
+    """Every 30 seconds from beat: a worker records that it is alive (``/healthz`` reads it)."""
+    from calportal.health import record_worker_heartbeat
+
+    record_worker_heartbeat()

@@ -1,0 +1,37 @@
+"""What each outgoing message is about, beside django-post-office's own ``Email`` row.
+
+post_office keeps the message itself (recipients, bodies, attachments, Message-ID), its status
+(queued, requeued, sent, failed) and a log of every attempt. :class:`OutboxMessage` adds what
+the portal needs to find it again: the template it came from, the record it concerns (a
+registration, a join request, a user) and, for messages a periodic task sends, a unique key so
+that a second run of the task adds nothing.
+"""
+
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from post_office.models import Email
+
+
+class OutboxMessage(models.Model):
+    email = models.OneToOneField(Email, on_delete=models.CASCADE, related_name="outbox_entry")
+    template = models.CharField(_("message"), max_length=100)
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    regarding_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    regarding_id = models.PositiveBigIntegerField(null=True, blank=True)
+    regarding = GenericForeignKey("regarding_type", "regarding_id")
+    # "volunteers/missing_hours:2026-11-23:user-42": a periodic task's run adds each once.
+    key = models.CharField(max_length=200, unique=True, null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["regarding_type", "regarding_id"])]
+        verbose_name = _("outgoing message")
+        verbose_name_plural = _("outgoing messages")
+
+    def __str__(self) -> str:
+        return f"{self.template} → {', '.join(self.email.to)}"

@@ -1,0 +1,59 @@
+"""Reading the outbox: which messages went to a person, and how each one fared."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import OuterRef, Subquery
+from post_office.models import STATUS, Log
+
+from calportal.outbox.models import OutboxMessage
+
+
+@dataclass(frozen=True)
+class MessageState:
+    """One message as staff see it. ``state`` is ``"sent"``, ``"waiting"`` (queued or waiting
+    to be retried) or ``"failed"`` (given up); ``error`` is the last failure's text."""
+
+    template: str
+    to: list[str]
+    subject: str
+    queued_at: datetime
+    state: str
+    sent_at: datetime | None
+    attempts: int
+    next_attempt_at: datetime | None
+    error: str
+
+
+def messages_regarding(record: models.Model) -> list[MessageState]:
+    """Every message queued about ``record``, newest first, in two queries."""
+    last_failure = Log.objects.filter(email=OuterRef("email"), status=STATUS.failed).order_by(
+        "-date", "-pk"
+    )
+    rows = (
+        OutboxMessage.objects.filter(
+            regarding_type=ContentType.objects.get_for_model(record), regarding_id=record.pk
+        )
+        .select_related("email")
+        .annotate(last_error=Subquery(last_failure.values("message")[:1]))
+        .order_by("-created_at", "-pk")
+    )
+    return [_state(row) for row in rows]
+
+
+def _state(row: OutboxMessage) -> MessageState:
+    email = row.email
+    state = {STATUS.sent: "sent", STATUS.failed: "failed"}.get(email.status, "waiting")
+    return MessageState(
+        template=row.template,
+        to=list(email.to),
+        subject=email.subject,
+        queued_at=row.created_at,
+        state=state,
+        sent_at=email.last_updated if state == "sent" else None,
+        attempts=(email.number_of_retries or 0) + (1 if state == "sent" else 0),
+        next_attempt_at=email.scheduled_time if state == "waiting" else None,
+        error=(row.last_error or "") if state != "sent" else "",
+    )

@@ -1,0 +1,16 @@
+from celery import shared_task
+
+from calportal.outbox import services
+
+
+@shared_task(name="calportal.outbox.deliver", ignore_result=True, soft_time_limit=840, time_limit=900)
+def deliver_email(email_id: int) -> None:
+    """Send one queued e-mail (see :func:`calportal.outbox.services.deliver`)."""
+    services.deliver(email_id)
+
+
+@shared_task(name="calportal.outbox.sweep", ignore_result=True, soft_time_limit=50, time_limit=60)
+def sweep() -> int:
+    """Every minute: hand on the messages that are due (see
+    :func:`calportal.outbox.services.sweep`)."""
+    return services.sweep()
