@@ -78,14 +78,17 @@ def envredis(name: str) -> str:
     return value
 
 
-def redis_database(url: str, number: int) -> str:
-    """``url`` with its database number replaced: ``redis://h:6379/0`` → ``redis://h:6379/2``.
-    A unix-socket URL takes the number as ``?db=``."""
+def redis_database(url: str, offset: int) -> str:
+    """``url`` with its database number moved on by ``offset``: ``redis://h:6379/0`` and 2 →
+    ``redis://h:6379/2``; ``redis://h/3`` and 1 → ``redis://h/4``. A unix-socket URL keeps the
+    number in ``?db=``."""
     parts = urlsplit(url)
     if parts.scheme == "unix":
-        query = "&".join(p for p in parts.query.split("&") if p and not p.startswith("db="))
-        return parts._replace(query="&".join(filter(None, [query, f"db={number}"]))).geturl()
-    return parts._replace(path=f"/{number}").geturl()
+        params = dict(p.split("=", 1) for p in parts.query.split("&") if "=" in p)
+        params["db"] = str(int(params.get("db") or 0) + offset)
+        return parts._replace(query="&".join(f"{k}={v}" for k, v in params.items())).geturl()
+    base = int(parts.path.strip("/") or 0)
+    return parts._replace(path=f"/{base + offset}").geturl()
 
 
 def envchoice(name: str, default: str, choices: list[str]) -> str:

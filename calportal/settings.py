@@ -122,8 +122,9 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = envint("DATABASE_CONN_MAX_AGE", 0, minimum=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# REDIS_URL names the broker's database; the cache and Celery's results use their own databases
-# on the same server (CACHE_REDIS_URL and CELERY_RESULT_URL override them).
+# REDIS_URL names the broker's database; the cache and Celery's results use the next two databases
+# on the same server (redis://redis:6379/0 → cache in 1, results in 2), or CACHE_REDIS_URL and
+# CELERY_RESULT_URL.
 REDIS_URL = envredis("REDIS_URL")
 CACHE_REDIS_URL = envredis("CACHE_REDIS_URL") or (REDIS_URL and redis_database(REDIS_URL, 1))
 CELERY_RESULT_URL = envredis("CELERY_RESULT_URL") or (REDIS_URL and redis_database(REDIS_URL, 2))
