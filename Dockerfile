@@ -27,4 +27,6 @@ RUN SECRET_KEY=build ALLOWED_HOSTS=build python manage.py compilemessages --igno
 
 USER cal
 EXPOSE 8000
-CMD ["gunicorn", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-", "calportal.wsgi:application"]
+# As docker-compose.yml runs it: a stuck request is killed after 60 s; on SIGTERM the requests in
+# progress get 30 s to finish.
+CMD ["gunicorn", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "60", "--graceful-timeout", "30", "--access-logfile", "-", "calportal.wsgi:application"]

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class CalportalConfig(AppConfig):
     name = "calportal"
     verbose_name = _("CAL portal")
+
+    def ready(self):
+        from calportal.forms import harden_form_fields
+
+        harden_form_fields()

@@ -9,11 +9,19 @@ such, as any day of the week, or as an ISO week (``2026-W47``, the old links).
 import datetime
 import re
 
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils import formats, translation
+from django.utils.translation import gettext_lazy as _
 
 ISO_WEEK = re.compile(r"^\s*(\d{4})-?W(\d{1,2})\s*$", re.IGNORECASE)
 RANGE_DASHES = re.compile(r"\s*[–—]\s*|\s+-\s+")
-MIN_YEAR, MAX_YEAR = 1900, 2200
+# The years a person may type, everywhere: form fields refuse the others (see
+# ``install_form_year_limits``) and the database refuses them by CHECK constraints.
+MIN_YEAR, MAX_YEAR = 1900, 2100
+# Literal years: a database constraint's message cannot take parameters. Change both together.
+YEAR_OUT_OF_RANGE = _("Enter a date between 1900 and 2100.")
 # How the first day of a week range is shortened before the full SHORT_DATE_FORMAT end:
 # (same month, same year) — Polish "23–29.11.2026", "30.11–06.12.2026"; English
 # "23–29 Nov 2026", "30 Nov – 6 Dec 2026".
@@ -35,7 +43,7 @@ def _input_formats() -> list[str]:
 
 def parse_date(value: str) -> datetime.date | None:
     """A date typed as it is displayed (``02.12.2026``, ``2 Dec 2026``, ``2 December 2026``) or
-    as ISO ``2026-12-02``; None if it is none of them or outside the years 1900–2200."""
+    as ISO ``2026-12-02``; None if it is none of them or outside the years 1900–2100."""
     text = " ".join(str(value or "").split()).rstrip(".")
     if not text:
         return None
@@ -149,3 +157,49 @@ def parse_month(value: str) -> datetime.date | None:
                             return datetime.date(year, number, 1)
                         return None
     return None
+
+
+def validate_sane_year(value: datetime.date | datetime.datetime | None) -> None:
+    """Refuse a date or moment outside the years MIN_YEAR–MAX_YEAR (its local year)."""
+    if value is not None and not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise ValidationError(YEAR_OUT_OF_RANGE, code="year_out_of_range")
+
+
+def install_form_year_limits() -> None:
+    """Make every ``forms.DateField`` and ``forms.DateTimeField`` of the process — ModelForm
+    fields, plain ones, django-filter's and the parts of split and range fields — refuse a
+    year outside MIN_YEAR–MAX_YEAR with a form error. Year 1 or 9999 would otherwise be
+    stored and break every page doing arithmetic or time-zone conversion on it.
+
+    Patched on the classes (from ``CalportalConfig.ready``) rather than by a base form,
+    so that a field declared anywhere, before or after, is covered."""
+    for field_class in (forms.DateField, forms.DateTimeField):
+        if getattr(field_class, "_calportal_year_limits", False):
+            continue
+        original_validate = field_class.validate
+
+        def validate(self, value, _original=original_validate):
+            _original(self, value)
+            validate_sane_year(value)
+
+        field_class.validate = validate
+        field_class._calportal_year_limits = True
+
+
+# The database's own bounds. Moments get a day's margin each side: the forms check the
+# Warsaw year, and 1 January 1900 00:30 in Warsaw is still 1899 in UTC.
+FIRST_DAY = datetime.date(MIN_YEAR, 1, 1)
+DAY_AFTER_LAST = datetime.date(MAX_YEAR + 1, 1, 1)
+FIRST_MOMENT = datetime.datetime(MIN_YEAR - 1, 12, 31, tzinfo=datetime.UTC)
+MOMENT_AFTER_LAST = datetime.datetime(MAX_YEAR + 1, 1, 2, tzinfo=datetime.UTC)
+
+
+def sane_year_constraint(field: str, *, name: str, moment: bool = False) -> models.CheckConstraint:
+    """A CHECK constraint keeping the date (``moment=True``: date-time) column ``field``
+    within the years MIN_YEAR–MAX_YEAR; NULL passes."""
+    low, high = (FIRST_MOMENT, MOMENT_AFTER_LAST) if moment else (FIRST_DAY, DAY_AFTER_LAST)
+    return models.CheckConstraint(
+        condition=models.Q(**{f"{field}__gte": low, f"{field}__lt": high}),
+        name=name,
+        violation_error_message=YEAR_OUT_OF_RANGE,
+    )

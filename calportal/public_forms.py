@@ -2,6 +2,8 @@
 
 from django import forms
 from django.conf import settings
+from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_ratelimit.core import is_ratelimited
@@ -65,3 +67,28 @@ def public_form_accepted(request, form, *, group: str, limit_message: str) -> tu
         form.add_error(None, limit_message)
         return False, 429
     return True, 200
+
+
+def known_person_key(kind: str, record: models.Model) -> str:
+    """The outbox key of "you sent this form again" messages about ``record``: at most one a
+    day, so that a stranger repeating a form cannot flood the person's (or the office's) inbox."""
+    return f"public-form-again/{kind}:{record._meta.label_lower}:{record.pk}:{timezone.localdate()}"
+
+
+def office_notify_known_person(
+    *, what: str, record: models.Model, phone: str, url: str = ""
+) -> None:
+    """Tell the office that a public form came in again for a person it already knows who has no
+    e-mail address on file, so someone calls them (the page answered exactly as for anyone).
+
+    ``what`` is a short, already translated description of the record; ``url`` a staff page for
+    it. Queued in the caller's transaction, at most once a day per record."""
+    from calportal.outbox.services import queue_email
+
+    queue_email(
+        "public_forms/known_person_without_email",
+        {"what": what, "phone": phone, "url": url},
+        [settings.CONTACT_EMAIL],
+        regarding=record,
+        key=known_person_key("office", record),
+    )

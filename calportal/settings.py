@@ -20,9 +20,9 @@ from calportal.env import (
     envint,
     envlist,
     envredis,
-    redis_database,
     envstr,
     envurl,
+    redis_database,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "calportal.team",
     "calportal.documents",
     "calportal.outbox",
+    "calportal.health",
     "initiatives",
     "resources_map",
     "volunteers",
@@ -83,6 +84,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A NUL byte in the address or query string is a 400 page, not a database error.
+    "calportal.middleware.RefuseUnstorableCharactersMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Axes must come last: it turns a locked-out login into the lockout page.
@@ -172,6 +175,12 @@ LOGOUT_REDIRECT_URL = "home"
 # Invitations and password-reset links stay valid for three days.
 PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
 
+# How many reverse proxies of ours stand in front of the application, each appending the
+# address it was reached from to X-Forwarded-For (0: none, the client connects directly).
+# Login lockouts, rate limits and records of failed logins all take the client's address from
+# calportal.client_ip.client_ip, which reads this.
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0, minimum=0)
+
 # Brute-force protection: five failures for one e-mail from one address lock it for 15 minutes.
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=envint("AXES_COOLOFF_MINUTES", 15, minimum=1))
@@ -179,11 +188,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "calportal.accounts.axes.username_from_credentials"
-AXES_IPWARE_PROXY_COUNT = envint("AXES_PROXY_COUNT", 0, minimum=0)
+AXES_CLIENT_IP_CALLABLE = "calportal.client_ip.client_ip"
 
 # Public signups per client address (django-ratelimit syntax, e.g. "10/h").
 SIGNUP_RATE_LIMIT = envstr("SIGNUP_RATE_LIMIT", "20/h")
-RATELIMIT_IP_META_KEY = envstr("RATELIMIT_IP_META_KEY") or None
+RATELIMIT_IP_META_KEY = "calportal.client_ip.client_ip"
 # A cache that does not answer lets requests through rather than refusing everyone.
 RATELIMIT_FAIL_OPEN = True
 
@@ -248,10 +257,10 @@ if EMAIL_HOST:
         raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be on")
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
-# Connecting to the relay fails fast (EMAIL_TIMEOUT); once connected we wait as long as RFC 5321
-# allows for its answer (EMAIL_REPLY_TIMEOUT), so a slow relay is never sent a message twice.
+# Connecting to the relay fails fast (EMAIL_TIMEOUT); once connected we wait patiently for its
+# answer (EMAIL_REPLY_TIMEOUT), so a slow relay that accepts a message is never sent it twice.
 EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 10, minimum=1)
-EMAIL_REPLY_TIMEOUT = envint("EMAIL_REPLY_TIMEOUT", 600, minimum=1)
+EMAIL_REPLY_TIMEOUT = envint("EMAIL_REPLY_TIMEOUT", 120, minimum=1)
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "CAL Śrem <cal@ops.srem.pl>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -261,6 +270,12 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 OUTBOX_RETRY_BASE_SECONDS = envint("OUTBOX_RETRY_BASE_SECONDS", 60, minimum=1)
 OUTBOX_RETRY_MAX_SECONDS = envint("OUTBOX_RETRY_MAX_SECONDS", 3600, minimum=1)
 OUTBOX_RETRY_HOURS = envint("OUTBOX_RETRY_HOURS", 72, minimum=1)
+
+# PDF documents (calportal/documents): a job no worker has started is sent again after
+# DOCUMENTS_RESEND_SECONDS, then after twice as long each time (at most an hour apart); a
+# document whose render was lost with its worker this many times is marked failed.
+DOCUMENTS_RESEND_SECONDS = envint("DOCUMENTS_RESEND_SECONDS", 60, minimum=1)
+DOCUMENTS_MAX_ATTEMPTS = envint("DOCUMENTS_MAX_ATTEMPTS", 3, minimum=1)
 POST_OFFICE = {
     # Delivery is ours (calportal.outbox.services.deliver): row locks instead of a lock file.
     "CELERY_ENABLED": False,
@@ -302,7 +317,9 @@ CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_TIMEZONE = TIME_ZONE
 # The schedule and each task's last run live in the database (django-celery-beat), so a
 # re-created beat container keeps them and runs at start whatever it missed.
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# calportal/beat.py: an interval entry that has never run is due at once, not a whole interval
+# after each start.
+CELERY_BEAT_SCHEDULER = "calportal.beat:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "event-reminders": {
         "task": "initiatives.send_event_reminders",

@@ -10,31 +10,14 @@ def ping(value: str) -> dict:
     return {"echo": value, "worker": socket.gethostname()}
 
 
-@shared_task(name="calportal.tasks.clear_expired_sessions", soft_time_limit=540, time_limit=600)
+@shared_task(name="calportal.tasks.clear_expired_sessions", soft_time_limit=240, time_limit=300)
 def clear_expired_sessions() -> None:
     call_command("clearsessions")
 
 
 @shared_task(
-    name="calportal.tasks.send_rendered_email",
-    autoretry_for=(OSError,),
-    retry_backoff=True,
-    max_retries=5,
-    soft_time_limit=50,
-    time_limit=60,
+    name="calportal.tasks.heartbeat", ignore_result=True, soft_time_limit=20, time_limit=30
 )
-def send_rendered_email(subject: str, text: str, html: str | None, to: list[str]) -> None:
-    """Send an e-mail that was rendered in the request (e.g. a password-reset link)."""
-    from django.conf import settings
-    from django.core.mail import EmailMultiAlternatives
-
-    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, to)
-    if html:
-        message.attach_alternative(html, "text/html")
-    message.send()
-
-
-@shared_task(name="calportal.tasks.heartbeat", ignore_result=True, time_limit=30)
 def heartbeat() -> None:
     """Every 30 seconds from beat: a worker records that it is alive (``/healthz`` reads it)."""
     from calportal.health import record_worker_heartbeat

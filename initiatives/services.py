@@ -208,7 +208,7 @@ def registration_create(
         )
         if fits:
             _take_places(event, places)
-        _notify_after_commit("registration_received", registration.pk)
+        _notify("registration_received", registration.pk)
         return SignupResult(registration=registration, created=True)
 
 
@@ -218,12 +218,25 @@ RESEND_INTERVAL = 600  # seconds: one repeated e-mail per registration per ten m
 def registration_resend_link(*, registration: Registration) -> None:
     """Someone signed up again: e-mail the personal link again, to the address on file only.
 
-    At most once per ``RESEND_INTERVAL`` so that repeated signups cannot flood an inbox.
+    At most once per ``RESEND_INTERVAL`` so that repeated signups cannot flood an inbox. A
+    person with no e-mail on file is the office's to call: it gets a message (once a day).
     """
     from django.core.cache import cache
+    from django.urls import reverse
 
-    if cache.add(f"initiatives:resend:{registration.pk}", 1, timeout=RESEND_INTERVAL):
-        _notify_after_commit("registration_received", registration.pk)
+    from calportal.public_forms import office_notify_known_person
+
+    if not registration.participant.email:
+        staff_page = reverse("initiatives:event_registrations", args=[registration.event_id])
+        office_notify_known_person(
+            what=_("A registration for “%(event)s” (the person signed up again)")
+            % {"event": registration.event.display_title},
+            record=registration,
+            phone=str(registration.participant.phone or ""),
+            url=settings.SITE_URL + staff_page,
+        )
+    elif cache.add(f"initiatives:resend:{registration.pk}", 1, timeout=RESEND_INTERVAL):
+        _notify("registration_received", registration.pk)
 
 
 def registration_cancel(*, registration_id: int, by_staff: bool = False) -> Registration:
@@ -313,7 +326,7 @@ def registration_move(*, registration_id: int, to_event_id: int, moved_by: User)
         if was_confirmed:
             _take_places(source, -registration.places)
             _promote_waiting(source)
-        _notify_after_commit("registration_received", registration.pk)
+        _notify("registration_received", registration.pk)
         return registration
 
 
@@ -390,7 +403,7 @@ def event_cancel(*, event_id: int) -> Event:
             )
         )
         for registration_id in active:
-            _notify_after_commit("event_cancelled", registration_id)
+            _notify("event_cancelled", registration_id)
         return event
 
 
@@ -461,7 +474,7 @@ def _promote_waiting(event: Event) -> list[int]:
             registration.save(update_fields=["status"])
             _take_places(event, registration.places)
             promoted.append(registration.pk)
-            _notify_after_commit("registration_promoted", registration.pk)
+            _notify("registration_promoted", registration.pk)
     return promoted
 
 
@@ -480,11 +493,12 @@ def _registration_closed_message(event: Event, state: str) -> str:
     return _("Registration for this event has closed.")
 
 
-def _notify_after_commit(message: str, registration_id: int) -> None:
-    """E-mail the person once the transaction commits, in the language they signed up in."""
-    from initiatives.tasks import send_registration_email
+def _notify(message: str, registration_id: int, **extra) -> None:
+    """Queue the e-mail to the person in this transaction: it is sent after the commit, or
+    never if the change is rolled back (see :mod:`initiatives.messages`)."""
+    from initiatives.messages import queue_registration_email
 
-    transaction.on_commit(lambda: send_registration_email.delay(message, registration_id))
+    queue_registration_email(message, registration_id, **extra)
 
 
 def event_update(*, event_id: int, data: dict) -> Event:
@@ -583,8 +597,6 @@ def _free_slug(slug: str) -> str:
 
 def event_message_send(*, event: Event, subject: str, body: str, include_waiting: bool) -> int:
     """Queue a staff message to everyone registered (and waiting); returns how many get it."""
-    from initiatives.tasks import send_staff_message
-
     statuses = [RegistrationStatus.CONFIRMED]
     if include_waiting:
         statuses.append(RegistrationStatus.WAITING)
@@ -593,10 +605,9 @@ def event_message_send(*, event: Event, subject: str, body: str, include_waiting
         .exclude(participant__email="")
         .values_list("pk", flat=True)
     )
-    for registration_id in recipients:
-        transaction.on_commit(
-            lambda pk=registration_id: send_staff_message.delay(pk, subject, body)
-        )
+    with transaction.atomic():
+        for registration_id in recipients:
+            _notify("staff_message", registration_id, subject=subject, body=body)
     return len(recipients)
 
 

@@ -14,6 +14,7 @@ urlpatterns = [
     ),
     path("events/feed.ics", public.feed_all, name="feed_all"),
     path("events/<int:pk>/", public.event_public, name="event_public"),
+    path("events/<int:pk>/received/", public.signup_received, name="signup_received"),
     path("events/<int:pk>/event.ics", public.event_ics, name="event_ics"),
     path("initiatives/<slug:slug>/feed.ics", public.feed_initiative, name="feed_initiative"),
     path("registration/<str:token>/", public.registration_personal, name="registration_personal"),

@@ -18,7 +18,7 @@ from initiatives.filters import PublicEventFilter
 from initiatives.forms import SignupForm
 from initiatives.ical import calendar_bytes
 from initiatives.links import LinkExpired, LinkInvalid, registration_from_token, registration_path
-from initiatives.models import Event, Initiative, RegistrationStatus
+from initiatives.models import Event, Initiative
 
 PAGE_SIZE = 20
 
@@ -110,16 +110,16 @@ def _signup(request, event: Event, form: SignupForm):
     except services.RegistrationError as error:
         form.add_error(None, str(error))
         return None
+    # Whoever typed these details may not be the person (the social-welfare act forbids
+    # revealing who signs up), so a known person gets exactly the page anyone gets, and the
+    # personal link goes only to the contact details on file.
     if not result.created:
         services.registration_resend_link(registration=result.registration)
-        # Say nothing about the registration itself: whoever typed these details may not be
-        # the person. The link goes to the contact details on file.
-        return render(request, "initiatives/already_registered.html", {"event": event})
-    if result.registration.status == RegistrationStatus.CONFIRMED:
-        messages.success(request, _("You are signed up. See you there!"))
-    else:
-        messages.info(request, _("The event is full: you are on the waiting list."))
-    return redirect(registration_path(result.registration))
+    return redirect("initiatives:signup_received", pk=event.pk)
+
+
+def signup_received(request, pk: int):
+    return render(request, "initiatives/signup_received.html", {"event": _get_public_event(pk)})
 
 
 def _registration_or_error_page(request, token: str):

@@ -5,11 +5,13 @@ import re
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from calportal.accounts.models import User
 from calportal.contacts import name_key, name_pattern, same_contact_q
+from calportal.outbox.services import forget_messages_regarding, queue_email
 from selfhelp.models import (
     OPEN_REQUEST_STATUSES,
     AccessAction,
@@ -46,16 +48,46 @@ def request_create(*, group: Group, data: dict) -> JoinRequest:
     """A request from the public page. A closed group takes none; a full group, or one that does
     not take members now (or is paused), puts the person on its waiting list (the page says so
     first)."""
-    from selfhelp.tasks import send_request_confirmation
-
     if group.status == GroupStatus.CLOSED:
         raise GroupError(_("This group has closed and does not take requests."))
     # The same person asking again while their request is still open gets it back: the
-    # facilitator sees one request, and no second confirmation is sent.
+    # facilitator sees one request. The page answers as for anyone (whoever typed the details
+    # may not be the person); the person hears from us only at the contact on file.
     existing = _open_request_of(group, data)
     if existing is not None:
+        with transaction.atomic():
+            _request_sent_again(existing)
         return existing
     waiting = not group.is_open or group_is_full(group)
+    with transaction.atomic():
+        return _request_store(group, data, waiting)
+
+
+def _request_sent_again(join_request: JoinRequest) -> None:
+    """E-mail the person on file that we have their request (at most once a day); without an
+    e-mail address, leave the facilitator a line in the request's note so they call."""
+    from calportal.public_forms import known_person_key
+
+    if join_request.email:
+        queue_email(
+            "selfhelp/request_known",
+            {"join_request": join_request},
+            [join_request.email],
+            language=join_request.language,
+            regarding=join_request,
+            key=known_person_key("person", join_request),
+        )
+        return
+    line = _("%(date)s: the request was sent again from the public page; please call.") % {
+        "date": date_format(timezone.localdate(), "SHORT_DATE_FORMAT")
+    }
+    locked = _locked_request(join_request)
+    if line not in locked.note:
+        locked.note = f"{locked.note}\n{line}".strip()
+        locked.save(update_fields=["note"])
+
+
+def _request_store(group: Group, data: dict, waiting: bool) -> JoinRequest:
     join_request = JoinRequest.objects.create(
         group=group,
         first_name=data["first_name"].strip(),
@@ -69,8 +101,20 @@ def request_create(*, group: Group, data: dict) -> JoinRequest:
         status=RequestStatus.WAITING if waiting else RequestStatus.NEW,
     )
     if join_request.email:
-        transaction.on_commit(lambda: send_request_confirmation.delay(join_request.pk))
+        _queue_request_email(join_request, "request_received")
     return join_request
+
+
+def _queue_request_email(join_request: JoinRequest, name: str, **extra) -> None:
+    """Queue ``templates/emails/selfhelp/<name>`` to the person in this transaction. The
+    subjects never name the group or its topic: a shared family inbox must not reveal it."""
+    queue_email(
+        f"selfhelp/{name}",
+        {"join_request": join_request, **extra},
+        [join_request.email],
+        language=join_request.language,
+        regarding=join_request,
+    )
 
 
 def _open_request_of(group: Group, data: dict) -> JoinRequest | None:
@@ -135,8 +179,6 @@ def request_accept(*, join_request: JoinRequest, last_name: str = "") -> Member:
 def request_decline(*, join_request: JoinRequest, message: str, withdrawn: bool = False):
     """Decline (or record that the person withdrew). A kind message goes to the person by
     e-mail when they gave one; otherwise the facilitator tells them by phone."""
-    from selfhelp.tasks import send_request_declined
-
     with transaction.atomic():
         locked = _locked_request(join_request)
         if locked.status not in OPEN_REQUEST_STATUSES:
@@ -145,7 +187,7 @@ def request_decline(*, join_request: JoinRequest, message: str, withdrawn: bool 
         locked.handled_at = timezone.now()
         locked.save(update_fields=["status", "handled_at"])
         if not withdrawn and locked.email and message.strip():
-            transaction.on_commit(lambda: send_request_declined.delay(locked.pk, message.strip()))
+            _queue_request_email(locked, "request_declined", message=message.strip())
     return locked
 
 
@@ -210,6 +252,7 @@ def _scrub_notes(group: Group, names: list[str]) -> None:
 
 
 def _erase_request(pk: int) -> None:
+    forget_messages_regarding(JoinRequest, pk)
     JoinRequest.objects.filter(pk=pk).update(
         first_name="",
         phone="",

@@ -64,6 +64,10 @@ def volunteer_apply(*, data: dict) -> Volunteer:
     """
     existing = _same_volunteer(data)
     if existing is not None:
+        # The page answers as for anyone (whoever typed the details may not be the person);
+        # the person hears from us only at the contact on file.
+        with transaction.atomic():
+            _application_sent_again(existing)
         return existing
     with transaction.atomic():
         volunteer = Volunteer.objects.create(
@@ -83,6 +87,30 @@ def volunteer_apply(*, data: dict) -> Volunteer:
         volunteer.skills.set(data.get("skills") or [])
         volunteer.areas.set(data.get("areas") or [])
     return volunteer
+
+
+def _application_sent_again(volunteer: Volunteer) -> None:
+    """E-mail the person on file where their application stands (at most once a day); without
+    an e-mail address, leave the coordinator a line in the volunteer's notes so they call."""
+    from calportal.outbox.services import queue_email
+    from calportal.public_forms import known_person_key
+
+    if volunteer.email:
+        queue_email(
+            "volunteers/application_known",
+            {"volunteer": volunteer, "organisation": volunteer.organisation},
+            [volunteer.email],
+            regarding=volunteer,
+            key=known_person_key("person", volunteer),
+        )
+        return
+    line = _("%(date)s: the application was sent again from the public page; please call.") % {
+        "date": formats.date_format(timezone.localdate(), "SHORT_DATE_FORMAT")
+    }
+    locked = Volunteer.objects.select_for_update().get(pk=volunteer.pk)
+    if line not in locked.notes:
+        locked.notes = f"{locked.notes}\n{line}".strip()
+        locked.save(update_fields=["notes"])
 
 
 def _same_volunteer(data: dict) -> Volunteer | None:

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from calportal.accounts.models import User
 from calportal.accounts.roles import Role
-from calportal.emails import send_templated_email
+from calportal.outbox.services import queue_email
 from volunteers.models import (
     Assignment,
     Certificate,
@@ -32,7 +32,9 @@ def _last_week(today: datetime.date) -> tuple[datetime.date, datetime.date]:
 @shared_task(name="volunteers.remind_missing_hours")
 def remind_missing_hours() -> int:
     """Tell each organisation's coordinators which volunteers were on shifts last week but
-    have no hours for it. Returns the number of e-mails sent."""
+    have no hours for it. Each coordinator's note for a week is queued once, however often the
+    task runs (the outbox delivers it, retrying while the mail server is down). Returns the
+    number of notes this run queued."""
     monday, sunday = _last_week(timezone.localdate())
     logged = HoursEntry.objects.filter(
         volunteer=OuterRef("volunteer"), date__gte=monday, date__lte=sunday
@@ -49,15 +51,16 @@ def remind_missing_hours() -> int:
     for assignment in missing:
         volunteers = by_organisation.setdefault(assignment.volunteer.organisation, {})
         volunteers[assignment.volunteer.pk] = assignment.volunteer
-    sent = 0
+    queued = 0
     for organisation, volunteers in by_organisation.items():
         coordinators = User.objects.filter(
             organisation=organisation,
             is_active=True,
             groups__name=Role.PARTNER_COORDINATOR.value,
-        ).values_list("email", flat=True)
-        for email in coordinators:
-            send_templated_email(
+        )
+        for coordinator in coordinators:
+            # The key makes a second run of the same week (two beats, a retry) queue nothing.
+            if queue_email(
                 "volunteers/missing_hours",
                 {
                     "organisation": organisation,
@@ -66,20 +69,25 @@ def remind_missing_hours() -> int:
                     "sunday": sunday,
                     "week": monday.isoformat(),
                 },
-                [email],
-            )
-            sent += 1
-    return sent
+                [coordinator.email],
+                regarding=coordinator,
+                key=f"volunteers/missing_hours:{monday.isoformat()}:{coordinator.pk}",
+            ):
+                queued += 1
+    return queued
 
 
 @shared_task(name="volunteers.remind_shift_volunteers")
 def remind_shift_volunteers() -> int:
-    """E-mail the volunteers of every shift that starts within a day, once per shift."""
+    """Queue a reminder to the volunteers of every shift that starts within a day, once per
+    shift: ``reminder_sent_at`` is set in the same transaction as the queued messages, which the
+    outbox then delivers (retrying while the mail server is down). Returns how many were
+    queued."""
     now = timezone.now()
     due = Shift.objects.filter(
         starts_at__gt=now, starts_at__lte=now + datetime.timedelta(hours=24), reminder_sent_at=None
     ).values_list("pk", flat=True)
-    sent = 0
+    queued = 0
     for shift_id in due:
         with transaction.atomic():
             shift = (
@@ -93,36 +101,19 @@ def remind_shift_volunteers() -> int:
             shift.reminder_sent_at = timezone.now()
             shift.save(update_fields=["reminder_sent_at"])
             for assignment in shift.assignments.select_related("volunteer"):
-                if assignment.volunteer.email:
-                    transaction.on_commit(lambda pk=assignment.pk: send_shift_reminder.delay(pk))
-                    sent += 1
-    return sent
-
-
-@shared_task(
-    name="volunteers.send_shift_reminder",
-    autoretry_for=(OSError,),
-    retry_backoff=True,
-    max_retries=5,
-)
-def send_shift_reminder(assignment_id: int) -> None:
-    """One volunteer's reminder: a retry never repeats the others' e-mails."""
-    assignment = (
-        Assignment.objects.select_related("volunteer", "shift__opportunity__organisation")
-        .filter(pk=assignment_id)
-        .first()
-    )
-    if assignment is None or not assignment.volunteer.email:
-        return
-    send_templated_email(
-        "volunteers/shift_reminder",
-        {
-            "volunteer": assignment.volunteer,
-            "shift": assignment.shift,
-            "opportunity": assignment.shift.opportunity,
-        },
-        [assignment.volunteer.email],
-    )
+                if assignment.volunteer.email and queue_email(
+                    "volunteers/shift_reminder",
+                    {
+                        "volunteer": assignment.volunteer,
+                        "shift": shift,
+                        "opportunity": shift.opportunity,
+                    },
+                    [assignment.volunteer.email],
+                    regarding=assignment.volunteer,
+                    key=f"volunteers/shift_reminder:{assignment.pk}",
+                ):
+                    queued += 1
+    return queued
 
 
 KEEP_APPLICATIONS_DAYS = 183

@@ -2,8 +2,8 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
-from django.db import transaction
 from django.template import loader
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from calportal.accounts.roles import Role
@@ -24,8 +24,8 @@ class LoginForm(AuthenticationForm):
 
 
 class QueuedPasswordResetForm(PasswordResetForm):
-    """Hands the reset e-mail to Celery: the page answers at once whether or not the address
-    has an account, and a slow mail server never holds up a web worker."""
+    """Puts the reset e-mail in the outbox: the page answers at once whether or not the address
+    has an account, and a slow or absent mail server never holds up a web worker."""
 
     def send_mail(
         self,
@@ -36,7 +36,7 @@ class QueuedPasswordResetForm(PasswordResetForm):
         to_email,
         html_email_template_name=None,
     ):
-        from calportal.tasks import send_rendered_email
+        from calportal.outbox.services import queue_rendered_email
 
         subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
         text = loader.render_to_string(email_template_name, context)
@@ -45,7 +45,15 @@ class QueuedPasswordResetForm(PasswordResetForm):
             if html_email_template_name
             else None
         )
-        transaction.on_commit(lambda: send_rendered_email.delay(subject, text, html, [to_email]))
+        queue_rendered_email(
+            subject,
+            text,
+            html,
+            [to_email],
+            template="accounts/password_reset",
+            language=translation.get_language() or "",
+            regarding=context.get("user"),
+        )
 
 
 class InvitationForm(forms.Form):

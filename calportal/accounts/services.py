@@ -1,13 +1,19 @@
 """Accounts: invitations and the life of a login."""
 
+from django.conf import settings
 from django.contrib.auth.models import Group
+from django.contrib.auth.tokens import default_token_generator
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from calportal.accounts.models import User
 from calportal.accounts.roles import Role
 from calportal.organisations.models import Organisation
+from calportal.outbox.services import queue_email
 
 
 class AccountError(Exception):
@@ -53,10 +59,10 @@ def user_invite(
     try:
         with transaction.atomic():
             user.save()
+            user.groups.add(Group.objects.get(name=role.value))
+            _queue_invitation(user, language)
     except IntegrityError:  # the same address invited at the same moment
         raise AccountError(_("An account with this e-mail address already exists.")) from None
-    user.groups.add(Group.objects.get(name=role.value))
-    _send_invitation_after_commit(user, language)
     return user
 
 
@@ -65,8 +71,9 @@ def user_resend_invitation(*, user: User, language: str) -> None:
         raise AccountError(_("%(user)s has already set a password.") % {"user": user})
     if not user.is_active:
         raise AccountError(_("The account of %(user)s is deactivated.") % {"user": user})
-    User.objects.filter(pk=user.pk).update(invited_at=timezone.now())
-    _send_invitation_after_commit(user, language)
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(invited_at=timezone.now())
+        _queue_invitation(user, language)
 
 
 def user_set_active(*, user: User, active: bool, acting_user: User) -> None:
@@ -77,7 +84,26 @@ def user_set_active(*, user: User, active: bool, acting_user: User) -> None:
     User.objects.filter(pk=user.pk).update(is_active=active)
 
 
-def _send_invitation_after_commit(user: User, language: str) -> None:
-    from calportal.accounts.tasks import send_invitation_email
-
-    transaction.on_commit(lambda: send_invitation_email.delay(user.pk, language))
+def _queue_invitation(user: User, language: str) -> None:
+    """Queue the invitation e-mail (a link to set a password, valid for
+    ``PASSWORD_RESET_TIMEOUT``) in the current transaction, in ``language``."""
+    with translation.override(language):
+        path = reverse(
+            "accounts:invitation_accept",
+            kwargs={
+                "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+                "token": default_token_generator.make_token(user),
+            },
+        )
+    queue_email(
+        "accounts/invitation",
+        {
+            "user": user,
+            "roles": user.roles,
+            "link": settings.SITE_URL + path,
+            "valid_days": settings.PASSWORD_RESET_TIMEOUT // (24 * 3600),
+        },
+        [user.email],
+        language=language,
+        regarding=user,
+    )

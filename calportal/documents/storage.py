@@ -1,8 +1,6 @@
 """Documents hold residents' names: they live outside MEDIA_ROOT, under random names, and are
 served only through the access-checked download view."""
 
-import uuid
-
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.utils.functional import cached_property
@@ -10,7 +8,8 @@ from django.utils.functional import cached_property
 
 class PrivateStorage(FileSystemStorage):
     def __init__(self):
-        super().__init__(base_url=None)
+        # A document rendered again (its first worker died) replaces its own file.
+        super().__init__(base_url=None, allow_overwrite=True)
 
     @property
     def base_location(self):
@@ -30,4 +29,5 @@ def private_storage() -> PrivateStorage:
 
 
 def document_path(instance, filename: str) -> str:
-    return f"documents/{uuid.uuid4().hex}.pdf"
+    """The same random name each time the document is rendered: one file per document."""
+    return f"documents/{instance.file_key.hex}.pdf"

@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 
 from calportal.documents.models import Document, DocumentStatus
 from calportal.documents.registry import get_builder
@@ -19,10 +20,25 @@ def _get_document_for_user(request, pk: int) -> Document:
     return document
 
 
+def _state(document: Document) -> str:
+    """What the page tells the user; the page's script replaces the message when it changes."""
+    return "held-up" if document.is_held_up else document.status
+
+
+@login_required
+def document_list(request):
+    documents = Document.objects.filter(requested_by=request.user).only(
+        "pk", "title", "status", "created_at", "finished_at"
+    )[:100]
+    return render(request, "documents/list.html", {"documents": documents})
+
+
 @login_required
 def document_detail(request, pk: int):
     document = _get_document_for_user(request, pk)
-    return render(request, "documents/detail.html", {"document": document})
+    return render(
+        request, "documents/detail.html", {"document": document, "state": _state(document)}
+    )
 
 
 @login_required
@@ -31,8 +47,12 @@ def document_status(request, pk: int):
     return JsonResponse(
         {
             "status": document.status,
+            "state": _state(document),
             "label": str(document.get_status_display()),
             "finished": document.is_finished,
+            "message": render_to_string(
+                "documents/_status.html", {"document": document}, request=request
+            ),
         }
     )
 

@@ -183,3 +183,20 @@ def sweep() -> int:
             break  # the broker went away again; the next sweep continues
         handed += 1
     return handed
+
+
+def forget_messages_regarding(model: type[models.Model], pk: int) -> int:
+    """Delete every message about one record (with its attachments' rows and its log): the
+    erasure of a person's data also erases what was written to them. Returns how many."""
+    content_type = ContentType.objects.get_for_model(model)
+    email_ids = OutboxMessage.objects.filter(
+        regarding_type=content_type, regarding_id=pk
+    ).values_list("email_id", flat=True)
+    deleted, _ = Email.objects.filter(pk__in=list(email_ids)).delete()
+    return deleted
+
+
+def deliver_due() -> int:
+    """Deliver every due message here and now, in this process (``manage.py deliver_outbox``,
+    and tests). Returns how many were sent."""
+    return sum(deliver(email_id) == STATUS.sent for email_id in due_email_ids())

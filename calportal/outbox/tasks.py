@@ -3,7 +3,10 @@ from celery import shared_task
 from calportal.outbox import services
 
 
-@shared_task(name="calportal.outbox.deliver", ignore_result=True, soft_time_limit=840, time_limit=900)
+# Connect (EMAIL_TIMEOUT) plus the relay's answer (EMAIL_REPLY_TIMEOUT) fit well inside.
+@shared_task(
+    name="calportal.outbox.deliver", ignore_result=True, soft_time_limit=200, time_limit=240
+)
 def deliver_email(email_id: int) -> None:
     """Send one queued e-mail (see :func:`calportal.outbox.services.deliver`)."""
     services.deliver(email_id)

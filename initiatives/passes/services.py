@@ -10,6 +10,7 @@ import re
 import uuid
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -56,29 +57,77 @@ class AllowanceUsedUp(PassError):
 # --- Applications and issuing -------------------------------------------------------------------
 
 
-def application_create(*, person: PersonData, call_back: bool, message: str) -> PassApplication:
+def application_create(
+    *, person: PersonData, call_back: bool, message: str
+) -> PassApplication | None:
+    """Store a public application; return it, or the person's open one, or None for a holder.
+
+    Whoever typed the details may not be the person (the social-welfare act forbids revealing
+    who gets help), so a known person is answered like anyone: no error and no second
+    application. What they need goes only to the contact on file — see :func:`_known_applicant`.
+    Raises :class:`PassError` only for what the form itself got wrong (age, phone)."""
     programme = ProgrammeSettings.current()
     _check_age(person.birth_year, programme)
     try:
         email, phone = person.email.strip().lower(), normalise_phone(person.phone)
     except ValidationError as error:
         raise PassError(error.messages[0]) from None
-    same_person = PassApplication.objects.filter(
-        name_key=name_key(person.first_name, person.last_name),
-        birth_year=person.birth_year,
-        status=ApplicationStatus.NEW,
-    )
-    duplicate = _(
-        "We already have an application or a pass for this person. "
-        "If a pass was lost, or for any question, please call us."
-    )
-    if same_person.exists() or _active_pass_for(person).exists():
-        raise PassError(duplicate)
-    try:
-        with transaction.atomic():
-            return _create_application(person, email, phone, call_back, message)
-    except IntegrityError:  # the same form sent twice at the same moment
-        raise PassError(duplicate) from None
+    with transaction.atomic():
+        open_application = PassApplication.objects.filter(
+            name_key=name_key(person.first_name, person.last_name),
+            birth_year=person.birth_year,
+            status=ApplicationStatus.NEW,
+        ).first()
+        active_pass = None
+        if open_application is None:
+            active_pass = _active_pass_for(person).select_related("holder").first()
+        if open_application is None and active_pass is None:
+            try:
+                with transaction.atomic():
+                    return _create_application(person, email, phone, call_back, message)
+            except IntegrityError:  # the same form sent twice at the same moment: one is kept
+                return None
+        _known_applicant(open_application, active_pass)
+        return open_application
+
+
+def _known_applicant(application: PassApplication | None, senior_pass: SeniorPass | None) -> None:
+    """Someone applied for a person with an open application or an active pass: tell that
+    person, at the e-mail address on file, what we have. Without one, the office sees it —
+    an open application is marked "call back"; for a holder the office gets a message."""
+    from calportal.outbox.services import queue_email
+    from calportal.public_forms import known_person_key, office_notify_known_person
+
+    if application is not None:
+        if application.email:
+            queue_email(
+                "passes/application_known",
+                {"application": application},
+                [application.email],
+                regarding=application,
+                key=known_person_key("person", application),
+            )
+        elif not application.call_back:
+            application.call_back = True
+            application.save(update_fields=["call_back"])
+        return
+    holder = senior_pass.holder
+    if holder.email:
+        queue_email(
+            "passes/pass_known",
+            {"senior_pass": senior_pass, "holder": holder},
+            [holder.email],
+            regarding=senior_pass,
+            key=known_person_key("person", senior_pass),
+        )
+    else:
+        office_notify_known_person(
+            what=_("The senior pass %(number)s (its holder applied again)")
+            % {"number": senior_pass.number},
+            record=senior_pass,
+            phone=str(holder.phone or ""),
+            url=settings.SITE_URL + senior_pass.get_absolute_url(),
+        )
 
 
 def _create_application(person, email, phone, call_back, message) -> PassApplication:

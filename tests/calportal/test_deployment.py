@@ -2,10 +2,17 @@
 
 import importlib
 import shlex
+import zoneinfo
+from datetime import datetime, timedelta
 from pathlib import Path
 
+import pytest
+import time_machine
 import yaml
 from django.core.management import get_commands
+from django.utils import timezone
+
+WARSAW = zoneinfo.ZoneInfo("Europe/Warsaw")
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -92,3 +99,46 @@ def test_mail_catcher_and_web_are_published_on_the_host_only():
     for name in ("web", "mailpit"):
         for port in services[name].get("ports", []):
             assert port.startswith("127.0.0.1:"), (name, port)
+
+
+def beat_schedule():
+    """The schedule as a freshly started beat sees it (the entries are rewritten at start)."""
+    from calportal.beat import DatabaseScheduler
+    from calportal.celery import app
+
+    return DatabaseScheduler(app=app).schedule
+
+
+def is_due(schedule, name: str) -> bool:
+    # django-celery-beat leaves out crontab entries far from the current hour.
+    return name in schedule and schedule[name].is_due().is_due
+
+
+# Beat commits and closes its connections as it goes: real transactions.
+@pytest.mark.django_db(transaction=True)
+def test_beat_runs_a_never_run_interval_entry_at_once_however_often_it_restarts():
+    # A Tuesday morning: the Monday crontab entry is not due.
+    with time_machine.travel(datetime(2026, 12, 1, 10, 0, tzinfo=WARSAW), tick=False) as clock:
+        for _ in range(3):  # each restart rewrites the rows; the entry stays due
+            schedule = beat_schedule()
+            assert is_due(schedule, "volunteer-stale-applications")
+            assert is_due(schedule, "clear-expired-sessions")
+            assert not is_due(schedule, "volunteer-missing-hours")
+            clock.shift(timedelta(hours=1))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_beat_keeps_the_last_run_across_restarts_and_catches_up_what_it_missed():
+    from django_celery_beat.models import PeriodicTask
+
+    with time_machine.travel(datetime(2026, 12, 1, 10, 0, tzinfo=WARSAW), tick=False) as clock:
+        beat_schedule()
+        PeriodicTask.objects.filter(name="volunteer-stale-applications").update(
+            last_run_at=timezone.now()
+        )
+        clock.shift(timedelta(hours=23))
+        due, wait = beat_schedule()["volunteer-stale-applications"].is_due()
+        assert not due and 3500 <= wait <= 3600  # a restart does not push it back
+
+        clock.shift(timedelta(hours=5))  # beat was down when it fell due
+        assert is_due(beat_schedule(), "volunteer-stale-applications")

@@ -80,28 +80,6 @@ def test_pages_send_a_strict_content_security_policy(client, db):
     assert "script-src 'self'" in policy
 
 
-def test_healthz_reports_the_database(client, db):
-    response = client.get("/healthz")
-
-    assert response.status_code == 200
-    assert response.json()["checks"]["database"] == "ok"
-
-
-def test_healthz_reports_a_broken_cache_as_503(client, db, settings):
-    settings.REDIS_URL = "redis://127.0.0.1:1/0"
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": "redis://127.0.0.1:1/0",
-        }
-    }
-
-    response = client.get("/healthz")
-
-    assert response.status_code == 503
-    assert response.json()["checks"]["redis"].startswith("error")
-
-
 def test_the_dashboard_shows_staff_their_tiles(login, staff, organisation_a):
     html = login(staff).get(reverse("dashboard")).content.decode()
 

@@ -1,6 +1,7 @@
 """Every ``tel:`` link the portal renders is ``tel:+48`` and nine digits (RFC 3966, no spaces):
 public pages, staff pages with residents' phones, e-mails and the map's data."""
 
+import datetime
 import re
 
 import pytest
@@ -9,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from calportal.accounts.roles import Role
+from calportal.outbox.services import deliver_due
 from initiatives.passes.models import PassApplication, ProgrammeSettings
 from initiatives.passes.services import pass_issue
 from initiatives.services import PersonData, registration_create
@@ -16,8 +18,8 @@ from tests.factories import EventFactory, OrganisationFactory, TeamMemberFactory
 from tests.resources_map.conftest import make_report, make_resource
 from tests.selfhelp.conftest import make_group, make_member, make_request
 from tests.volunteers.conftest import make_opportunity, make_shift, make_volunteer
-from volunteers.models import Assignment
-from volunteers.tasks import send_shift_reminder
+from volunteers.models import Assignment, Shift
+from volunteers.tasks import remind_shift_volunteers
 
 TEL_HREF = re.compile(r"""href=["']?(tel:[^"'\s>]*)""")
 GOOD = re.compile(r"tel:\+48\d{9}")
@@ -158,9 +160,14 @@ def test_the_shift_reminder_e_mail_links_the_organisers_phone_without_spaces(db)
     organisation = OrganisationFactory(phone="61 283 00 00")
     volunteer = make_volunteer(organisation, email="wolontariusz@example.org")
     shift = make_shift(make_opportunity(organisation))
-    assignment = Assignment.objects.create(shift=shift, volunteer=volunteer)
+    Shift.objects.filter(pk=shift.pk).update(
+        starts_at=timezone.now() + datetime.timedelta(hours=20),
+        ends_at=timezone.now() + datetime.timedelta(hours=22),
+    )
+    Assignment.objects.create(shift=shift, volunteer=volunteer)
 
-    send_shift_reminder(assignment.pk)
+    assert remind_shift_volunteers() == 1
+    assert deliver_due() == 1
 
     message = mail.outbox[-1]
     html = message.alternatives[0][0]

@@ -4,6 +4,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from calportal.outbox.services import deliver_due
 from initiatives import services
 from initiatives.tasks import send_event_reminders
 from tests.factories import EventFactory
@@ -24,10 +25,12 @@ def test_reminders_go_once_to_those_confirmed_for_tomorrow(db):
     services.registration_create(event_id=event.pk, person=person(1))
     services.registration_create(event_id=event.pk, person=person(2))  # waiting list
     services.registration_create(event_id=later.pk, person=person(3))
+    deliver_due()  # the three confirmations
     mail.outbox.clear()
 
     assert send_event_reminders() == 1
     assert send_event_reminders() == 0
+    deliver_due()
 
     assert [message.to for message in mail.outbox] == [["jan1@example.org"]]
     assert "Jutro" in mail.outbox[0].subject

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from calportal.documents.models import Document
+from calportal.outbox.services import deliver_due
 from tests.conftest import require
 from tests.initiatives.conftest import pl
 from tests.volunteers.conftest import (
@@ -273,7 +274,10 @@ def test_coordinators_hear_on_monday_about_last_weeks_missing_hours(
     make_entry(logged, days_ago=(today() - monday).days)
 
     assert remind_missing_hours() == 1
+    assert remind_missing_hours() == 0  # a second run (two beats, a retry) queues nothing
+    assert deliver_due() == 1
 
+    assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == [partner_a.email]
     assert "Anna Alfa" in message.body and "Wpisany" not in message.body

@@ -1,0 +1,425 @@
+"""Hostile input is a form error (or a 400 page), never a server error — on every form.
+
+The forms are found, not listed: every named view of the URL configuration (the admin
+aside) is reached by crawling the portal loaded with the demo data, as a superuser and as
+each demo login, from the pages without arguments along the links and form actions; every
+``<form>`` on every page reached is parsed. Each (page, payload) test then
+
+- GETs the page with the payload in its query parameters (those of its GET forms, ``q`` and
+  ``page``), and
+- submits each form once per field with the payload in that field and the others at their
+  current (or a plausible) value; after a submission that redirects it GETs the target and
+  the form's page again, so that "stored, then a server error for everyone" is caught too.
+
+The test client raises the view's exception on a server error; we add which form and field.
+"""
+
+import contextlib
+import io
+from collections import deque
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from urllib.parse import urlencode, urljoin, urlsplit
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
+from django.urls.exceptions import NoReverseMatch, Resolver404
+
+PAYLOADS = {
+    "nul": "ab\x00cd",
+    "year-1": "0001-01-01",
+    "year-1-moment": "0001-01-01T00:00",
+    "year-9999": "9999-12-31",
+    "2-to-63": str(2**63),
+    "10000-chars": "x" * 10_000,
+    "surrogate": "\ud800",  # form-encoded as %ED%A0%80; Django decodes it to U+FFFD
+}
+# Which payloads go into which kind of field (a 10,000-character or a year-1 "choice" is just
+# another invalid choice; NUL and 2**63 go everywhere, for the keys of model choices).
+KINDS = {
+    "nul": {"text", "date", "number", "choice", "hidden", "submit"},
+    "year-1": {"text", "date", "hidden"},
+    "year-1-moment": {"text", "date", "hidden"},
+    "year-9999": {"text", "date", "hidden"},
+    "2-to-63": {"text", "number", "choice", "hidden"},
+    "10000-chars": {"text", "date", "number", "hidden"},
+    "surrogate": {"text", "date", "hidden"},
+}
+# Not fuzzed: they end the session, switch the language or only set a display preference.
+SKIPPED_ACTIONS = {"accounts:logout", "set_language", "text_size"}
+# Not crawled: documents built by WeasyPrint (slow, and no forms) and the health check.
+SKIPPED_VIEWS = {"healthz", "resources_map:diagnosis_pdf", "selfhelp:figures_pdf"}
+DEMO_EMAILS = [
+    "koordynator@example.org",
+    "nadzieja@example.org",
+    "wolontariat@example.org",
+    "zespol@example.org",
+    "kawiarnia@example.org",
+    "grupy@example.org",
+]
+PATHS_PER_VIEW = 2  # concrete addresses crawled per view and user (e.g. two events)
+MINIMUM_FORMS = 90
+
+pytestmark = pytest.mark.django_db  # also makes pytest-django set up the test database
+
+
+def _view_names(patterns=None, namespace: str | None = None) -> list[str]:
+    names = []
+    for entry in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(entry, URLResolver):
+            if entry.app_name == "admin":
+                continue
+            inner = entry.namespace and (
+                f"{namespace}:{entry.namespace}" if namespace else entry.namespace
+            )
+            names += _view_names(entry.url_patterns, inner or namespace)
+        elif isinstance(entry, URLPattern) and entry.name:
+            names.append(f"{namespace}:{entry.name}" if namespace else entry.name)
+    return [name for name in dict.fromkeys(names) if name not in SKIPPED_VIEWS]
+
+
+VIEW_NAMES = _view_names()
+
+
+# -- reading forms -------------------------------------------------------------------------
+
+
+@dataclass
+class Form:
+    page: str
+    action: str
+    method: str
+    fields: list[tuple[str, str]] = field(default_factory=list)  # what a browser would send
+    names: list[str] = field(default_factory=list)  # every named field, sent or not
+    kinds: dict[str, str] = field(default_factory=dict)  # name -> a KINDS key
+    as_shown: list[tuple[str, str]] = field(default_factory=list)  # without plausible values
+    _radio_groups: set[str] = field(default_factory=set)
+
+    @property
+    def label(self) -> str:
+        return f"{self.method.upper()} {self.action} (on {self.page})"
+
+
+class _PageParser(HTMLParser):
+    """The forms of a page (with each field's current value, or a plausible one where it is
+    empty) and the links."""
+
+    def __init__(self, page: str):
+        super().__init__(convert_charrefs=True)
+        self.page = page
+        self.forms: list[Form] = []
+        self.links: list[str] = []
+        self._form: Form | None = None
+        self._select: tuple[str, bool] | None = None
+        self._options: list[tuple[str, bool]] = []
+        self._textarea: str | None = None
+        self._text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attributes = {key: value if value is not None else "" for key, value in attrs}
+        if tag == "a" and attributes.get("href"):
+            self.links.append(attributes["href"])
+        elif tag == "form":
+            action = urljoin(self.page, attributes.get("action") or self.page)
+            self._form = Form(self.page, action, (attributes.get("method") or "get").lower())
+            self.forms.append(self._form)
+        elif self._form is None or "name" not in attributes or "disabled" in attributes:
+            return
+        elif tag == "input":
+            self._input(attributes)
+        elif tag == "select":
+            self._select = (attributes["name"], "multiple" in attributes, "required" in attributes)
+            self._options = []
+        elif tag == "textarea":
+            self._textarea = (attributes["name"], "required" in attributes)
+            self._text = []
+        if tag == "option" and self._select is not None:
+            self._options.append((attributes.get("value", ""), "selected" in attributes))
+
+    def _input(self, attributes):
+        name, kind = attributes["name"], attributes.get("type", "text").lower()
+        value = attributes.get("value", "")
+        form = self._form
+        form.names.append(name)
+        form.kinds.setdefault(name, _kind(kind))
+        if kind in ("file", "image", "reset", "button"):
+            return
+        if kind not in ("checkbox", "radio") or "checked" in attributes:
+            form.as_shown.append((name, value))
+        if kind == "submit":
+            if not any(sent == name for sent, _value in form.fields):
+                form.fields.append((name, value))
+        elif kind == "checkbox":
+            if "checked" in attributes or "required" in attributes:
+                form.fields.append((name, value or "on"))
+        elif kind == "radio":
+            if "checked" in attributes:
+                form.fields = [(n, v) for n, v in form.fields if n != name]
+                form.fields.append((name, value))
+                form._radio_groups.add(name)
+            elif name not in form._radio_groups and "required" in attributes:
+                form.fields.append((name, value))
+                form._radio_groups.add(name)
+        elif not value and "required" in attributes:
+            form.fields.append((name, _plausible(kind, name)))
+        else:
+            form.fields.append((name, value))
+
+    def handle_data(self, data):
+        if self._textarea is not None:
+            self._text.append(data)
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._form = None
+        elif tag == "select" and self._select is not None and self._form is not None:
+            name, multiple, required = self._select
+            self._form.names.append(name)
+            self._form.kinds.setdefault(name, "choice")
+            chosen = [value for value, selected in self._options if selected]
+            if not chosen and not multiple:
+                # What a browser sends for a single select with nothing marked: its first option.
+                self._form.as_shown += [(name, value) for value, _ in self._options[:1]]
+                first = [value for value, _selected in self._options if value or not required]
+                chosen = first[:1]
+            else:
+                self._form.as_shown += [(name, value) for value in chosen]
+            self._form.fields += [(name, value) for value in chosen]
+            self._select = None
+        elif tag == "textarea" and self._textarea is not None and self._form is not None:
+            name, required = self._textarea
+            self._form.names.append(name)
+            self._form.kinds.setdefault(name, "text")
+            text = "".join(self._text).removeprefix("\n")
+            self._form.as_shown.append((name, text))
+            self._form.fields.append((name, text or ("Fuzz" if required else "")))
+            self._textarea = None
+
+
+def _kind(input_type: str) -> str:
+    if input_type in ("checkbox", "radio"):
+        return "choice"
+    if input_type in ("date", "datetime-local", "time", "month", "week"):
+        return "date"
+    if input_type in ("number", "range"):
+        return "number"
+    if input_type in ("hidden", "submit"):
+        return input_type
+    return "text"
+
+
+def _plausible(kind: str, name: str) -> str:
+    """A value a person might type into an empty field, so that a form can be valid and the
+    hostile value in one field reaches the service and the database."""
+    if name == "csrfmiddlewaretoken":
+        return ""
+    return {
+        "date": "2027-06-15",
+        "datetime-local": "2027-06-15T10:00",
+        "time": "10:00",
+        "number": "1",
+        "email": "fuzz@example.org",
+        "tel": "600100200",
+        "url": "https://example.org",
+        "hidden": "",
+        "password": "Fuzz-password-2026",
+    }.get(kind, "Fuzz")
+
+
+def _parse(page: str, html: str) -> _PageParser:
+    parser = _PageParser(page)
+    parser.feed(html)
+    return parser
+
+
+def _local_path(url: str) -> str | None:
+    parts = urlsplit(url)
+    if parts.scheme not in ("", "http") or parts.netloc not in ("", "testserver"):
+        return None
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def _view_name(path: str) -> str | None:
+    try:
+        match = resolve(urlsplit(path).path)
+    except Resolver404:
+        return None
+    return match.view_name
+
+
+# -- the crawl -----------------------------------------------------------------------------
+
+
+@dataclass
+class Site:
+    pages: dict[str, tuple[object, str]]  # view name -> (user, address) answering 200 HTML
+    forms: dict[tuple, Form]  # distinct forms by (action view, method, field names)
+
+
+def _addresses_sent_by_e_mail() -> list[str]:
+    """Pages no link leads to: a resident's personal registration page, a pass's QR check."""
+    from initiatives.links import registration_path
+    from initiatives.models import Registration
+    from initiatives.passes.models import SeniorPass
+    from initiatives.passes.services import pass_token
+
+    addresses = [registration_path(r) for r in Registration.objects.order_by("pk")[:2]]
+    return addresses + [
+        reverse("passes:check", args=[pass_token(senior_pass)])
+        for senior_pass in SeniorPass.objects.order_by("pk")[:2]
+    ]
+
+
+def _crawl(users) -> Site:
+    pages: dict[str, tuple[object, str]] = {}
+    forms: dict[tuple, Form] = {}
+    starts = _addresses_sent_by_e_mail()
+    for name in VIEW_NAMES:
+        with contextlib.suppress(NoReverseMatch):
+            starts.append(reverse(name))
+    for user in users:
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        queue, seen, per_view = deque(starts), set(starts), {}
+        while queue:
+            path = queue.popleft()
+            name = _view_name(path)
+            if name is None or name in SKIPPED_VIEWS or name in SKIPPED_ACTIONS:
+                continue
+            response = client.get(path)
+            if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
+                continue
+            pages.setdefault(name, (user, path))
+            parser = _parse(path, response.content.decode())
+            for form in parser.forms:
+                key = (_view_name(urlsplit(form.action).path), form.method, tuple(form.names))
+                forms.setdefault(key, form)
+            for href in parser.links + [form.action for form in parser.forms]:
+                target = _local_path(urljoin(path, href))
+                if target is None or target in seen:
+                    continue
+                target_name = _view_name(target)
+                if target_name is None or per_view.get(target_name, 0) >= PATHS_PER_VIEW:
+                    continue
+                per_view[target_name] = per_view.get(target_name, 0) + 1
+                seen.add(target)
+                queue.append(target)
+    return Site(pages, forms)
+
+
+@pytest.fixture(scope="module")
+def site(django_db_setup, django_db_blocker):
+    """The demo data and a superuser, loaded once for the module (each test's changes are
+    rolled back to here), and what the crawl found."""
+    from calportal.accounts.models import User
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("load_demo_data", "--force", stdout=io.StringIO())
+        superuser = User.objects.create_superuser(
+            email="fuzz-admin@example.org", password="Fuzz-password-2026"
+        )
+        demo_users = User.objects.filter(email__in=DEMO_EMAILS).order_by("pk")
+        users = [superuser, *demo_users, None]  # None: a resident, not logged in
+        yield _crawl(users)
+        transaction.set_rollback(True)
+
+
+# -- submitting ----------------------------------------------------------------------------
+
+
+def _encode(pairs) -> str:
+    # A browser sends an unpaired surrogate as its (invalid) UTF-8 bytes.
+    return urlencode(pairs, encoding="utf-8", errors="surrogatepass")
+
+
+def _send(client, form: Form, pairs, what: str):
+    body = _encode([(name, value) for name, value in pairs if name != "csrfmiddlewaretoken"])
+    path = _local_path(form.action)
+    try:
+        if form.method == "get":
+            base = urlsplit(path).path
+            return client.get(f"{base}?{body}")
+        return client.post(path, body, content_type="application/x-www-form-urlencoded")
+    except Exception as error:  # the test client re-raises the view's exception
+        raise AssertionError(f"{form.label}, {what}: server error {error!r}") from error
+
+
+def _get(client, path: str, what: str):
+    try:
+        response = client.get(path)
+    except Exception as error:
+        raise AssertionError(f"GET {path} ({what}): server error {error!r}") from error
+    assert response.status_code < 500, f"GET {path} ({what}): {response.status_code}"
+    return response
+
+
+@pytest.mark.parametrize("payload", PAYLOADS, ids=list(PAYLOADS))
+@pytest.mark.parametrize("view_name", VIEW_NAMES)
+def test_hostile_input_never_breaks_a_page(site, client, view_name, payload):
+    if view_name not in site.pages:
+        pytest.skip(f"{view_name}: no page answered 200 in the crawl (POST-only, or a file)")
+    user, path = site.pages[view_name]
+    value = PAYLOADS[payload]
+    if user is not None:
+        client.force_login(user)
+    page = _get(client, path, "as crawled")
+    parser = _parse(path, page.content.decode())
+
+    query_names = {"q", "page"} | {
+        name for form in parser.forms if form.method == "get" for name in form.names
+    }
+    _get(
+        client,
+        f"{urlsplit(path).path}?{_encode([(n, value) for n in sorted(query_names)])}",
+        f"{payload} in the query",
+    )
+
+    for form in parser.forms:
+        if _view_name(urlsplit(form.action).path) in SKIPPED_ACTIONS:
+            continue
+        for name in dict.fromkeys(form.names):
+            if name == "csrfmiddlewaretoken" or form.kinds.get(name) not in KINDS[payload]:
+                continue
+            pairs = [(n, v) for n, v in form.fields if n != name] + [(name, value)]
+            what = f"{payload} in {name!r}"
+            response = _send(client, form, pairs, what)
+            assert response.status_code < 500, f"{form.label}, {what}: {response.status_code}"
+            _after(client, form, response, path, what)
+
+
+def _after(client, form: Form, response, path: str, what: str) -> None:
+    """After a submission that was taken (a redirect): the page it led to and the form's page
+    still answer, for everyone who opens them next."""
+    if response.status_code in (301, 302, 303):
+        target = _local_path(urljoin(form.action, response["Location"]))
+        if target:
+            _get(client, target, f"after {what} into {form.label}")
+        _get(client, path, f"the form's page after {what} into {form.label}")
+
+
+@pytest.mark.parametrize("view_name", VIEW_NAMES)
+def test_each_form_submitted_as_shown_is_no_server_error(site, client, view_name):
+    """A plain save: every form sent back exactly as the page shows it."""
+    if view_name not in site.pages:
+        pytest.skip(f"{view_name}: no page answered 200 in the crawl (POST-only, or a file)")
+    user, path = site.pages[view_name]
+    if user is not None:
+        client.force_login(user)
+    parser = _parse(path, _get(client, path, "as crawled").content.decode())
+    for form in parser.forms:
+        if _view_name(urlsplit(form.action).path) in SKIPPED_ACTIONS:
+            continue
+        response = _send(client, form, form.as_shown, "as shown")
+        assert response.status_code < 500, f"{form.label}, as shown: {response.status_code}"
+        _after(client, form, response, path, "as shown")
+
+
+def test_the_crawl_finds_the_forms_of_the_portal(site):
+    forms_found = len(site.forms)
+    not_reached = sorted(set(VIEW_NAMES) - set(site.pages))
+    print(f"fuzzed forms: {forms_found}; pages: {len(site.pages)}; not reached: {not_reached}")
+    assert forms_found >= MINIMUM_FORMS, f"only {forms_found} forms found"
