@@ -6,21 +6,19 @@ down or hung costs the user nothing: :func:`enqueue` logs a warning and returns 
 periodic sweeps (``calportal.outbox.sweep``, ``calportal.documents.sweep``) pick the work up
 from the database once a worker runs again.
 
-After one failed publish, this process stops trying for :data:`BROKER_PAUSE_SECONDS`, so a hung
-Redis costs one request about a second (the socket timeout) rather than every request.
+After one failure (of the broker or the cache, :mod:`calportal.redis_breaker`), this process stops
+publishing for a while, so a hung Redis costs one request about a second (the socket timeout)
+rather than every request.
 """
 
 import logging
-import time
 
 from celery import Task
 from django.db import transaction
 
-logger = logging.getLogger(__name__)
+from calportal import redis_breaker
 
-# After a failed publish, skip the broker for this long (seconds); the sweeps catch up.
-BROKER_PAUSE_SECONDS = 30.0
-_broker_paused_until = 0.0
+logger = logging.getLogger(__name__)
 
 
 def enqueue(task: Task, *args, **kwargs) -> bool:
@@ -29,17 +27,16 @@ def enqueue(task: Task, *args, **kwargs) -> bool:
 
     With ``task_always_eager`` (the embedded default and the tests) the task runs here and now
     and its own exceptions propagate, as they would in a worker's log."""
-    global _broker_paused_until
     if task.app.conf.task_always_eager:
         task.apply_async(args=args, kwargs=kwargs)
         return True
-    if time.monotonic() < _broker_paused_until:
-        logger.warning("Broker paused after a failure; %s waits for the sweep", task.name)
+    if redis_breaker.is_paused():
+        logger.info("Redis is paused after a failure; %s waits for the sweep", task.name)
         return False
     try:
         task.apply_async(args=args, kwargs=kwargs, retry=False)
-    except Exception:  # noqa: BLE001 - kombu, redis and socket errors all mean "not now"
-        _broker_paused_until = time.monotonic() + BROKER_PAUSE_SECONDS
+    except Exception as error:  # noqa: BLE001 - kombu, redis and socket errors all mean "not now"
+        redis_breaker.trip("broker", error)
         logger.warning(
             "Could not publish %s: the broker is unreachable; the sweep will run it later",
             task.name,
@@ -56,5 +53,4 @@ def enqueue_on_commit(task: Task, *args, **kwargs) -> None:
 
 def resume_broker() -> None:
     """Forget an earlier failure (tests, and a worker that has just reconnected)."""
-    global _broker_paused_until
-    _broker_paused_until = 0.0
+    redis_breaker.reset()

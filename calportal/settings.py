@@ -11,6 +11,8 @@ from pathlib import Path
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from calportal.env import (
     envbool,
@@ -24,6 +26,7 @@ from calportal.env import (
     envurl,
     redis_database,
 )
+from calportal.redis_breaker import BreakerConnection
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(envstr("VAR_DIR", str(BASE_DIR / "var")))
@@ -146,13 +149,17 @@ if REDIS_URL:
                 "SOCKET_CONNECT_TIMEOUT": REDIS_TIMEOUT,
                 "SOCKET_TIMEOUT": REDIS_TIMEOUT,
                 "IGNORE_EXCEPTIONS": True,
+                # No retries, and after a failure the cache is skipped for a while (with one
+                # warning in the log): a hung Redis costs one request about a second.
+                "CONNECTION_POOL_KWARGS": {
+                    "connection_class": BreakerConnection,
+                    "retry": Retry(NoBackoff(), 0),
+                },
             },
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
-DJANGO_REDIS_LOGGER = "calportal.cache"
 
 # --- Accounts -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -308,11 +315,23 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": CELERY_TASK_TIME_LIMIT + 60,
     "socket_connect_timeout": REDIS_TIMEOUT,
     "socket_timeout": REDIS_TIMEOUT,
+    # Publishing (a web request handing on work) gives up after one quick retry: the work is
+    # already in the database and a sweep sends it later (calportal/queue.py).
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
 }
+# A worker whose broker is away keeps trying to reconnect, however long the outage.
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
     "socket_connect_timeout": REDIS_TIMEOUT,
     "socket_timeout": REDIS_TIMEOUT,
+    "retry_policy": {"max_retries": 1, "interval_start": 0, "interval_step": 0.2},
 }
+# Nothing waits for a task's return value (the database holds every outcome); a task that is
+# asked for its result (the worker ping) says so itself.
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_TIMEZONE = TIME_ZONE
 # The schedule and each task's last run live in the database (django-celery-beat), so a

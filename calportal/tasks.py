@@ -4,7 +4,7 @@ from celery import shared_task
 from django.core.management import call_command
 
 
-@shared_task(name="calportal.tasks.ping")
+@shared_task(name="calportal.tasks.ping", ignore_result=False)
 def ping(value: str) -> dict:
     """Echo ``value`` with the worker's host name: proves a message went through the broker."""
     return {"echo": value, "worker": socket.gethostname()}

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from calportal.contacts import NameKeyMixin, PhoneNumberField
+from calportal.dates import sane_year_constraint
 
 
 class Kind(models.TextChoices):
@@ -209,6 +210,14 @@ class Event(models.Model):
                 | Q(registration_closes_at__gt=F("registration_opens_at")),
                 name="event_registration_window_valid",
                 violation_error_message=_("Registration must close after it opens."),
+            ),
+            sane_year_constraint("starts_at", name="event_starts_at_sane_year", moment=True),
+            sane_year_constraint("ends_at", name="event_ends_at_sane_year", moment=True),
+            sane_year_constraint(
+                "registration_opens_at", name="event_registration_opens_at_sane_year", moment=True
+            ),
+            sane_year_constraint(
+                "registration_closes_at", name="event_registration_closes_at_sane_year", moment=True
             ),
         ]
 

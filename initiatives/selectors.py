@@ -6,6 +6,7 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from calportal.outbox.selectors import messages_regarding_many
 from initiatives.models import (
     Event,
     EventStatus,
@@ -80,6 +81,10 @@ def event_registrations(event: Event) -> dict:
         }[registration.status].append(registration)
     for position, registration in enumerate(waiting, start=1):
         registration.position = position
+    everyone = confirmed + waiting + cancelled
+    messages = messages_regarding_many(Registration, [registration.pk for registration in everyone])
+    for registration in everyone:
+        registration.messages = messages.get(registration.pk, [])
     return {"confirmed": confirmed, "waiting": waiting, "cancelled": cancelled}
 
 

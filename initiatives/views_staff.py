@@ -15,6 +15,7 @@ from calportal.accounts.decorators import permission_required
 from calportal.contacts import name_text_key, phone_search_digits
 from calportal.csv_files import csv_response, csv_text
 from calportal.documents.services import document_request
+from calportal.middleware import contains_refused_characters
 from calportal.parsing import int_list
 from initiatives import selectors, services
 from initiatives.filters import InitiativeFilter, StaffEventFilter
@@ -252,7 +253,8 @@ def registration_add(request, pk: int):
 
 def _participant_candidates(query: str):
     query = query.strip()
-    if len(query) < 2:
+    # The query string is checked by calportal.middleware; the POSTed search is not a form field.
+    if len(query) < 2 or contains_refused_characters(query):
         return Participant.objects.none()
     digits = phone_search_digits(query)
     match = Q(name_key__contains=name_text_key(query)) | Q(email__icontains=query)

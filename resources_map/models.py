@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from calportal.contacts import PhoneNumberField
+from calportal.dates import sane_year_constraint
 
 
 def _coordinate(label, limit: int):
@@ -254,6 +255,8 @@ class Resource(models.Model):
                 name="resource_kind_matches_class",
                 violation_error_message=_("This kind does not belong to the chosen class."),
             ),
+            sane_year_constraint("deadline", name="resource_deadline_sane_year"),
+            sane_year_constraint("verified_on", name="resource_verified_on_sane_year"),
         ]
 
     def __str__(self) -> str:
@@ -391,6 +394,7 @@ class Need(models.Model):
                 name="need_severity_range",
                 violation_error_message=_("Choose a severity from the list."),
             ),
+            sane_year_constraint("identified_on", name="need_identified_on_sane_year"),
         ]
 
     def __str__(self) -> str:

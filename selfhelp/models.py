@@ -15,6 +15,7 @@ from django.utils.translation import pgettext_lazy
 
 from calportal.choices import WEEKDAYS
 from calportal.contacts import PhoneNumberField
+from calportal.dates import sane_year_constraint
 
 
 class Topic(models.TextChoices):
@@ -213,6 +214,8 @@ class Member(models.Model):
                 name="only_former_members_erased",
                 violation_error_message=_("Only a former member's data can be erased."),
             ),
+            sane_year_constraint("joined_on", name="member_joined_on_sane_year"),
+            sane_year_constraint("left_on", name="member_left_on_sane_year"),
         ]
 
     def __str__(self) -> str:
@@ -247,6 +250,7 @@ class Meeting(models.Model):
                 name="meeting_held_or_cancelled",
                 violation_error_message=_("A meeting cannot be both held and cancelled."),
             ),
+            sane_year_constraint("starts_at", name="meeting_starts_at_sane_year", moment=True),
         ]
 
     def __str__(self) -> str:

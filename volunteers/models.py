@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from calportal.contacts import PhoneNumberField
+from calportal.dates import sane_year_constraint
 
 QUARTERS_PER_DAY = 96  # 24 hours in quarter-hour steps
 
@@ -147,6 +148,12 @@ class Volunteer(models.Model):
                 name="insured_volunteer_has_policy",
                 violation_error_message=_("Give the insurance policy number."),
             ),
+            sane_year_constraint(
+                "safety_briefing_on", name="volunteer_safety_briefing_on_sane_year"
+            ),
+            sane_year_constraint(
+                "guardian_consent_on", name="volunteer_guardian_consent_on_sane_year"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -185,6 +192,9 @@ class Agreement(models.Model):
                 name="agreement_dates_valid",
                 violation_error_message=_("The end date cannot be before the start date."),
             ),
+            sane_year_constraint("starts_on", name="agreement_starts_on_sane_year"),
+            sane_year_constraint("ends_on", name="agreement_ends_on_sane_year"),
+            sane_year_constraint("signed_on", name="agreement_signed_on_sane_year"),
         ]
 
     def __str__(self) -> str:
@@ -224,6 +234,8 @@ class ChildSafetyCheck(models.Model):
                 name="check_validity_after_check",
                 violation_error_message=_("“Valid until” cannot be before the check."),
             ),
+            sane_year_constraint("checked_on", name="childsafetycheck_checked_on_sane_year"),
+            sane_year_constraint("valid_until", name="childsafetycheck_valid_until_sane_year"),
         ]
 
     def __str__(self) -> str:
@@ -345,6 +357,8 @@ class Shift(models.Model):
                 name="shift_not_overfilled",
                 violation_error_message=_("The shift already has all the volunteers it needs."),
             ),
+            sane_year_constraint("starts_at", name="shift_starts_at_sane_year", moment=True),
+            sane_year_constraint("ends_at", name="shift_ends_at_sane_year", moment=True),
         ]
 
     def __str__(self) -> str:
@@ -467,6 +481,7 @@ class HoursEntry(models.Model):
                     "Say what the work was: an opportunity, an initiative or a few words."
                 ),
             ),
+            sane_year_constraint("date", name="hoursentry_date_sane_year"),
         ]
 
     def __str__(self) -> str:
@@ -523,6 +538,9 @@ class Certificate(models.Model):
                 name="certificate_period_valid",
                 violation_error_message=_("The end of the period cannot be before its start."),
             ),
+            sane_year_constraint("period_from", name="certificate_period_from_sane_year"),
+            sane_year_constraint("period_to", name="certificate_period_to_sane_year"),
+            sane_year_constraint("issued_on", name="certificate_issued_on_sane_year"),
         ]
 
     def __str__(self) -> str:

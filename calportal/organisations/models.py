@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from calportal.contacts import PhoneNumberField
+from calportal.dates import sane_year_constraint
 
 postal_code_validator = RegexValidator(
     r"^\d{2}-\d{3}$", _("Enter a Polish postal code in the form 63-100.")
@@ -91,6 +92,7 @@ class Organisation(models.Model):
                 name="organisation_pact_only_for_partners",
                 violation_error_message=_("Only a partner can have signed a pact."),
             ),
+            sane_year_constraint("pact_signed_on", name="organisation_pact_signed_on_sane_year"),
         ]
 
     def __str__(self) -> str:

@@ -29,18 +29,29 @@ class MessageState:
 
 def messages_regarding(record: models.Model) -> list[MessageState]:
     """Every message queued about ``record``, newest first, in two queries."""
+    return messages_regarding_many(type(record), [record.pk]).get(record.pk, [])
+
+
+def messages_regarding_many(
+    model: type[models.Model], ids: list[int]
+) -> dict[int, list[MessageState]]:
+    """``{id: [MessageState, …]}`` for the records of ``model`` with these ids (newest message
+    first; records without messages are absent), in two queries whatever the number of ids."""
     last_failure = Log.objects.filter(email=OuterRef("email"), status=STATUS.failed).order_by(
         "-date", "-pk"
     )
     rows = (
         OutboxMessage.objects.filter(
-            regarding_type=ContentType.objects.get_for_model(record), regarding_id=record.pk
+            regarding_type=ContentType.objects.get_for_model(model), regarding_id__in=ids
         )
         .select_related("email")
         .annotate(last_error=Subquery(last_failure.values("message")[:1]))
         .order_by("-created_at", "-pk")
     )
-    return [_state(row) for row in rows]
+    by_record: dict[int, list[MessageState]] = {}
+    for row in rows:
+        by_record.setdefault(row.regarding_id, []).append(_state(row))
+    return by_record
 
 
 def _state(row: OutboxMessage) -> MessageState:

@@ -7,6 +7,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from calportal.contacts import PhoneNumberField
+from calportal.dates import sane_year_constraint
 
 
 class TeamRole(models.TextChoices):
@@ -64,6 +65,8 @@ class TeamMember(models.Model):
                 name="teammember_end_after_start",
                 violation_error_message=_("The end date cannot be before the start date."),
             ),
+            sane_year_constraint("start_date", name="teammember_start_date_sane_year"),
+            sane_year_constraint("end_date", name="teammember_end_date_sane_year"),
         ]
 
     def __str__(self) -> str:
@@ -87,17 +90,24 @@ class TeamMeeting(models.Model):
     attendees = models.ManyToManyField(
         TeamMember, verbose_name=_("present"), related_name="meetings", blank=True
     )
+    # Empty when not known: the demo meetings, meetings recorded before the field was kept,
+    # and those whose recorder's account has been deleted (SET_NULL). Editing such a meeting
+    # leaves it empty: the one who edits did not record it.
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recorded by"),
         on_delete=models.SET_NULL,
         null=True,
+        blank=True,
         related_name="+",
     )
     created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
+        constraints = [
+            sane_year_constraint("held_on", name="teammeeting_held_on_sane_year"),
+        ]
         verbose_name = _("team meeting")
         verbose_name_plural = _("team meetings")
         ordering = ["-held_on", "-starts_at"]

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from calportal.contacts import NameKeyMixin, PhoneNumberField
+from calportal.dates import sane_year_constraint
 
 PASS_NUMBER_RE = re.compile(r"^SPS-(\d{4})-(\d{4,6})$")
 
@@ -103,6 +104,11 @@ class PartnerVenue(models.Model):
                 name="venue_active_range_valid",
                 violation_error_message=_("The end date cannot be before the start date."),
             ),
+            sane_year_constraint(
+                "title_granted_on", name="partnervenue_title_granted_on_sane_year"
+            ),
+            sane_year_constraint("active_from", name="partnervenue_active_from_sane_year"),
+            sane_year_constraint("active_until", name="partnervenue_active_until_sane_year"),
         ]
 
     def __str__(self) -> str:
@@ -213,6 +219,8 @@ class SeniorPass(models.Model):
             models.UniqueConstraint(
                 "holder", condition=Q(status="active"), name="pass_one_active_per_holder"
             ),
+            sane_year_constraint("issued_on", name="seniorpass_issued_on_sane_year"),
+            sane_year_constraint("valid_until", name="seniorpass_valid_until_sane_year"),
         ]
 
     def __str__(self) -> str:
