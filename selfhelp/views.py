@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from calportal.accounts.decorators import permission_required
 from calportal.csv_files import csv_response, csv_text
 from calportal.documents.services import document_request
+from calportal.outbox.selectors import messages_regarding
 from calportal.parsing import int_list
 from calportal.public_forms import public_form_accepted
 from selfhelp import selectors, services
@@ -217,6 +218,7 @@ def request_detail(request, pk: int):
             "decline_form": DeclineForm(initial={"message": _default_decline(join_request)}),
             "is_open": join_request.status in OPEN_REQUEST_STATUSES,
             "full": services.group_is_full(join_request.group),
+            "sent_messages": messages_regarding(join_request),
         },
     )
 

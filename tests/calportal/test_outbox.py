@@ -116,7 +116,9 @@ def test_staff_see_on_each_registration_which_e_mails_went_and_which_did_not(log
     event = EventFactory(title="Kawiarenka", capacity=5)
     delivered = initiatives.registration_create(event_id=event.pk, person=person(1))
     refused = initiatives.registration_create(event_id=event.pk, person=person(2))
-    by_phone = initiatives.registration_create(event_id=event.pk, person=person(3, email="", phone="601 234 567"))
+    by_phone = initiatives.registration_create(
+        event_id=event.pk, person=person(3, email="", phone="601 234 567")
+    )
     services.deliver(Email.objects.get(outbox_entry__regarding_id=delivered.registration.pk).pk)
     with override_settings(EMAIL_BACKEND=FAILING):
         services.deliver(Email.objects.get(outbox_entry__regarding_id=refused.registration.pk).pk)
@@ -132,3 +134,34 @@ def test_staff_see_on_each_registration_which_e_mails_went_and_which_did_not(log
     assert "not sent yet after 1 attempt" in html
     assert "Connection refused" in html
     assert "sent " in html
+
+
+def test_the_facilitator_sees_whether_the_confirmation_reached_the_person(client, login, roles):
+    from calportal.accounts.roles import Role
+    from selfhelp.models import JoinRequest
+    from tests.factories import UserFactory
+    from tests.selfhelp.conftest import make_group
+
+    facilitator = UserFactory(email="prowadzaca@example.org", role=Role.GROUP_FACILITATOR)
+    group = make_group(facilitator)
+    client.post(
+        reverse("selfhelp:group_public", args=[group.slug]),
+        {
+            "first_name": "Elżbieta",
+            "phone": "",
+            "email": "ela@example.org",
+            "contact_way": "email",
+            "contact_time": "",
+            "message": "",
+            "consent": "on",
+        },
+    )
+    with override_settings(EMAIL_BACKEND=FAILING):
+        services.deliver_due()
+
+    with translation.override("en"):
+        page = login(facilitator).get(
+            reverse("selfhelp:request_detail", args=[JoinRequest.objects.get().pk])
+        )
+
+    assert "1 waiting to be sent" in page.content.decode()
