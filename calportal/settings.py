@@ -187,6 +187,10 @@ PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
 # Login lockouts, rate limits and records of failed logins all take the client's address from
 # calportal.client_ip.client_ip, which reads this.
 TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0, minimum=0)
+for _retired in ("AXES_PROXY_COUNT", "RATELIMIT_IP_META_KEY"):
+    if envstr(_retired):
+        # Silently ignoring them would bring back lockouts of everyone behind the proxy.
+        raise ImproperlyConfigured(f"{_retired} is no longer read: set TRUSTED_PROXY_COUNT")
 
 # Brute-force protection: five failures for one e-mail from one address lock it for 15 minutes.
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5, minimum=1)

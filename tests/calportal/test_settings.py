@@ -75,6 +75,14 @@ def test_start_up_stops_with_a_message_naming_the_malformed_variable():
     assert "DEBUG must be a boolean" in result.stderr
 
 
+@pytest.mark.parametrize("retired", ["AXES_PROXY_COUNT", "RATELIMIT_IP_META_KEY"])
+def test_a_retired_proxy_variable_stops_start_up_pointing_to_its_replacement(retired):
+    result = run_manage("check", env={retired: "1"})
+
+    assert result.returncode != 0
+    assert f"{retired} is no longer read: set TRUSTED_PROXY_COUNT" in result.stderr
+
+
 def test_production_requires_a_secret_key():
     result = run_manage("check", env={"DEBUG": "0", "ALLOWED_HOSTS": "cal.srem.pl"})
 
