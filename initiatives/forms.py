@@ -240,8 +240,9 @@ class FundingForm(forms.ModelForm):
         field_classes = {"amount": MoneyField}
 
 
+# absolute_max: a forged TOTAL_FORMS (2**63) is refused at once instead of building 2,000 forms.
 FundingFormSet = forms.inlineformset_factory(
-    Initiative, Funding, form=FundingForm, extra=2, can_delete=True
+    Initiative, Funding, form=FundingForm, extra=2, can_delete=True, max_num=20, absolute_max=20
 )
 
 

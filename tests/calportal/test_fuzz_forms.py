@@ -1,17 +1,21 @@
 """Hostile input is a form error (or a 400 page), never a server error — on every form.
 
 The forms are found, not listed: every named view of the URL configuration (the admin
-aside) is reached by crawling the portal loaded with the demo data, as a superuser and as
-each demo login, from the pages without arguments along the links and form actions; every
-``<form>`` on every page reached is parsed. Each (page, payload) test then
+aside) is reached by crawling the portal loaded with the demo data, as a superuser, as
+each demo login and as a resident, from the pages without arguments (and the addresses sent
+by e-mail) along the links and form actions; every ``<form>`` on every page reached is parsed.
+Views not reached (POST-only actions, files) are covered through the forms that post to them.
+Each (page, payload) test then
 
 - GETs the page with the payload in its query parameters (those of its GET forms, ``q`` and
   ``page``), and
-- submits each form once per field with the payload in that field and the others at their
-  current (or a plausible) value; after a submission that redirects it GETs the target and
-  the form's page again, so that "stored, then a server error for everyone" is caught too.
+- submits each form with the payload in one date or number field at a time, or in all its
+  text, choice or hidden fields at once, the others at their current (or, if required and
+  empty, a plausible) value; after a submission that redirects it GETs the target and the
+  form's page again, so that "stored, then a server error for everyone" is caught too.
 
-The test client raises the view's exception on a server error; we add which form and field.
+A further test submits every form exactly as shown (a plain save). The test client raises
+the view's exception on a server error; the assertion adds which form and which fields.
 """
 
 import contextlib

@@ -139,9 +139,11 @@ def test_filters_drive_both_the_list_and_the_layers(client, roles, area):
     ],
 )
 def test_nonsense_in_the_query_string_never_breaks_the_map(client, mixed_map, query):
-    assert client.get(reverse("resources_map:map") + query).status_code == 200
-    assert client.get(reverse("resources_map:geojson") + query).status_code == 200
-    assert client.get(reverse("resources_map:guide") + query).status_code == 200
+    # A NUL byte gets the site's 400 page (calportal.middleware) before any view sees it.
+    expected = 400 if "%00" in query else 200
+    assert client.get(reverse("resources_map:map") + query).status_code == expected
+    assert client.get(reverse("resources_map:geojson") + query).status_code == expected
+    assert client.get(reverse("resources_map:guide") + query).status_code == expected
 
 
 def _fill(count: int, area) -> None:
