@@ -51,11 +51,18 @@ def test_resident_signs_up_cancels_and_the_waiting_list_moves_up(
     screenshot("event-page-pl")
 
     sign_up(page, url, first="Grażyna", last="Żółkiewska", email="grazyna@example.org")
+    # Everyone, known or new, gets the same page; the personal link comes by e-mail.
+    expect(page.locator("h1")).to_contain_text("mamy Twoje zgłoszenie")
+    screenshot("registration-received")
+    assert axe() == []
+    page.goto(live_server.url + personal_link("grazyna@example.org"))
     expect(page.locator(".alert-success").first).to_be_visible()
     screenshot("registration-confirmed")
     assert axe() == []
 
     sign_up(page, url, first="Józef", last="Ślęzak", email="jozef@example.org")
+    expect(page.locator("h1")).to_contain_text("mamy Twoje zgłoszenie")
+    page.goto(live_server.url + personal_link("jozef@example.org"))
     expect(page.locator(".alert-info strong")).to_contain_text("1")
     screenshot("registration-waiting")
 

@@ -15,6 +15,7 @@ import threading
 import time
 from pathlib import Path
 
+import kombu.pools
 import redis
 from aiosmtpd.controller import Controller
 from django.conf import settings
@@ -213,11 +214,11 @@ class Worker:
 
 
 def _reset_celery_connections() -> None:
-    pool = getattr(app, "_pool", None)
-    if pool is not None:
-        with contextlib.suppress(Exception):
-            pool.force_close_all()
-        app._pool = None
+    """Forget every broker connection and producer (kombu keeps them in global pools, keyed by
+    connection), so that the next task is published with the broker now configured."""
+    with contextlib.suppress(Exception):
+        kombu.pools.reset()
+    app._pool = None
     app.amqp._producer_pool = None
 
 

@@ -12,12 +12,11 @@ from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from calportal.celery import app
 from calportal.documents.models import Document, DocumentFailure, DocumentStatus
 from calportal.documents.registry import Build, register
 from calportal.documents.services import document_render, document_request, document_sweep
 from calportal.documents.tasks import RENDER_TIME_LIMIT
-from calportal.queue import resume_broker
+from tests.calportal.faults import broker
 from tests.factories import UserFactory
 
 QUICK = "tests.quick_document"
@@ -297,14 +296,8 @@ def test_the_documents_list_needs_a_login(client):
 @pytest.fixture
 def unreachable_broker():
     """Celery publishing for real, to a port where nothing listens."""
-    saved = (app.conf.broker_url, app._pool, app.amqp._producer_pool)
-    app.conf.task_always_eager = False
-    app.conf.broker_url = "redis://127.0.0.1:9/0"
-    app._pool = app.amqp._producer_pool = None
-    resume_broker()
-    yield
-    app.conf.broker_url, app._pool, app.amqp._producer_pool = saved
-    resume_broker()
+    with broker("redis://127.0.0.1:9/0"):
+        yield
 
 
 def test_a_document_request_answers_at_once_when_the_broker_is_down(
