@@ -281,6 +281,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 OUTBOX_RETRY_BASE_SECONDS = envint("OUTBOX_RETRY_BASE_SECONDS", 60, minimum=1)
 OUTBOX_RETRY_MAX_SECONDS = envint("OUTBOX_RETRY_MAX_SECONDS", 3600, minimum=1)
 OUTBOX_RETRY_HOURS = envint("OUTBOX_RETRY_HOURS", 72, minimum=1)
+# Sent (and given-up) messages hold residents' names and personal links: kept this long.
+OUTBOX_KEEP_DAYS = envint("OUTBOX_KEEP_DAYS", 90, minimum=7)
 
 # PDF documents (calportal/documents): a job no worker has started is sent again after
 # DOCUMENTS_RESEND_SECONDS, then after twice as long each time (at most an hour apart); a
@@ -367,6 +369,10 @@ CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {
         "task": "calportal.outbox.sweep",
         "schedule": 60,  # messages queued while the broker was down, and retries that are due
+    },
+    "outbox-forget-old": {
+        "task": "calportal.outbox.forget_old",
+        "schedule": 24 * 3600,
     },
     "documents-sweep": {
         "task": "calportal.documents.sweep",

@@ -200,3 +200,14 @@ def deliver_due() -> int:
     """Deliver every due message here and now, in this process (``manage.py deliver_outbox``,
     and tests). Returns how many were sent."""
     return sum(deliver(email_id) == STATUS.sent for email_id in due_email_ids())
+
+
+def forget_old_messages() -> int:
+    """Delete the messages queued more than ``OUTBOX_KEEP_DAYS`` ago (sent or given up: no
+    message is retried that long), with their logs and attachment files: they hold residents'
+    names and personal links. Returns how many were deleted."""
+    from post_office.utils import cleanup_expired_mails
+
+    cutoff = timezone.now() - datetime.timedelta(days=settings.OUTBOX_KEEP_DAYS)
+    deleted, _attachments = cleanup_expired_mails(cutoff, delete_attachments=True)
+    return deleted

@@ -17,3 +17,10 @@ def sweep() -> int:
     """Every minute: hand on the messages that are due (see
     :func:`calportal.outbox.services.sweep`)."""
     return services.sweep()
+
+
+@shared_task(name="calportal.outbox.forget_old", soft_time_limit=240, time_limit=300)
+def forget_old() -> int:
+    """Daily: delete messages older than ``OUTBOX_KEEP_DAYS`` (see
+    :func:`calportal.outbox.services.forget_old_messages`)."""
+    return services.forget_old_messages()

@@ -165,3 +165,13 @@ def test_the_facilitator_sees_whether_the_confirmation_reached_the_person(client
         )
 
     assert "1 waiting to be sent" in page.content.decode()
+
+
+def test_messages_are_forgotten_after_the_keeping_period(db, settings):
+    old = queue()
+    services.deliver(old.pk)
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=settings.OUTBOX_KEEP_DAYS)):
+        recent = queue()
+        assert services.forget_old_messages() == 1
+
+    assert list(Email.objects.values_list("pk", flat=True)) == [recent.pk]
