@@ -163,11 +163,26 @@ class Relay:
 
 def database_url() -> str:
     """The test database, as a URL a worker process can open."""
-    db = settings.DATABASES["default"]
-    user = db.get("USER") or "postgres"
-    host = db.get("HOST") or "127.0.0.1"
-    port = db.get("PORT") or 5432
-    return f"postgres://{user}@{host}:{port}/{connection.settings_dict['NAME']}"
+    db = connection.settings_dict
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    credentials = (db.get("USER") or "postgres") + password
+    host, port = db.get("HOST") or "127.0.0.1", db.get("PORT") or 5432
+    return f"postgres://{credentials}@{host}:{port}/{db['NAME']}"
+
+
+def worker_command(
+    *, pool: str = "solo", queue: str | None = None, name: str = "", include: str = ""
+) -> list:
+    """``celery worker`` with one process, quiet, without the cluster chatter; on ``queue``
+    (and named ``name``, or after the queue) when given, importing the module ``include`` too."""
+    command = [sys.executable, "-m", "celery", "-A", "calportal", "worker", f"--pool={pool}"]
+    command += ["--concurrency=1", "--without-gossip", "--without-mingle", "--without-heartbeat"]
+    command += ["--loglevel=WARNING"]
+    if include:
+        command += ["--include", include]
+    if queue:
+        command += ["-Q", queue, "-n", f"{name or queue}@%h"]
+    return command
 
 
 class Worker:
@@ -195,12 +210,7 @@ class Worker:
             "OUTBOX_RETRY_MAX_SECONDS": "2",
             **self.env,
         }
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "calportal", "worker", f"--pool={self.pool}"]
-            + ["--concurrency=1", "--without-gossip", "--without-mingle", "--loglevel=WARNING"],
-            cwd=ROOT,
-            env=env,
-        )
+        self.process = subprocess.Popen(worker_command(pool=self.pool), cwd=ROOT, env=env)
 
     def stop(self) -> None:
         if self.process is not None:

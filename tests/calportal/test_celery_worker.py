@@ -2,7 +2,6 @@
 
 import os
 import subprocess
-import sys
 import uuid
 from pathlib import Path
 
@@ -11,6 +10,7 @@ import redis
 
 from calportal.celery import app
 from calportal.tasks import ping
+from tests.calportal.faults import worker_command
 from tests.conftest import require
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -31,23 +31,7 @@ def redis_url():
 def worker(redis_url):
     queue = f"test-{uuid.uuid4().hex[:8]}"
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "calportal",
-            "worker",
-            "--pool=solo",
-            "--concurrency=1",
-            "--without-gossip",
-            "--without-mingle",
-            "-Q",
-            queue,
-            "-n",
-            f"{queue}@%h",
-            "--loglevel=WARNING",
-        ],
+        worker_command(queue=queue),
         cwd=ROOT,
         env={**os.environ, "REDIS_URL": redis_url, "CELERY_TASK_ALWAYS_EAGER": "0"},
     )

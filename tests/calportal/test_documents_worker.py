@@ -8,7 +8,6 @@ import datetime
 import os
 import signal
 import subprocess
-import sys
 import time
 import uuid
 from pathlib import Path
@@ -25,6 +24,7 @@ from calportal.documents.registry import Build, register
 from calportal.documents.services import document_request, document_sweep
 from calportal.documents.tasks import RENDER_TIME_LIMIT
 from calportal.queue import resume_broker
+from tests.calportal.faults import database_url, worker_command
 from tests.conftest import require
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,15 +37,6 @@ pytestmark = pytest.mark.django_db(transaction=True)  # the workers read what th
 def slow_document(params: dict) -> Build:
     time.sleep(params["seconds"])  # long enough to kill the worker in the middle
     return Build(template="pdf/base.html", context={}, filename="slow.pdf")
-
-
-def _database_url() -> str:
-    settings = connection.settings_dict
-    credentials = settings["USER"] + (f":{settings['PASSWORD']}" if settings["PASSWORD"] else "")
-    return (
-        f"postgres://{credentials}@{settings['HOST'] or '127.0.0.1'}:{settings['PORT'] or 5432}"
-        f"/{settings['NAME']}"
-    )
 
 
 @pytest.fixture
@@ -69,31 +60,14 @@ def start_worker(tmp_path, settings):
 
     def start():
         process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "calportal",
-                "worker",
-                "--pool=prefork",
-                "--concurrency=1",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-                "--include",
-                __name__,
-                "-Q",
-                queue,
-                "-n",
-                f"{queue}-{len(workers)}@%h",
-                "--loglevel=WARNING",
-            ],
+            worker_command(
+                pool="prefork", queue=queue, name=f"{queue}-{len(workers)}", include=__name__
+            ),
             cwd=ROOT,
             env={
                 **os.environ,
                 "REDIS_URL": redis_url,
-                "DATABASE_URL": _database_url(),
+                "DATABASE_URL": database_url(),
                 "PRIVATE_MEDIA_ROOT": str(tmp_path),
                 "CELERY_TASK_ALWAYS_EAGER": "0",
             },

@@ -25,7 +25,7 @@ from tests.conftest import require
 from tests.factories import EventFactory, UserFactory
 from tests.initiatives.conftest import signup_data
 from tests.passes.conftest import make_venue, senior
-from tests.selfhelp.conftest import make_group
+from tests.selfhelp.conftest import join_data, make_group
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -88,9 +88,7 @@ def test_with_redis_down_every_action_is_kept_once_and_its_mail_arrives_when_red
     )
     senior_pass = passes.pass_issue(person=senior(1), issued_by=staff)
     event = EventFactory(title="Kawiarenka seniora", capacity=10)
-    group = make_group(
-        UserFactory(email="prowadzaca@example.org", role=Role.GROUP_FACILITATOR)
-    )
+    group = make_group(UserFactory(email="prowadzaca@example.org", role=Role.GROUP_FACILITATOR))
     relay.open()
     # Redis is not running: neither the broker nor the cache answers.
 
@@ -100,15 +98,7 @@ def test_with_redis_down_every_action_is_kept_once_and_its_mail_arrives_when_red
     join, join_time = timed(
         lambda: client.post(
             reverse("selfhelp:group_public", args=[group.slug]),
-            {
-                "first_name": "Elżbieta",
-                "phone": "",
-                "email": "ela@example.org",
-                "contact_way": "email",
-                "contact_time": "",
-                "message": "",
-                "consent": "on",
-            },
+            join_data(),
         )
     )
     reset, reset_time = timed(

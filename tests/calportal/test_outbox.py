@@ -140,21 +140,13 @@ def test_the_facilitator_sees_whether_the_confirmation_reached_the_person(client
     from calportal.accounts.roles import Role
     from selfhelp.models import JoinRequest
     from tests.factories import UserFactory
-    from tests.selfhelp.conftest import make_group
+    from tests.selfhelp.conftest import join_data, make_group
 
     facilitator = UserFactory(email="prowadzaca@example.org", role=Role.GROUP_FACILITATOR)
     group = make_group(facilitator)
     client.post(
         reverse("selfhelp:group_public", args=[group.slug]),
-        {
-            "first_name": "Elżbieta",
-            "phone": "",
-            "email": "ela@example.org",
-            "contact_way": "email",
-            "contact_time": "",
-            "message": "",
-            "consent": "on",
-        },
+        join_data(),
     )
     with override_settings(EMAIL_BACKEND=FAILING):
         services.deliver_due()

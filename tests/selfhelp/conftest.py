@@ -78,3 +78,18 @@ def make_request(group, name="Elżbieta", **fields) -> JoinRequest:
 def make_meeting(group, days_ago=7, **fields) -> Meeting:
     start = timezone.now().replace(microsecond=0, second=0) - datetime.timedelta(days=days_ago)
     return Meeting.objects.create(group=group, starts_at=start, **fields)
+
+
+def join_data(**changes) -> dict:
+    """What a resident types into a group's public "ask to join" form."""
+    data = {
+        "first_name": "Elżbieta",
+        "phone": "",
+        "email": "ela@example.org",
+        "contact_way": "email",
+        "contact_time": "wieczorem",
+        "message": "",
+        "consent": "on",
+    }
+    data.update(changes)
+    return data

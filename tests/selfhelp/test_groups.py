@@ -11,21 +11,7 @@ from django.utils import timezone
 
 from selfhelp.models import GroupStatus, JoinRequest, Meeting, Member, RequestStatus
 from tests.initiatives.conftest import pl
-from tests.selfhelp.conftest import make_meeting, make_member, make_request
-
-
-def join_data(**changes) -> dict:
-    data = {
-        "first_name": "Elżbieta",
-        "phone": "",
-        "email": "ela@example.org",
-        "contact_way": "email",
-        "contact_time": "wieczorem",
-        "message": "",
-        "consent": "on",
-    }
-    data.update(changes)
-    return data
+from tests.selfhelp.conftest import join_data, make_meeting, make_member, make_request
 
 
 def test_a_resident_asks_to_join_and_the_email_says_nothing_of_the_group(
