@@ -1,10 +1,13 @@
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 
 from calportal.documents.models import Document, DocumentStatus
 from calportal.documents.registry import get_builder
+
+PAGE_SIZE = 25  # documents per page of the list
 
 
 def _get_document_for_user(request, pk: int) -> Document:
@@ -29,8 +32,9 @@ def _state(document: Document) -> str:
 def document_list(request):
     documents = Document.objects.filter(requested_by=request.user).only(
         "pk", "title", "status", "created_at", "finished_at"
-    )[:100]
-    return render(request, "documents/list.html", {"documents": documents})
+    )
+    page = Paginator(documents, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "documents/list.html", {"documents": page, "page": page})
 
 
 @login_required

@@ -284,6 +284,25 @@ def test_the_documents_list_shows_only_ones_own_documents(owner, login):
     assert someone_else.get_absolute_url() not in page
 
 
+def test_the_documents_list_pages_its_documents_in_the_same_number_of_queries(
+    owner, login, django_assert_num_queries, django_assert_max_num_queries
+):
+    client = login(owner)
+    Document.objects.bulk_create(
+        [Document(kind=QUICK, title=f"Dokument {n}", requested_by=owner) for n in range(3)]
+    )
+    with django_assert_max_num_queries(20) as baseline:
+        client.get(reverse("documents:list"))
+    Document.objects.bulk_create(
+        [Document(kind=QUICK, title=f"Dokument {n}", requested_by=owner) for n in range(300)]
+    )
+
+    with django_assert_num_queries(len(baseline.captured_queries)):
+        page = client.get(reverse("documents:list"), {"page": "2"}).content.decode()
+    assert page.count("/documents/") >= 25
+    assert "?page=3" in page  # 303 documents, 25 a page: the oldest are a few pages on
+
+
 def test_the_documents_list_needs_a_login(client):
     response = client.get(reverse("documents:list"))
 
