@@ -281,6 +281,10 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 OUTBOX_RETRY_BASE_SECONDS = envint("OUTBOX_RETRY_BASE_SECONDS", 60, minimum=1)
 OUTBOX_RETRY_MAX_SECONDS = envint("OUTBOX_RETRY_MAX_SECONDS", 3600, minimum=1)
 OUTBOX_RETRY_HOURS = envint("OUTBOX_RETRY_HOURS", 72, minimum=1)
+# The sweep hands on a message still queued this long after it was queued, and again if it is
+# still not sent this long after it was handed on (its task was lost with a worker).
+OUTBOX_SWEEP_AFTER_SECONDS = envint("OUTBOX_SWEEP_AFTER_SECONDS", 60, minimum=0)
+OUTBOX_REHAND_SECONDS = envint("OUTBOX_REHAND_SECONDS", 600, minimum=1)
 # Sent (and given-up) messages hold residents' names and personal links: kept this long.
 OUTBOX_KEEP_DAYS = envint("OUTBOX_KEEP_DAYS", 90, minimum=7)
 

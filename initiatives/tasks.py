@@ -24,7 +24,10 @@ def send_event_reminders() -> int:
                 pk=registration.pk, reminder_sent_at__isnull=True
             ).update(reminder_sent_at=timezone.now())
             if claimed and queue_registration_email(
-                "reminder", registration.pk, key=f"initiatives/reminder:{registration.pk}"
+                "reminder",
+                registration.pk,
+                # A move to another session clears reminder_sent_at: its reminder is a new one.
+                key=f"initiatives/reminder:{registration.pk}:{registration.event_id}",
             ):
                 queued += 1
     return queued

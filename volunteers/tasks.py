@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from calportal.accounts.models import User
 from calportal.accounts.roles import Role
-from calportal.outbox.services import queue_email
+from calportal.outbox.services import forget_messages_regarding, queue_email
 from volunteers.models import (
     Assignment,
     Certificate,
@@ -133,6 +133,7 @@ def purge_stale_applications() -> int:
     )
     deleted = 0
     for volunteer in stale:
+        forget_messages_regarding(Volunteer, volunteer.pk)
         volunteer.delete()
         deleted += 1
     if deleted:

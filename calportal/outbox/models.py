@@ -26,6 +26,8 @@ class OutboxMessage(models.Model):
     # "volunteers/missing_hours:2026-11-23:user-42": a periodic task's run adds each once.
     key = models.CharField(max_length=200, unique=True, null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # When the sweep last handed the message to the broker (None: only its first publish).
+    handed_on_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

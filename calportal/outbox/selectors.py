@@ -37,15 +37,16 @@ def messages_regarding_many(
 ) -> dict[int, list[MessageState]]:
     """``{id: [MessageState, …]}`` for the records of ``model`` with these ids (newest message
     first; records without messages are absent), in two queries whatever the number of ids."""
-    last_failure = Log.objects.filter(email=OuterRef("email"), status=STATUS.failed).order_by(
-        "-date", "-pk"
-    )
+    attempts = Log.objects.filter(email=OuterRef("email")).order_by("-date", "-pk")
     rows = (
         OutboxMessage.objects.filter(
             regarding_type=ContentType.objects.get_for_model(model), regarding_id__in=ids
         )
         .select_related("email")
-        .annotate(last_error=Subquery(last_failure.values("message")[:1]))
+        .annotate(
+            last_error=Subquery(attempts.filter(status=STATUS.failed).values("message")[:1]),
+            sent_at=Subquery(attempts.filter(status=STATUS.sent).values("date")[:1]),
+        )
         .order_by("-created_at", "-pk")
     )
     by_record: dict[int, list[MessageState]] = {}
@@ -63,7 +64,7 @@ def _state(row: OutboxMessage) -> MessageState:
         subject=email.subject,
         queued_at=row.created_at,
         state=state,
-        sent_at=email.last_updated if state == "sent" else None,
+        sent_at=row.sent_at if state == "sent" else None,
         attempts=(email.number_of_retries or 0) + (1 if state == "sent" else 0),
         next_attempt_at=email.scheduled_time if state == "waiting" else None,
         error=(row.last_error or "") if state != "sent" else "",

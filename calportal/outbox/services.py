@@ -21,10 +21,10 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, models, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone, translation
 from post_office import mail
-from post_office.models import STATUS, Email
+from post_office.models import STATUS, Attachment, Email
 
 from calportal.emails import render_email
 from calportal.outbox.models import OutboxMessage
@@ -172,28 +172,60 @@ def due_email_ids(*, limit: int = 500) -> list[int]:
 
 
 def sweep() -> int:
-    """Publish a delivery for every due message (those queued while the broker was down, and
-    the retries whose time has come). Returns how many were handed on."""
+    """Publish a delivery for every message that needs one: queued for more than
+    ``OUTBOX_SWEEP_AFTER_SECONDS`` (its first publish was lost, or the broker was down), a
+    retry whose time has come, or one handed on ``OUTBOX_REHAND_SECONDS`` ago and still not
+    sent (its task was lost). A message is not handed on again while its task may still be
+    waiting in the broker. Returns how many were handed on."""
     from calportal.outbox.tasks import deliver_email
     from calportal.queue import enqueue
 
-    handed = 0
-    for email_id in due_email_ids():
+    now = timezone.now()
+    lost = now - datetime.timedelta(seconds=settings.OUTBOX_REHAND_SECONDS)
+    handed_on = F("outbox_entry__handed_on_at")
+    candidates = (
+        Email.objects.filter(status__in=PENDING)
+        .filter(
+            Q(
+                scheduled_time__isnull=True,
+                created__lte=now - datetime.timedelta(seconds=settings.OUTBOX_SWEEP_AFTER_SECONDS),
+            )
+            | Q(scheduled_time__lte=now)
+        )
+        .filter(
+            Q(outbox_entry__handed_on_at__isnull=True)
+            | Q(outbox_entry__handed_on_at__lt=lost)
+            | Q(scheduled_time__isnull=False, scheduled_time__gt=handed_on)
+        )
+        .order_by("created", "pk")
+        .values_list("pk", flat=True)[:500]
+    )
+    handed = []
+    for email_id in candidates:
         if not enqueue(deliver_email, email_id):
             break  # the broker went away again; the next sweep continues
-        handed += 1
-    return handed
+        handed.append(email_id)
+    OutboxMessage.objects.filter(email_id__in=handed).update(handed_on_at=now)
+    return len(handed)
 
 
 def forget_messages_regarding(model: type[models.Model], pk: int) -> int:
-    """Delete every message about one record (with its attachments' rows and its log): the
-    erasure of a person's data also erases what was written to them. Returns how many."""
+    """Delete every message about one record, with its log and its attachments' files: the
+    erasure of a person's data also erases what was written to them. Returns how many
+    messages were deleted."""
     content_type = ContentType.objects.get_for_model(model)
-    email_ids = OutboxMessage.objects.filter(
-        regarding_type=content_type, regarding_id=pk
-    ).values_list("email_id", flat=True)
-    deleted, _ = Email.objects.filter(pk__in=list(email_ids)).delete()
-    return deleted
+    email_ids = list(
+        OutboxMessage.objects.filter(regarding_type=content_type, regarding_id=pk).values_list(
+            "email_id", flat=True
+        )
+    )
+    attachments = list(Attachment.objects.filter(emails__in=email_ids).distinct())
+    _, deleted = Email.objects.filter(pk__in=email_ids).delete()
+    for attachment in attachments:
+        if not attachment.emails.exists():
+            attachment.file.delete(save=False)
+            attachment.delete()
+    return deleted.get("post_office.Email", 0)
 
 
 def deliver_due() -> int:

@@ -3,9 +3,11 @@ from celery import shared_task
 from calportal.outbox import services
 
 
-# Connect (EMAIL_TIMEOUT) plus the relay's answer (EMAIL_REPLY_TIMEOUT) fit well inside.
+# The longest a task may run (CELERY_TASK_TIME_LIMIT): a relay that is slow on every command
+# (each read may take EMAIL_REPLY_TIMEOUT) is cut off, and the message retried, with its
+# Message-ID.
 @shared_task(
-    name="calportal.outbox.deliver", ignore_result=True, soft_time_limit=200, time_limit=240
+    name="calportal.outbox.deliver", ignore_result=True, soft_time_limit=280, time_limit=300
 )
 def deliver_email(email_id: int) -> None:
     """Send one queued e-mail (see :func:`calportal.outbox.services.deliver`)."""

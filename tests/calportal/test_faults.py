@@ -58,7 +58,14 @@ def redis_settings(own_redis, monkeypatch):
     """The web side (this process) uses our own Redis for its cache and its broker, and after
     a failure leaves Redis alone for 3 s instead of 30 (the outages here last seconds)."""
     monkeypatch.setattr(redis_breaker, "PAUSE_SECONDS", 3.0)
-    with override_settings(CACHES=cache_settings(own_redis.url)), broker(own_redis.url):
+    with (
+        override_settings(
+            CACHES=cache_settings(own_redis.url),
+            OUTBOX_SWEEP_AFTER_SECONDS=0,
+            OUTBOX_REHAND_SECONDS=5,
+        ),
+        broker(own_redis.url),
+    ):
         yield
 
 

@@ -2,6 +2,7 @@
 and staff see how each one fared."""
 
 import datetime
+import os
 
 import pytest
 import time_machine
@@ -167,3 +168,50 @@ def test_messages_are_forgotten_after_the_keeping_period(db, settings):
         assert services.forget_old_messages() == 1
 
     assert list(Email.objects.values_list("pk", flat=True)) == [recent.pk]
+
+
+def test_the_sweep_hands_on_what_waits_once_and_again_only_when_its_task_was_lost(
+    db, monkeypatch
+):
+    handed = []
+    def enqueue(task, email_id):
+        handed.append(email_id)
+        return True
+
+    monkeypatch.setattr("calportal.queue.enqueue", enqueue)
+    email = queue()
+    start = timezone.now()
+
+    assert services.sweep() == 0  # just queued: its own task is on its way
+    with time_machine.travel(start + datetime.timedelta(seconds=61)):
+        assert services.sweep() == 1  # that first publish was lost
+        assert services.sweep() == 0  # handed on: its task may be waiting in the broker
+    with time_machine.travel(start + datetime.timedelta(seconds=400)):
+        assert services.sweep() == 0
+    with time_machine.travel(start + datetime.timedelta(seconds=700)):
+        assert services.sweep() == 1  # ten minutes and still not sent: the task was lost
+        with override_settings(EMAIL_BACKEND=FAILING):
+            assert services.deliver(email.pk) == STATUS.requeued
+    with time_machine.travel(start + datetime.timedelta(seconds=700 + 61)):
+        assert services.sweep() == 1  # the retry's time has come
+        assert services.sweep() == 0
+
+    assert handed == [email.pk] * 3
+
+
+def test_erasing_a_person_s_messages_removes_their_attachments_too(db):
+    email = services.queue_email(
+        "selfhelp/request_received",
+        {"join_request": None},
+        ["ela@example.org"],
+        regarding=Email.objects.none().model(pk=1),  # any record: its type and id
+        attachments=[("spotkanie.ics", b"BEGIN:VCALENDAR", "text/calendar")],
+    )
+    attachment = email.attachments.get()
+    path = attachment.file.path
+
+    assert services.forget_messages_regarding(Email, 1) == 1
+
+    assert not Email.objects.exists()
+    assert not type(attachment).objects.exists()
+    assert not os.path.exists(path)

@@ -34,3 +34,33 @@ def test_reminders_go_once_to_those_confirmed_for_tomorrow(db):
 
     assert [message.to for message in mail.outbox] == [["jan1@example.org"]]
     assert "Jutro" in mail.outbox[0].subject
+
+
+@pytest.mark.clock
+def test_a_person_moved_to_another_session_is_reminded_of_the_new_one(staff):
+    tomorrow = (timezone.localtime() + datetime.timedelta(days=1)).replace(
+        hour=10, minute=0, second=0, microsecond=0
+    )
+    first = EventFactory(
+        title="Rano", starts_at=tomorrow, ends_at=tomorrow + datetime.timedelta(hours=1)
+    )
+    later = tomorrow + datetime.timedelta(hours=6)
+    second = EventFactory(
+        initiative=first.initiative,
+        title="Po południu",
+        starts_at=later,
+        ends_at=later + datetime.timedelta(hours=1),
+    )
+    registration = services.registration_create(event_id=first.pk, person=person(1)).registration
+    assert send_event_reminders() == 1
+
+    services.registration_move(
+        registration_id=registration.pk, to_event_id=second.pk, moved_by=staff
+    )
+    deliver_due()
+    mail.outbox.clear()
+
+    assert send_event_reminders() == 1
+    deliver_due()
+    assert [message.to for message in mail.outbox] == [["jan1@example.org"]]
+    assert "Po południu" in mail.outbox[0].subject
