@@ -95,7 +95,9 @@ def participant_find_or_create(*, person: PersonData, trusted: bool = False) -> 
     written any way: ``O'Neill`` is ``O’Neill``), phones in their 9-digit form. Contact
     details from the anonymous public form (``trusted=False``) are never added to a known
     person, so that someone who knows a resident's phone number cannot attach their own
-    e-mail address to that resident. Staff (``trusted=True``) may complete missing details.
+    e-mail address to that resident; and when that form gives an e-mail address, only a person
+    with that address is the same person (see below). Staff (``trusted=True``) may complete
+    missing details.
     Callers hold the event's lock, so the same new person signing up twice for one event is
     created once. Raises :class:`RegistrationError` when ``person.phone`` is not a Polish phone
     number (the forms refuse it first; this guards other callers).
@@ -106,8 +108,16 @@ def participant_find_or_create(*, person: PersonData, trusted: bool = False) -> 
         phone = normalise_phone(person.phone)
     except ValidationError as error:
         raise RegistrationError(error.messages[0]) from None
+    # From the public form, a typed e-mail address must be the one on file: matching a known
+    # person by their phone would send the confirmation to the address on file instead of the
+    # one typed, and so tell whoever typed it that the person is known (an existence oracle).
+    contacts = (
+        same_contact_q(phone=phone, email=email)
+        if trusted or not email
+        else same_contact_q(phone="", email=email)
+    )
     existing = (
-        Participant.objects.filter(same_contact_q(phone=phone, email=email))
+        Participant.objects.filter(contacts)
         .filter(name_key=name_key(first_name, last_name))
         .order_by("pk")
         .first()

@@ -120,7 +120,10 @@ def _queue_request_email(join_request: JoinRequest, name: str, **extra) -> None:
 def _open_request_of(group: Group, data: dict) -> JoinRequest | None:
     """The person's request to this group that is not handled yet, if any: the same phone or
     e-mail and the same first name as :func:`calportal.contacts.name_key` compares names."""
-    contacts = same_contact_q(phone=data.get("phone") or "", email=data.get("email") or "")
+    # A typed e-mail address must be the one on file: matching by phone alone would send the
+    # confirmation elsewhere and tell whoever typed it that this person has asked to join.
+    email = data.get("email") or ""
+    contacts = same_contact_q(phone="" if email else data.get("phone") or "", email=email)
     key = name_key(data["first_name"])
     candidates = (
         JoinRequest.objects.waiting()

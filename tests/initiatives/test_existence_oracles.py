@@ -298,3 +298,62 @@ def test_a_map_report_answers_the_same_whoever_sends_it(client, db,
 
     assert first == again
     assert first[0] == 302
+
+
+# --- What reaches the address a stranger types -------------------------------------------------
+
+
+def test_a_stranger_typing_a_residents_phone_and_their_own_address_learns_nothing_by_mail(
+    client, event, django_capture_on_commit_callbacks
+):
+    """Whoever types a known resident's name and phone with their own e-mail address gets the
+    same message as for a phone nobody knows: their own new registration's confirmation."""
+    ParticipantFactory(first_name="Grażyna", last_name="Żółkiewska", email="", phone="601234567")
+    url = reverse("initiatives:event_public", args=[event.pk])
+
+    answer(
+        client,
+        url,
+        signup_data(email="stranger@example.org", phone="601 234 567"),
+        django_capture_on_commit_callbacks,
+    )
+    known = [(message.to, message.subject) for message in mail.outbox]
+    mail.outbox.clear()
+    answer(
+        client,
+        url,
+        signup_data(first_name="Teresa", email="other@example.org", phone="609 876 543"),
+        django_capture_on_commit_callbacks,
+    )
+    unknown = [(message.to, message.subject) for message in mail.outbox]
+
+    assert known == [(["stranger@example.org"], unknown[0][1])]
+    assert unknown == [(["other@example.org"], known[0][1])]
+
+
+def test_a_stranger_typing_a_requesters_phone_and_their_own_address_learns_nothing_by_mail(
+    client, roles, django_capture_on_commit_callbacks
+):
+    facilitator = UserFactory(email="prowadzaca@example.org", role=Role.GROUP_FACILITATOR)
+    group = make_group(facilitator)
+    make_request(group, "Elżbieta", phone="602345678", email="")
+    url = reverse("selfhelp:group_public", args=[group.slug])
+
+    answer(
+        client,
+        url,
+        join_form("Elżbieta", "602345678", email="stranger@example.org"),
+        django_capture_on_commit_callbacks,
+    )
+    known = [(message.to, message.subject) for message in mail.outbox]
+    mail.outbox.clear()
+    answer(
+        client,
+        url,
+        join_form("Anna", "609876543", email="other@example.org"),
+        django_capture_on_commit_callbacks,
+    )
+    unknown = [(message.to, message.subject) for message in mail.outbox]
+
+    assert known == [(["stranger@example.org"], unknown[0][1])]
+    assert unknown == [(["other@example.org"], known[0][1])]
