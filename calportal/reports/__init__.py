@@ -1,0 +1,1 @@
+"""The report engine (REPORTS.md): periods now; figures, runs and formats to follow."""
