@@ -291,7 +291,19 @@ class Participant(NameKeyMixin, models.Model):
     gender = models.CharField(
         _("gender"), max_length=20, choices=Gender.choices, default=Gender.NOT_GIVEN
     )
+    # What the person typed; kept until staff map it to an area (REPORTS.md §9, D1).
     district = models.CharField(_("district or village"), max_length=100, blank=True)
+    # Where the person lives, for the reports: an area of the municipality, "outside the
+    # municipality", or neither (not given).
+    area = models.ForeignKey(
+        "resources_map.Area",
+        verbose_name=_("area of residence"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="participants",
+    )
+    outside_municipality = models.BooleanField(_("lives outside the municipality"), default=False)
     consent_text_version = models.CharField(_("consent text version"), max_length=20)
     consent_given_at = models.DateTimeField(_("consent given"))
     consent_scope = models.CharField(_("what was agreed to"), max_length=200)
@@ -306,6 +318,13 @@ class Participant(NameKeyMixin, models.Model):
                 condition=~Q(email="") | ~Q(phone=""),
                 name="participant_has_contact",
                 violation_error_message=_("Give an e-mail address or a phone number."),
+            ),
+            models.CheckConstraint(
+                condition=Q(area__isnull=True) | Q(outside_municipality=False),
+                name="participant_area_or_outside",
+                violation_error_message=_(
+                    "A person lives either in an area of the municipality or outside it."
+                ),
             ),
         ]
         indexes = [
@@ -395,6 +414,7 @@ class Registration(models.Model):
 from initiatives.passes.models import (  # noqa: E402, F401
     PartnerVenue,
     PassApplication,
+    PassStatusChange,
     ProgrammeSettings,
     Redemption,
     SeniorPass,

@@ -43,6 +43,10 @@ class Area(models.Model):
 
     name = models.CharField(_("name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=20, choices=AreaKind.choices)
+    # Urban (miasto) or rural (wieś) for the reports; set from the kind unless staff change it.
+    urban = models.BooleanField(
+        _("urban"), default=True, help_text=_("Part of the town (not a village).")
+    )
     boundary = models.JSONField(
         _("boundary"),
         null=True,
@@ -104,6 +108,60 @@ class Area(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Sex(models.TextChoices):
+    FEMALE = "female", _("Women")
+    MALE = "male", _("Men")
+
+
+class PopulationAgeGroup(models.TextChoices):
+    """Age groups of the population table: enough for the reach indicators (60+, the
+    post-working age of women 60+ and men 65+, 55+ for the CAL's 55+ figures, children) and
+    what the GUS Local Data Bank publishes by sex."""
+
+    CHILDREN = "0-17", _("0–17")
+    WORKING = "18-54", _("18–54")
+    AGE_55_59 = "55-59", _("55–59")
+    AGE_60_64 = "60-64", _("60–64")
+    AGE_65_PLUS = "65+", _("65 and over")
+
+
+class AreaPopulation(models.Model):
+    """Residents of an area in a year, by sex and age group (REPORTS.md §9, D2; GUS BDL
+    "ludność według płci i grup wieku", state on 31 December). The reach indicators RE1/RE2 use
+    the latest year not after the report's year."""
+
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="population")
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(1990), MaxValueValidator(2100)]
+    )
+    sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices)
+    age_group = models.CharField(_("age group"), max_length=10, choices=PopulationAgeGroup.choices)
+    residents = models.PositiveIntegerField(_("residents"))
+
+    class Meta:
+        verbose_name = _("area population")
+        verbose_name_plural = _("area population")
+        ordering = ["area", "-year", "sex", "age_group"]
+        constraints = [
+            models.UniqueConstraint(
+                "area",
+                "year",
+                "sex",
+                "age_group",
+                name="areapopulation_unique",
+                violation_error_message=_(
+                    "This area already has a figure for that year, sex and age group."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=1990, year__lte=2100), name="areapopulation_sane_year"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area} {self.year} {self.sex} {self.age_group}: {self.residents}"
 
 
 class ResourceClass(models.TextChoices):

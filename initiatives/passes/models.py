@@ -259,3 +259,31 @@ class Redemption(models.Model):
 
     def __str__(self) -> str:
         return f"{self.senior_pass} @ {self.venue}"
+
+
+class PassStatusChange(models.Model):
+    """When a pass's status began (REPORTS.md §9, D4): one row per status a pass has had, so
+    "active on at least one day of the period" (PA1b) is exact. Written by every service that
+    changes a status; a pass's rows begin with its issue."""
+
+    senior_pass = models.ForeignKey(
+        SeniorPass, on_delete=models.CASCADE, related_name="status_changes"
+    )
+    status = models.CharField(_("status"), max_length=20, choices=PassStatus.choices)
+    # The local date from which the pass has this status (the day of the change).
+    started_on = models.DateField(_("from"))
+    changed_at = models.DateTimeField(_("recorded"), default=timezone.now)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("pass status change")
+        verbose_name_plural = _("pass status changes")
+        ordering = ["senior_pass", "started_on", "changed_at", "pk"]
+        indexes = [models.Index(fields=["senior_pass", "started_on"])]
+        constraints = [sane_year_constraint("started_on", name="passstatuschange_sane_year")]
+
+    def __str__(self) -> str:
+        return f"{self.senior_pass} {self.status} {self.started_on}"

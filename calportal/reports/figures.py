@@ -1,0 +1,173 @@
+"""The vocabulary every app's figures share: scopes, indicators, amounts and age bands.
+
+Each domain app computes its own figures in its ``figures.py`` (aggregate SQL over its own
+models) and describes them here with :func:`define`; the report kinds compose those functions
+and never touch an app's models. An indicator's id, its name and its definition live next to
+the code that computes it, and a report's definitions appendix is generated from
+:data:`INDICATORS` (source of every definition: REPORTS.md §2).
+
+A figure function takes ``(period, scope)`` — a :class:`~calportal.reports.periods.Period` and a
+:class:`Scope` — and returns a number, an :class:`Amount`, or a breakdown: a dict from a key
+(a string, or a tuple of strings) to those.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Case, ExpressionWrapper, IntegerField, Q, Value, When
+from django.db.models.expressions import Combinable
+from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+# Units of a figure: how it is printed and which suppression rule applies (REPORTS.md §3).
+COUNT = "count"  # persons or things counted: "< k" below k
+HOURS = "hours"  # a magnitude contributed by persons: the GUS rule (≥ 3 contributors, ≤ 75 %)
+PLN = "pln"
+USES = "uses"  # pass uses: a count, but contributed by holders (the magnitude rule)
+PERCENT = "percent"  # derived: suppressed with what it is computed from
+MEAN = "mean"
+UNITS = (COUNT, HOURS, PLN, USES, PERCENT, MEAN)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a figure covers: the whole CAL (everything ``None``), or one initiative, one event,
+    one organisation (initiatives it leads or partners, volunteers it hosts, venues it runs) or
+    one area (persons living there, resources and needs there)."""
+
+    initiative: int | None = None
+    event: int | None = None
+    organisation: int | None = None
+    area: int | None = None
+
+    @property
+    def kind(self) -> str:
+        """``"cal"``, ``"initiative"``, ``"event"``, ``"organisation"`` or ``"area"``."""
+        for name in ("event", "initiative", "organisation", "area"):
+            if getattr(self, name) is not None:
+                return name
+        return "cal"
+
+    def as_dict(self) -> dict:
+        return {name: value for name, value in self.__dict__.items() if value is not None}
+
+    @classmethod
+    def from_dict(cls, data: dict | None) -> "Scope":
+        data = data or {}
+        return cls(**{name: int(data[name]) for name in cls.__dataclass_fields__ if data.get(name)})
+
+
+WHOLE_CAL = Scope()
+
+
+@dataclass(frozen=True)
+class Amount:
+    """A magnitude (hours, PLN, uses) with what the suppression rule needs: how many persons
+    contributed to it and the largest single contribution (REPORTS.md §3.3)."""
+
+    value: Decimal | int
+    contributors: int = 0
+    largest: Decimal | int = 0
+
+    def __add__(self, other: "Amount") -> "Amount":
+        return Amount(
+            self.value + other.value,
+            self.contributors + other.contributors,
+            max(self.largest, other.largest),
+        )
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One indicator of REPORTS.md §2: its id (``"PE1"``), its name and its exact definition
+    (translated: English msgids, Polish in the catalogue), the unit it is counted in and the
+    smallest cell a shared report may print (``k``: 3, or 5 for disability and self-help)."""
+
+    id: str
+    name: Promise | str
+    definition: Promise | str
+    unit: str = COUNT
+    k: int = 3
+    notes: tuple = field(default=())
+
+    def as_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "name": str(self.name),
+            "definition": str(self.definition),
+            "unit": self.unit,
+            "k": self.k,
+        }
+
+
+INDICATORS: dict[str, Indicator] = {}
+
+
+def define(
+    id: str, name: Promise | str, definition: Promise | str, *, unit: str = COUNT, k: int = 3
+) -> Indicator:
+    """Register an indicator and return it. Raises ``ValueError`` for an unknown unit, a k below
+    3 or an id already defined differently."""
+    if unit not in UNITS:
+        raise ValueError(f"unknown unit {unit!r}")
+    if k < 3:
+        raise ValueError("k may be raised, never lowered below 3 (REPORTS.md §3.2)")
+    indicator = Indicator(id=id, name=name, definition=definition, unit=unit, k=k)
+    existing = INDICATORS.get(id)
+    if existing is not None and existing != indicator:
+        raise ValueError(f"indicator {id} is already defined")
+    INDICATORS[id] = indicator
+    return indicator
+
+
+def definitions(ids) -> list[dict]:
+    """The definitions appendix for the given ids, in the given order, each as
+    ``{"id", "name", "definition", "unit", "k"}`` in the active language. Raises ``KeyError``
+    for an id nobody defined."""
+    return [INDICATORS[id].as_dict() for id in dict.fromkeys(ids)]
+
+
+# Age bands (REPORTS.md §1): key, lowest age, highest age (None: no upper limit). The age is
+# "wiek w roku": the reference year minus the year of birth.
+AGE_BANDS = (
+    ("0-17", 0, 17),
+    ("18-29", 18, 29),
+    ("30-44", 30, 44),
+    ("45-54", 45, 54),
+    ("55-59", 55, 59),
+    ("60-64", 60, 64),
+    ("65-74", 65, 74),
+    ("75-84", 75, 84),
+    ("85+", 85, None),
+)
+AGE_UNKNOWN = "unknown"
+AGE_BAND_KEYS = tuple(key for key, _low, _high in AGE_BANDS) + (AGE_UNKNOWN,)
+# Roll-ups of the default bands.
+ESF_BANDS = {"<18": ("0-17",), "18-29": ("18-29",), "30-54": ("30-44", "45-54"),
+             "55+": ("55-59", "60-64", "65-74", "75-84", "85+")}  # fmt: skip
+SENIOR_BANDS = ("60-64", "65-74", "75-84", "85+")
+
+# Residence keys besides an area's id (REPORTS.md §1, "Residence").
+OUTSIDE = "outside"  # poza gminą
+NOT_GIVEN = "not_given"  # brak danych
+
+# Genders as the reports print them; the portal stores "" for "not given".
+GENDERS = ("female", "male", "not_given")
+
+
+def age_band_case(age: Combinable) -> Case:
+    """An SQL expression giving the :data:`AGE_BANDS` key of ``age`` (an integer expression of
+    whole years, e.g. :func:`age_in_year`), or ``"unknown"`` when it is NULL."""
+    whens = []
+    for key, low, high in AGE_BANDS:
+        condition = Q(GreaterThanOrEqual(age, low))
+        if high is not None:
+            condition &= Q(LessThanOrEqual(age, high))
+        whens.append(When(condition, then=Value(key)))
+    return Case(*whens, default=Value(AGE_UNKNOWN))
+
+
+def age_in_year(year: Combinable, birth_year: Combinable):
+    """``year − birth_year`` as an integer SQL expression (NULL when the birth year is)."""
+    return ExpressionWrapper(year - birth_year, output_field=IntegerField())
