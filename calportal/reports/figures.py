@@ -18,7 +18,6 @@ from django.db.models import Case, ExpressionWrapper, IntegerField, Q, Value, Wh
 from django.db.models.expressions import Combinable
 from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy as _
 
 # Units of a figure: how it is printed and which suppression rule applies (REPORTS.md §3).
 COUNT = "count"  # persons or things counted: "< k" below k
