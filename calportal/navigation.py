@@ -14,7 +14,7 @@ from django.conf import settings
 
 # The staff menu: (app_name, url names that are public pages and so belong to no item).
 # An app's other pages belong to the item named after the app; the "initiatives" app holds
-# two items, initiatives and events, told apart by the url name.
+# three items, initiatives, events and participants, told apart by the url name.
 _PUBLIC_PAGES = {
     "initiatives": {
         "calendar",
@@ -37,6 +37,7 @@ _ITEM_SECTIONS = {
     "initiatives": "initiatives",
     "events": "initiatives",
     "passes": "initiatives",
+    "participants": "initiatives",
     "counter": "counter",
     "map": "community",
     "groups": "community",
@@ -59,6 +60,8 @@ def nav_item_for(app_name: str, url_name: str) -> str:
     if url_name in _PUBLIC_PAGES.get(app_name, ()):
         return ""
     if app_name == "initiatives":
+        if url_name.startswith("participant") or url_name == "districts_to_map":
+            return "participants"
         return "initiatives" if url_name.startswith("initiative") else "events"
     if app_name == "passes":
         return "counter" if url_name in _COUNTER_PAGES else "passes"

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "calportal.documents",
     "calportal.outbox",
     "calportal.health",
+    "calportal.reports",
     "initiatives",
     "resources_map",
     "volunteers",
@@ -381,6 +382,14 @@ CELERY_BEAT_SCHEDULE = {
     "documents-sweep": {
         "task": "calportal.documents.sweep",
         "schedule": 60,  # documents whose job was lost with a worker or never published
+    },
+    "reports-sweep": {
+        "task": "calportal.reports.sweep",
+        "schedule": 60,  # report builds whose job was lost with a worker or never published
+    },
+    "reports-due-schedules": {
+        "task": "calportal.reports.run_due_schedules",
+        "schedule": 15 * 60,  # the scheduled reports that are due (REPORTS.md §5)
     },
     "worker-heartbeat": {
         "task": "calportal.tasks.heartbeat",

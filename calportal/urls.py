@@ -23,6 +23,7 @@ urlpatterns += i18n_patterns(
     path("organisations/", include("calportal.organisations.urls")),
     path("team/", include("calportal.team.urls")),
     path("documents/", include("calportal.documents.urls")),
+    path("reports/", include("calportal.reports.urls")),
     path("", include("initiatives.urls")),
     path("", include("initiatives.passes.urls")),
     path("", include("resources_map.urls")),

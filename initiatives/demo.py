@@ -7,6 +7,8 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Value
+from django.db.models.functions import Lower, Trim
 from django.utils import timezone
 
 from initiatives.models import (
@@ -23,6 +25,7 @@ from initiatives.models import (
     Status,
     TargetGroup,
 )
+from initiatives.services import district_key_expression
 
 FIRST_NAMES = [
     "Halina",
@@ -66,7 +69,27 @@ LAST_NAMES = [
     "Kaźmierczak",
     "Jankowiak",
 ]
-DISTRICTS = ["Jeziorany", "Helenki", "Centrum", "Staszica", "Mechlin", "Psarskie", "Dąbrowa"]
+# As people typed them: most are the map's areas (linked by name once the map is loaded);
+# the rest are left for staff on the "districts to map" page.
+DISTRICTS = [
+    "Jeziorany",
+    "Helenki",
+    "Centrum",
+    "Staszica",
+    "Mechlin",
+    "Psarskie",
+    "Dąbrowa",
+    "os. Jeziorany",
+    "Poznań",
+    "centrum ",
+]
+# The same people entered twice, as happens (REPORTS.md §9, D3): (index of the person in
+# _participants, first name, last name, e-mail, phone, year of birth or None).
+DUPLICATES = [
+    (0, "Halina", "Wiśniewska-Nowak", "", "600000010", None),  # the same phone
+    (3, "Jurek", "Kołodziej", "Uczestnik4@example.org", "", None),  # the same e-mail
+    (2, "Krystyna", "Górecka", "k.gorecka@example.org", "", 1944),  # name and year of birth
+]
 
 
 def _at(day: date, hour: int, minute: int = 0) -> datetime:
@@ -82,6 +105,8 @@ def initiatives_demo_load(organisations: dict) -> None:
     today = timezone.localdate()
     groups = {group.code: group for group in TargetGroup.objects.all()}
     people = _participants()
+    _duplicates()
+    participant_areas_demo_load()  # the areas exist when the demo is loaded again
     ops = organisations["ops"]
 
     def initiative(slug, **fields):
@@ -335,6 +360,39 @@ def _participants() -> list[Participant]:
         )
         people.append(person)
     return people
+
+
+def _duplicates() -> None:
+    for _index, first, last, email, phone, birth_year in DUPLICATES:
+        if Participant.objects.filter(first_name=first, last_name=last).exists():
+            continue
+        Participant.objects.create(
+            first_name=first,
+            last_name=last,
+            email=email,
+            phone=phone,
+            birth_year=birth_year,
+            consent_text_version="2026-11",
+            consent_scope="registration",
+            consent_given_at=timezone.now(),
+        )
+
+
+def participant_areas_demo_load() -> int:
+    """Link the demo people whose typed district is an area's name (case and surrounding
+    spaces aside) to that area, as the migration did for real data; the others stay on the
+    "districts to map" page. Run after the map's demo data; returns how many were linked."""
+    from resources_map.models import Area
+
+    linked = 0
+    for area_id, name in Area.objects.values_list("pk", "name"):
+        linked += (
+            Participant.objects.annotate(district_key=district_key_expression())
+            .filter(district_key=Lower(Trim(Value(name))), area__isnull=True)
+            .filter(outside_municipality=False)
+            .update(area_id=area_id)
+        )
+    return linked
 
 
 def _register(event, people, *, companions=0, status=RegistrationStatus.CONFIRMED) -> None:

@@ -23,6 +23,8 @@ from initiatives.models import (
     Participant,
     TargetGroup,
 )
+from initiatives.services import Residence
+from resources_map.models import Area, AreaKind
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -37,6 +39,74 @@ def _helper(*inputs, layout=None) -> FormHelper:
     for submit in inputs:
         helper.add_input(submit)
     return helper
+
+
+OUTSIDE = "outside"
+
+
+def residence_choices(*, not_given_label=None) -> list:
+    """The choices of "where do you live?": not given (unless ``not_given_label`` is False),
+    the town districts and the villages (each group in name order), outside the municipality.
+    One query, however many areas there are."""
+    areas = list(Area.objects.order_by("name").values_list("pk", "name", "kind"))
+    groups = [
+        (label, [(str(pk), name) for pk, name, area_kind in areas if area_kind == kind])
+        for kind, label in (
+            (AreaKind.DISTRICT, _("Town districts (osiedla)")),
+            (AreaKind.VILLAGE, _("Villages (sołectwa)")),
+        )
+    ]
+    choices = [(label, options) for label, options in groups if options]
+    choices.append((OUTSIDE, _("Outside the municipality")))
+    if not_given_label is not False:
+        choices.insert(0, ("", not_given_label or _("— I'd rather not say —")))
+    return choices
+
+
+def residence_from_choice(value: str) -> Residence:
+    """The :class:`Residence` of a value of :func:`residence_choices` (already validated)."""
+    if value == OUTSIDE:
+        return Residence(outside_municipality=True)
+    return Residence(area_id=int(value)) if value else Residence()
+
+
+def residence_choice(residence: Residence) -> str:
+    """The select's value for a residence (its initial value)."""
+    if residence.outside_municipality:
+        return OUTSIDE
+    return str(residence.area_id) if residence.area_id is not None else ""
+
+
+def residence_initial_for(district: str) -> str:
+    """The select's value for a typed district that is an area's name (case and surrounding
+    spaces aside), else "" — so that staff issuing a pass from an application see it chosen."""
+    district = district.strip()
+    if not district:
+        return ""
+    area_id = Area.objects.filter(name__iexact=district).values_list("pk", flat=True).first()
+    return str(area_id) if area_id is not None else ""
+
+
+class ResidenceField(forms.ChoiceField):
+    """The optional select "where do you live?"; ``cleaned_data`` holds a :class:`Residence`.
+
+    The form fills the choices in ``__init__`` with :func:`residence_choices` (one query per
+    form), never per option."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Where do you live?"))
+        kwargs.setdefault(
+            "help_text",
+            _(
+                "Optional. Choose your town district or village. We use it only to count, "
+                "without names, which parts of the municipality our activities reach."
+            ),
+        )
+        kwargs.setdefault("required", False)
+        super().__init__(choices=(), **kwargs)
+
+    def clean(self, value):
+        return residence_from_choice(super().clean(value))
 
 
 class ContactFieldsMixin:
@@ -73,6 +143,7 @@ class SignupForm(ContactFieldsMixin, PublicForm):
     email = forms.EmailField(label=_("E-mail address"), required=False, max_length=254)
     phone = PhoneField(label=_("Phone"), required=False)
     birth_year = forms.IntegerField(label=_("Year of birth"), required=False)
+    residence = ResidenceField()
     companions = forms.IntegerField(label=_("Companions coming with you"), min_value=0, initial=0)
     accessibility_needs = forms.CharField(
         label=_("Anything we should prepare for you?"),
@@ -99,6 +170,7 @@ class SignupForm(ContactFieldsMixin, PublicForm):
         super().__init__(*args, **kwargs)
         self.event = event
         initiative = event.initiative
+        self.fields["residence"].choices = residence_choices()
         self.fields["companions"].max_value = event.max_companions
         self.fields["companions"].widget.attrs["max"] = event.max_companions
         self.fields["companions"].help_text = _("At most %(count)s.") % {
@@ -146,7 +218,13 @@ class PhoneRegistrationForm(ContactFieldsMixin, forms.Form):
     phone = PhoneField(label=_("Phone"), required=False)
     birth_year = forms.IntegerField(label=_("Year of birth"), required=False)
     gender = forms.ChoiceField(label=_("Gender"), choices=Gender.choices, initial=Gender.NOT_GIVEN)
-    district = forms.CharField(label=_("District or village"), max_length=100, required=False)
+    residence = ResidenceField(
+        label=_("Where does the person live?"),
+        help_text=_(
+            "Optional; ask only if the person is willing to say. For someone already known, "
+            "an answer given here replaces the one on file."
+        ),
+    )
     companions = forms.IntegerField(label=_("Companions"), min_value=0, initial=0)
     source = forms.ChoiceField(
         label=_("How did they sign up?"),
@@ -167,6 +245,7 @@ class PhoneRegistrationForm(ContactFieldsMixin, forms.Form):
         self.fields["participant"].queryset = (
             candidates if candidates is not None else Participant.objects.none()
         )
+        self.fields["residence"].choices = residence_choices(not_given_label=_("— not given —"))
         self.fields["participant"].label_from_instance = lambda p: (
             f"{p.first_name} {p.last_name} · {format_phone(p.phone) or '—'} · {p.email or '—'}"
             + (f" · {p.birth_year}" if p.birth_year else "")
@@ -410,3 +489,21 @@ class MessageForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper(Submit("send", _("Send")))
+
+
+class DistrictMapForm(forms.Form):
+    """One row of "districts to map": the typed district (as compared) and where it is."""
+
+    district_key = forms.CharField(max_length=200, widget=forms.HiddenInput)
+    residence = ResidenceField(label=_("Lives in"), help_text="", required=True)
+
+    def __init__(self, *args, choices: list, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["residence"].choices = choices
+        self.fields["residence"].widget.attrs["class"] = "form-select form-select-sm w-auto"
+
+    def clean_residence(self):
+        residence = self.cleaned_data["residence"]
+        if not residence.given:
+            raise ValidationError(_("Choose an area or “outside the municipality”."))
+        return residence

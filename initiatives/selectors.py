@@ -2,7 +2,7 @@
 
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Max, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -110,3 +110,68 @@ def registrations_to_remind(*, on: date) -> QuerySet[Registration]:
         event__starts_at__gte=start,
         event__starts_at__lt=end,
     )
+
+
+def organisation_takes_part(organisation_id: int | None, *, initiative_id=None, event_id=None):
+    """Whether the organisation leads or partners the initiative (or the event's initiative):
+    what a partner coordinator's "own initiatives" are (REPORTS.md §8). False for None."""
+    if not organisation_id:
+        return False
+    initiatives = Initiative.objects.filter(
+        Q(lead_organisation_id=organisation_id) | Q(partner_organisations=organisation_id)
+    )
+    if event_id is not None:
+        return Event.objects.filter(pk=event_id, initiative__in=initiatives).exists()
+    if initiative_id is not None:
+        return initiatives.filter(pk=initiative_id).exists()
+    return False
+
+
+def scope_choices(*, organisation_id: int | None = None) -> dict:
+    """Initiatives and events a report can be scoped to, as ``{"initiatives": [(id, title)],
+    "events": [(id, label)]}``; only those the organisation takes part in when it is given.
+    Two queries."""
+    initiatives = Initiative.objects.all()
+    events = Event.objects.select_related("initiative")
+    if organisation_id:
+        own = Q(lead_organisation_id=organisation_id) | Q(partner_organisations=organisation_id)
+        initiatives = initiatives.filter(own).distinct()
+        events = events.filter(initiative__in=Initiative.objects.filter(own))
+    return {
+        "initiatives": list(initiatives.order_by("title").values_list("pk", "title")),
+        "events": [
+            (event.pk, f"{timezone.localtime(event.starts_at):%Y-%m-%d} {event.display_title}")
+            for event in events.order_by("-starts_at")[:500]
+        ],
+    }
+
+
+def scope_title(*, initiative_id=None, event_id=None) -> str:
+    """The name of the event (with its local date) or initiative a report is about."""
+    if event_id is not None:
+        event = Event.objects.select_related("initiative").filter(pk=event_id).first()
+        if event is None:
+            return "?"
+        return f"{event.display_title}, {timezone.localtime(event.starts_at):%d.%m.%Y}"
+    if initiative_id is not None:
+        return (
+            Initiative.objects.filter(pk=initiative_id).values_list("title", flat=True).first()
+            or "?"
+        )
+    return ""
+
+
+def scope_dates(*, initiative_id=None, event_id=None) -> tuple[date, date] | None:
+    """The local dates of an event, or of an initiative's first and last events (not
+    cancelled ones); None when there are none."""
+    events = Event.objects.exclude(status="cancelled")
+    if event_id is not None:
+        events = Event.objects.filter(pk=event_id)
+    elif initiative_id is not None:
+        events = events.filter(initiative_id=initiative_id)
+    else:
+        return None
+    span = events.aggregate(first=Min("starts_at"), last=Max("starts_at"))
+    if span["first"] is None:
+        return None
+    return timezone.localdate(span["first"]), timezone.localdate(span["last"])

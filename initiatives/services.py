@@ -5,12 +5,14 @@ a row lock on the event (``select_for_update``), taken once, before anything is 
 decision depends on. The ``event_capacity_not_exceeded`` check constraint backs it.
 """
 
-from dataclasses import dataclass
+import logging
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models.functions import Lower, Trim
 from django.utils import formats, timezone
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
@@ -27,6 +29,9 @@ from initiatives.models import (
     RegistrationStatus,
     Source,
 )
+from initiatives.passes.models import PassStatus, SeniorPass
+
+logger = logging.getLogger(__name__)
 
 CONSENT_TEXT_VERSION = "2026-11"
 CONSENT_SCOPE = "registration"
@@ -37,6 +42,27 @@ class RegistrationError(Exception):
 
 
 @dataclass(frozen=True)
+class Residence:
+    """Where a person lives (REPORTS.md §9, D1): an area of the municipality, outside it, or
+    not given (neither). Never both: a check constraint on Participant backs it."""
+
+    area_id: int | None = None
+    outside_municipality: bool = False
+
+    def __post_init__(self):
+        if self.area_id is not None and self.outside_municipality:
+            raise ValueError("A residence is an area or outside the municipality, not both.")
+
+    @property
+    def given(self) -> bool:
+        return self.area_id is not None or self.outside_municipality
+
+    @classmethod
+    def of(cls, participant: Participant) -> "Residence":
+        return cls(participant.area_id, participant.outside_municipality)
+
+
+@dataclass(frozen=True)
 class PersonData:
     first_name: str
     last_name: str
@@ -44,11 +70,15 @@ class PersonData:
     phone: str = ""
     birth_year: int | None = None
     gender: str = "not_given"
-    district: str = ""
+    district: str = ""  # typed text, kept as written (legacy; staff map it to an area)
+    residence: Residence = field(default_factory=Residence)
 
     @classmethod
     def from_data(cls, data) -> "PersonData":
-        """From a form's cleaned data, or a Participant: the fields it has, defaults for others."""
+        """From a form's cleaned data, or a Participant: the fields it has, defaults for others.
+
+        A Participant gives no residence: a known person's residence changes only when a form
+        gives one."""
         get = data.get if isinstance(data, dict) else lambda name, default: getattr(data, name)
         return cls(
             first_name=get("first_name", ""),
@@ -58,6 +88,7 @@ class PersonData:
             birth_year=get("birth_year", None),
             gender=get("gender", "not_given") or "not_given",
             district=get("district", "") or "",
+            residence=(get("residence", None) if isinstance(data, dict) else None) or Residence(),
         )
 
 
@@ -130,6 +161,10 @@ def participant_find_or_create(*, person: PersonData, trusted: bool = False) -> 
             existing.phone, changed = phone, [*changed, "phone"]
         if person.birth_year and not existing.birth_year:
             existing.birth_year, changed = person.birth_year, [*changed, "birth_year"]
+        if person.residence.given and person.residence != Residence.of(existing):
+            existing.area_id = person.residence.area_id
+            existing.outside_municipality = person.residence.outside_municipality
+            changed = [*changed, "area", "outside_municipality"]
         if changed:
             existing.save(update_fields=changed)
         return existing
@@ -141,6 +176,8 @@ def participant_find_or_create(*, person: PersonData, trusted: bool = False) -> 
         birth_year=person.birth_year,
         gender=person.gender,
         district=person.district.strip(),
+        area_id=person.residence.area_id,
+        outside_municipality=person.residence.outside_municipality,
         consent_text_version=CONSENT_TEXT_VERSION,
         consent_scope=CONSENT_SCOPE,
         consent_given_at=timezone.now(),
@@ -635,3 +672,233 @@ def event_create(*, data: dict) -> Event:
     event.full_clean()
     event.save()
     return event
+
+
+# --- Residence and de-duplication of participants (REPORTS.md §9, D1 and D3) ------------------
+
+
+class ParticipantError(Exception):
+    """A participant cannot be changed this way; the message can be shown to staff."""
+
+
+def district_key_expression():
+    """The typed district as it is compared: surrounding spaces and case aside."""
+    return Lower(Trim("district"))
+
+
+def participants_map_district(*, district_key: str, residence: Residence, by: User) -> int:
+    """Give everyone who typed this district, and has no residence yet, the ``residence``.
+
+    ``district_key`` is the district as :func:`district_key_expression` gives it (the staff
+    page shows those); one UPDATE, so a person who typed " Centrum" and one who typed
+    "centrum" are mapped together. People whose residence is known are left as they are.
+    Returns how many were mapped.
+    """
+    if not residence.given:
+        raise ParticipantError(_("Choose an area or “outside the municipality”."))
+    mapped = (
+        Participant.objects.annotate(district_key=district_key_expression())
+        .filter(district_key=district_key, area__isnull=True, outside_municipality=False)
+        .exclude(district="")
+        .update(area_id=residence.area_id, outside_municipality=residence.outside_municipality)
+    )
+    logger.info(
+        "district mapped: %d participants, area %s, outside %s, by user %s",
+        mapped,
+        residence.area_id,
+        residence.outside_municipality,
+        by.pk,
+    )
+    return mapped
+
+
+# Which of two active registrations of one person for one event is kept: the higher rank.
+_PRESENT, _CONFIRMED, _WAITING = 3, 2, 1
+
+
+def _registration_rank(registration: Registration) -> tuple:
+    """Present > confirmed > waiting; on a tie the older (created first) wins."""
+    if registration.status == RegistrationStatus.CONFIRMED:
+        rank = _PRESENT if registration.attendance == Attendance.PRESENT else _CONFIRMED
+    else:
+        rank = _WAITING
+    return (-rank, registration.created_at, registration.pk)
+
+
+@dataclass(frozen=True)
+class MergeConflict:
+    event: Event
+    kept: Registration
+    cancelled: Registration
+
+
+# Filled from the duplicate when empty on the kept record; never overwritten.
+_FILLED_FIELDS = ("email", "phone", "birth_year", "gender", "district")
+
+
+def participant_merged_values(*, keep: Participant, duplicate: Participant) -> dict:
+    """The fields of ``keep`` that a merge changes, with their new values: those that are
+    empty on the kept record and given on the duplicate (the residence as one field)."""
+    values = {}
+    for name in _FILLED_FIELDS:
+        empty = "not_given" if name == "gender" else None
+        mine, theirs = getattr(keep, name), getattr(duplicate, name)
+        if (not mine or mine == empty) and theirs and theirs != empty:
+            values[name] = theirs
+    if not Residence.of(keep).given and Residence.of(duplicate).given:
+        values["area_id"] = duplicate.area_id
+        values["outside_municipality"] = duplicate.outside_municipality
+    return values
+
+
+def participant_merge_conflicts(registrations: list[Registration]) -> list[MergeConflict]:
+    """Events both people have an active (not cancelled) registration for, with the one the
+    merge keeps and the one it cancels. ``registrations`` are both people's, events loaded."""
+    by_event: dict[int, list[Registration]] = {}
+    for registration in registrations:
+        if registration.status != RegistrationStatus.CANCELLED:
+            by_event.setdefault(registration.event_id, []).append(registration)
+    conflicts = []
+    for pair in by_event.values():
+        if len(pair) > 1:
+            kept, cancelled = sorted(pair, key=_registration_rank)[:2]
+            conflicts.append(MergeConflict(event=kept.event, kept=kept, cancelled=cancelled))
+    return conflicts
+
+
+def participant_merge_refusal(*, keep: Participant, duplicate: Participant) -> str | None:
+    """Why these two records cannot be merged, or None. Reads the passes of both."""
+    if keep.pk == duplicate.pk:
+        return _("A person cannot be merged with themselves.")
+    working = [PassStatus.ACTIVE, PassStatus.SUSPENDED]
+    holders = set(
+        SeniorPass.objects.filter(holder__in=[keep.pk, duplicate.pk], status__in=working)
+        .values_list("holder_id", flat=True)
+        .distinct()
+    )
+    if len(holders) == 2:
+        return _(
+            "Both records hold a senior pass that is active or suspended, and a person may "
+            "hold only one. Revoke one of the passes first, then merge."
+        )
+    return None
+
+
+@dataclass(frozen=True)
+class MergeResult:
+    participant: Participant
+    moved_registrations: int
+    moved_passes: int
+    cancelled: list[Registration]
+
+
+def participant_merge(*, keep: Participant, duplicate: Participant, by: User) -> MergeResult:
+    """Merge ``duplicate`` into ``keep`` (one person entered twice) and delete it.
+
+    In one transaction: the events the duplicate has active registrations for are locked (in
+    id order, as every service locks events, before the people), then both participants. Where
+    both have an active registration for one event, the better one is kept (present >
+    confirmed > waiting, the older on a tie) and the other is cancelled the way staff cancel
+    one, so the places taken stay right and the waiting list moves up. Every registration and
+    pass of the duplicate then goes to ``keep``, the empty fields of ``keep`` are filled from
+    the duplicate (never overwritten), and the duplicate is deleted. Reports count persons by
+    participant, so the person counts once from then on.
+
+    Raises :class:`ParticipantError` for the same person twice, for two working passes, or
+    when a record is gone. Who merged is written to the log (there is no audit table).
+    """
+    if keep.pk == duplicate.pk:
+        raise ParticipantError(_("A person cannot be merged with themselves."))
+    for _attempt in range(3):
+        try:
+            result = _merge_once(keep, duplicate, by)
+        except IntegrityError:  # a pass issued or a signup taken meanwhile broke a constraint
+            raise ParticipantError(
+                _("The records were changed meanwhile. Look at them again, then merge.")
+            ) from None
+        if result is not None:
+            return result
+    raise ParticipantError(_("The records are being changed by someone else. Try again."))
+
+
+def _merge_once(keep: Participant, duplicate: Participant, by: User) -> MergeResult | None:
+    """One attempt; None when the duplicate signed up for an event not locked yet."""
+    with transaction.atomic():
+        event_ids = _active_event_ids(duplicate.pk)
+        events = {
+            event.pk: event
+            for event in Event.objects.select_for_update(of=("self",))
+            .select_related("initiative")
+            .filter(pk__in=event_ids)
+            .order_by("pk")
+        }
+        people = {
+            person.pk: person
+            for person in Participant.objects.select_for_update()
+            .filter(pk__in=[keep.pk, duplicate.pk])
+            .order_by("pk")
+        }
+        if len(people) < 2:
+            raise ParticipantError(
+                _("One of the records no longer exists: it may have been merged already.")
+            )
+        if not _active_event_ids(duplicate.pk) <= set(events):
+            return None  # signed up for another event meanwhile: lock that one as well
+        return _merge_locked(people[keep.pk], people[duplicate.pk], events, by)
+
+
+def _active_event_ids(participant_id: int) -> set[int]:
+    return set(
+        Registration.objects.filter(participant_id=participant_id)
+        .exclude(status=RegistrationStatus.CANCELLED)
+        .values_list("event_id", flat=True)
+    )
+
+
+def _merge_locked(
+    keep: Participant, duplicate: Participant, events: dict[int, Event], by: User
+) -> MergeResult:
+    """Caller holds the locks on both people and on the events of the duplicate's active
+    registrations (the only events a conflict can be on)."""
+    refusal = participant_merge_refusal(keep=keep, duplicate=duplicate)
+    if refusal:
+        raise ParticipantError(refusal)
+    active = list(
+        Registration.objects.select_for_update()
+        .filter(participant__in=[keep, duplicate], event_id__in=events)
+        .exclude(status=RegistrationStatus.CANCELLED)
+        .order_by("pk")
+    )
+    for registration in active:
+        registration.event = events[registration.event_id]
+    conflicts = participant_merge_conflicts(active)
+    for conflict in conflicts:
+        _cancel_locked(events[conflict.event.pk], conflict.cancelled, by_staff=True)
+    moved_registrations = Registration.objects.filter(participant=duplicate).update(
+        participant=keep
+    )
+    moved_passes = SeniorPass.objects.filter(holder=duplicate).update(holder=keep)
+    values = participant_merged_values(keep=keep, duplicate=duplicate)
+    duplicate_pk = duplicate.pk
+    duplicate.delete()
+    if values:
+        for name, value in values.items():
+            setattr(keep, name, value)
+        keep.save(update_fields=[name.removesuffix("_id") for name in values])
+    logger.info(
+        "participant %s merged into participant %s by user %s: %d registrations, %d passes "
+        "moved, %d conflicting registrations cancelled (%s)",
+        duplicate_pk,
+        keep.pk,
+        by.pk,
+        moved_registrations,
+        moved_passes,
+        len(conflicts),
+        ", ".join(str(conflict.cancelled.pk) for conflict in conflicts),
+    )
+    return MergeResult(
+        participant=keep,
+        moved_registrations=moved_registrations,
+        moved_passes=moved_passes,
+        cancelled=[conflict.cancelled for conflict in conflicts],
+    )

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from initiatives import views_participants as participants
 from initiatives import views_public as public
 from initiatives import views_staff as staff
 
@@ -58,4 +59,16 @@ urlpatterns = [
         staff.attendance_sheet_request,
         name="attendance_sheet",
     ),
+    path("manage/participants/", participants.participant_list, name="participant_list"),
+    path(
+        "manage/participants/duplicates/",
+        participants.participant_duplicates,
+        name="participant_duplicates",
+    ),
+    path(
+        "manage/participants/merge/<int:keep>/<int:duplicate>/",
+        participants.participant_merge,
+        name="participant_merge",
+    ),
+    path("manage/participants/districts/", participants.districts_to_map, name="districts_to_map"),
 ]

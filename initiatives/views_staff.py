@@ -213,6 +213,8 @@ def registration_add(request, pk: int):
         person = services.PersonData.from_data(known or data)
         if known and not known.birth_year and data.get("birth_year"):
             person = dataclasses.replace(person, birth_year=data["birth_year"])
+        if known:
+            person = dataclasses.replace(person, residence=data["residence"])
         try:
             result = services.registration_create(
                 event_id=event.pk,

@@ -11,6 +11,7 @@ from initiatives.models import Initiative, TargetGroup
 from resources_map.models import (
     Area,
     AreaKind,
+    AreaPopulation,
     Conditions,
     Diagnosis,
     FoundBy,
@@ -42,6 +43,35 @@ AREAS = [
 YEAR = 2025
 
 
+def _split(number: int, share: float) -> tuple[int, int]:
+    first = round(number * share)
+    return first, number - first
+
+
+def population_rows(total: int, aged_60: int, aged_55: int, children: int) -> list[tuple]:
+    """Plausible ``(sex, age group, residents)`` of an area from its own totals: more women
+    than men among the old, the sums matching the totals exactly (60–64 and 65+ of both sexes
+    add up to ``aged_60``, all ten groups to ``total``)."""
+    women_60, men_60 = _split(aged_60, 0.58)
+    women_55_59, men_55_59 = _split(aged_55 - aged_60, 0.52)
+    women_0_17, men_0_17 = _split(children, 0.49)
+    women_18_54, men_18_54 = _split(total - aged_55 - children, 0.49)
+    women_60_64, women_65 = _split(women_60, 0.32)
+    men_60_64, men_65 = _split(men_60, 0.40)
+    return [
+        ("female", "0-17", women_0_17),
+        ("female", "18-54", women_18_54),
+        ("female", "55-59", women_55_59),
+        ("female", "60-64", women_60_64),
+        ("female", "65+", women_65),
+        ("male", "0-17", men_0_17),
+        ("male", "18-54", men_18_54),
+        ("male", "55-59", men_55_59),
+        ("male", "60-64", men_60_64),
+        ("male", "65+", men_65),
+    ]
+
+
 def _square(latitude: str, longitude: str, half: float) -> dict:
     lat, lng = float(latitude), float(longitude)
     ring = [
@@ -70,6 +100,11 @@ def map_demo_load(organisations: dict) -> None:
             population_55_plus=aged_55,
             population_children=children,
             population_year=YEAR,
+            urban=kind == AreaKind.DISTRICT,
+        )
+        AreaPopulation.objects.bulk_create(
+            AreaPopulation(area=areas[name], year=YEAR, sex=sex, age_group=age, residents=number)
+            for sex, age, number in population_rows(total, aged_60, aged_55, children)
         )
     groups = {group.code: group for group in TargetGroup.objects.all()}
     initiatives = {item.slug: item for item in Initiative.objects.all()}

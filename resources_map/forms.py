@@ -14,11 +14,14 @@ from resources_map import geo
 from resources_map.models import (
     CLASS_OF_KIND,
     Area,
+    AreaKind,
     Diagnosis,
     Need,
+    PopulationAgeGroup,
     ReportKind,
     Resource,
     ResourceClass,
+    Sex,
 )
 from selfhelp.models import RUNNING_GROUP_STATUSES, Group
 from volunteers.models import Opportunity
@@ -176,6 +179,20 @@ class NeedForm(forms.ModelForm):
 
 
 class AreaForm(PointMixin, forms.ModelForm):
+    # Empty for a new area: urban for a town district, rural for a village (the reports' urban
+    # and rural split); staff choose otherwise where the kind misleads.
+    urban = forms.TypedChoiceField(
+        label=_("Urban or rural"),
+        choices=[
+            ("", _("As its kind says (district: urban, village: rural)")),
+            ("1", _("Urban (part of the town)")),
+            ("0", _("Rural (village)")),
+        ],
+        coerce=lambda value: value == "1",
+        empty_value=None,
+        required=False,
+        help_text=_("Reports split participants into town and villages by this."),
+    )
     boundary_text = forms.CharField(
         label=_("Boundary (GeoJSON)"),
         required=False,
@@ -191,6 +208,7 @@ class AreaForm(PointMixin, forms.ModelForm):
         fields = [
             "name",
             "kind",
+            "urban",
             "latitude",
             "longitude",
             "population_total",
@@ -202,10 +220,12 @@ class AreaForm(PointMixin, forms.ModelForm):
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
-    field_order = [*Meta.fields[:2], "boundary_text"]
+    field_order = [*Meta.fields[:3], "boundary_text"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.initial["urban"] = "1" if self.instance.urban else "0"
         if self.instance.boundary:
             self.initial["boundary_text"] = json.dumps(self.instance.boundary)
         _point_widgets(self)
@@ -219,6 +239,8 @@ class AreaForm(PointMixin, forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        if cleaned.get("urban") is None:
+            cleaned["urban"] = cleaned.get("kind", self.instance.kind) != AreaKind.VILLAGE
         boundary = cleaned.get("boundary_text")
         if boundary and cleaned.get("latitude") is None and cleaned.get("longitude") is None:
             cleaned["latitude"], cleaned["longitude"] = geo.boundary_centre(boundary)
@@ -244,6 +266,75 @@ class AreaForm(PointMixin, forms.ModelForm):
         self.instance.latitude = self.cleaned_data.get("latitude")
         self.instance.longitude = self.cleaned_data.get("longitude")
         return super().save(commit)
+
+
+# The largest number of residents one cell of the population table may hold: more than the
+# whole municipality, so a typo of an extra digit or two is caught.
+MAX_RESIDENTS_IN_GROUP = 1_000_000
+POPULATION_YEARS = (1990, 2100)
+
+
+class PopulationForm(forms.Form):
+    """An area's residents in one year by sex and age group: the grid of the population page.
+    An empty cell is a figure not known; at least one is needed. ``cell_name(sex, age)`` names
+    each cell's field; :meth:`figures` gives ``{(sex, age group): residents}`` of those filled."""
+
+    year = forms.IntegerField(
+        label=_("Year"),
+        min_value=POPULATION_YEARS[0],
+        max_value=POPULATION_YEARS[1],
+        error_messages={
+            "required": _("Enter the year the figures are for."),
+            "invalid": _("Enter the year as a number, e.g. 2025."),
+            "min_value": _("Enter a year between 1990 and 2100."),
+            "max_value": _("Enter a year between 1990 and 2100."),
+        },
+        help_text=_("The state on 31 December of this year, as the GUS Local Data Bank gives it."),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for sex, sex_label in Sex.choices:
+            for age, age_label in PopulationAgeGroup.choices:
+                self.fields[self.cell_name(sex, age)] = forms.IntegerField(
+                    label=f"{sex_label}, {age_label}",
+                    required=False,
+                    min_value=0,
+                    max_value=MAX_RESIDENTS_IN_GROUP,
+                    error_messages={
+                        "invalid": _("Enter a whole number of residents, e.g. 250."),
+                        "min_value": _("The number of residents cannot be negative."),
+                        "max_value": _("This is more residents than the whole municipality has."),
+                    },
+                    widget=forms.TextInput(
+                        attrs={
+                            "class": "form-control text-end",
+                            "inputmode": "numeric",
+                            "autocomplete": "off",
+                            "size": 7,
+                            "maxlength": 9,
+                        }
+                    ),
+                )
+
+    @staticmethod
+    def cell_name(sex: str, age: str) -> str:
+        return f"{sex}_{age}".replace("+", "_plus").replace("-", "_")
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not self.figures():
+            raise ValidationError(_("Enter the residents of at least one group."))
+        return cleaned
+
+    def figures(self) -> dict[tuple[str, str], int]:
+        return {
+            (sex, age): self.cleaned_data[self.cell_name(sex, age)]
+            for sex in Sex.values
+            for age in PopulationAgeGroup.values
+            if self.cleaned_data.get(self.cell_name(sex, age)) is not None
+        }
 
 
 class ReportForm(PublicForm):

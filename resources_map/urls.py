@@ -1,6 +1,6 @@
 from django.urls import path
 
-from resources_map import views
+from resources_map import views, views_population
 
 app_name = "resources_map"
 
@@ -21,6 +21,11 @@ urlpatterns = [
     path("manage/map/areas/", views.area_list, name="area_list"),
     path("manage/map/areas/new/", views.area_create, name="area_create"),
     path("manage/map/areas/<int:pk>/", views.area_edit, name="area_edit"),
+    path(
+        "manage/map/areas/<int:pk>/population/",
+        views_population.area_population,
+        name="area_population",
+    ),
     path("manage/map/reports/", views.report_list, name="report_list"),
     path("manage/map/reports/<int:pk>/accept/", views.report_accept, name="report_accept"),
     path("manage/map/reports/<int:pk>/reject/", views.report_reject, name="report_reject"),

@@ -161,6 +161,10 @@ def roles(db):
     grant(django_apps, volunteer_roles.PERMISSIONS)
     selfhelp_roles = importlib.import_module("selfhelp.migrations.0002_roles")
     grant(django_apps, selfhelp_roles.PERMISSIONS)
+    report_roles = importlib.import_module(
+        "calportal.reports.migrations.0002_roles_and_statutory_calendar"
+    )
+    grant(django_apps, report_roles.PERMISSIONS)
     team_tasks = importlib.import_module("calportal.team.migrations.0002_standing_tasks")
     team_tasks.create_tasks(django_apps, None)
     from volunteers.models import Skill

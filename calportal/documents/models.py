@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from calportal.documents.registry import FORMATS, PDF
 from calportal.documents.storage import document_path, private_storage
 
 
@@ -32,7 +33,8 @@ HELD_UP_AFTER = datetime.timedelta(minutes=1)
 
 
 class Document(models.Model):
-    """A PDF prepared in the background. ``kind`` names a builder in the registry."""
+    """A file (a PDF, a spreadsheet, a zip of CSV files) prepared in the background. ``kind``
+    names a builder in the registry, which also decides the file's ``content_type``."""
 
     kind = models.CharField(max_length=60)
     params = models.JSONField(default=dict)
@@ -42,6 +44,7 @@ class Document(models.Model):
     )
     file = models.FileField(storage=private_storage, upload_to=document_path, blank=True)
     filename = models.CharField(max_length=200, blank=True)
+    content_type = models.CharField(max_length=100, default=PDF)
     error = models.TextField(blank=True)  # technical detail for the administrator
     failure = models.CharField(max_length=20, choices=DocumentFailure.choices, blank=True)
     language = models.CharField(max_length=10, blank=True)  # the PDF's; empty: the default
@@ -67,6 +70,15 @@ class Document(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("documents:detail", args=[self.pk])
+
+    @property
+    def extension(self) -> str:
+        return FORMATS.get(self.content_type, ("bin", ""))[0]
+
+    @property
+    def format_label(self) -> str:
+        """What the pages call the file's format: "PDF", "XLSX" or "ZIP"."""
+        return FORMATS.get(self.content_type, ("", self.content_type))[1]
 
     @property
     def is_finished(self) -> bool:

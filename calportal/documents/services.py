@@ -20,7 +20,6 @@ from django.utils import timezone
 from calportal.accounts.models import User
 from calportal.documents.models import Document, DocumentFailure, DocumentStatus
 from calportal.documents.registry import get_builder
-from calportal.pdf import render_pdf
 from calportal.queue import enqueue_on_commit
 
 logger = logging.getLogger(__name__)
@@ -46,7 +45,8 @@ def document_request(
 
 
 def document_render(*, document_id: int, language: str | None = None) -> None:
-    """Build and store the PDF, once, however many times the job is delivered.
+    """Build and store the document (a PDF, or the file its builder makes), once, however
+    many times the job is delivered.
 
     A job for a finished document, or for one another worker is rendering right now (it holds
     the row's lock until the file is stored), does nothing. A document left "being prepared"
@@ -67,14 +67,15 @@ def document_render(*, document_id: int, language: str | None = None) -> None:
             if document is None:
                 return  # another delivery took it over between the two transactions
             build = get_builder(document.kind).build(document.params)
-            pdf = render_pdf(
-                build.template, build.context, language=document.language or language or None
-            )
-            document.file.save(build.filename, ContentFile(pdf), save=False)
+            content = build.render(language=document.language or language or None)
+            document.content_type = build.content_type  # before saving: it names the file
+            document.file.save(build.filename, ContentFile(content), save=False)
             document.filename = build.filename
             document.status = DocumentStatus.READY
             document.finished_at = timezone.now()
-            document.save(update_fields=["file", "filename", "status", "finished_at"])
+            document.save(
+                update_fields=["file", "filename", "content_type", "status", "finished_at"]
+            )
     except Exception as exc:
         Document.objects.filter(
             pk=document_id, status=DocumentStatus.RUNNING, attempts=attempt

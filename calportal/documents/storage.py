@@ -29,5 +29,6 @@ def private_storage() -> PrivateStorage:
 
 
 def document_path(instance, filename: str) -> str:
-    """The same random name each time the document is rendered: one file per document."""
-    return f"documents/{instance.file_key.hex}.pdf"
+    """The same random name each time the document is rendered: one file per document (its
+    extension from the document's format)."""
+    return f"documents/{instance.file_key.hex}.{instance.extension}"

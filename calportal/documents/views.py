@@ -31,7 +31,7 @@ def _state(document: Document) -> str:
 @login_required
 def document_list(request):
     documents = Document.objects.filter(requested_by=request.user).only(
-        "pk", "title", "status", "created_at", "finished_at"
+        "pk", "title", "status", "content_type", "created_at", "finished_at"
     )
     page = Paginator(documents, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "documents/list.html", {"documents": page, "page": page})
@@ -70,5 +70,5 @@ def document_download(request, pk: int):
         document.file.open("rb"),
         as_attachment=True,
         filename=document.filename,
-        content_type="application/pdf",
+        content_type=document.content_type,
     )

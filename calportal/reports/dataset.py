@@ -78,8 +78,9 @@ def _number(value):
     return int(as_float) if as_float.is_integer() and not isinstance(value, float) else as_float
 
 
-def column(key: str, label, *, unit: str | None = None, indicator: str | None = None,
-           total: bool = False) -> dict:  # fmt: skip
+def column(
+    key: str, label, *, unit: str | None = None, indicator: str | None = None, total: bool = False
+) -> dict:
     """A column; its unit defaults to the indicator's."""
     if unit is None:
         unit = INDICATORS[indicator].unit if indicator else COUNT
@@ -95,8 +96,16 @@ def row(key, label, cells: Iterable, *, total: bool = False) -> dict:
     }
 
 
-def table(id: str, title, columns: list[dict], rows: list[dict], *, stub="", k: int | None = None,
-          note=None) -> dict:  # fmt: skip
+def table(
+    id: str,
+    title,
+    columns: list[dict],
+    rows: list[dict],
+    *,
+    stub="",
+    k: int | None = None,
+    note=None,
+) -> dict:
     """A table; its ``k`` defaults to the largest of its columns' indicators' (at least 3)."""
     if k is None:
         k = max([INDICATORS[c["indicator"]].k for c in columns if c["indicator"]] + [3])
@@ -144,8 +153,17 @@ def section(id: str, title, *, text=(), tables=(), charts=(), narrative=()) -> d
     }
 
 
-def chart(id: str, kind: str, title, *, table: str, series: list[str], summary, alt,
-          line: str | None = None) -> dict:  # fmt: skip
+def chart(
+    id: str,
+    kind: str,
+    title,
+    *,
+    table: str,
+    series: list[str],
+    summary,
+    alt,
+    line: str | None = None,
+) -> dict:
     return {
         "id": id,
         "kind": kind,

@@ -21,12 +21,14 @@ from django.utils.functional import Promise
 
 # Units of a figure: how it is printed and which suppression rule applies (REPORTS.md §3).
 COUNT = "count"  # persons or things counted: "< k" below k
+NUMBER = "number"  # things counted: events, places, initiatives, organisations, resources,
+# meetings — never suppressed (REPORTS.md §3.1)
 HOURS = "hours"  # a magnitude contributed by persons: the GUS rule (≥ 3 contributors, ≤ 75 %)
 PLN = "pln"
 USES = "uses"  # pass uses: a count, but contributed by holders (the magnitude rule)
 PERCENT = "percent"  # derived: suppressed with what it is computed from
 MEAN = "mean"
-UNITS = (COUNT, HOURS, PLN, USES, PERCENT, MEAN)
+UNITS = (COUNT, NUMBER, HOURS, PLN, USES, PERCENT, MEAN)
 
 
 @dataclass(frozen=True)
@@ -143,8 +145,12 @@ AGE_BANDS = (
 AGE_UNKNOWN = "unknown"
 AGE_BAND_KEYS = tuple(key for key, _low, _high in AGE_BANDS) + (AGE_UNKNOWN,)
 # Roll-ups of the default bands.
-ESF_BANDS = {"<18": ("0-17",), "18-29": ("18-29",), "30-54": ("30-44", "45-54"),
-             "55+": ("55-59", "60-64", "65-74", "75-84", "85+")}  # fmt: skip
+ESF_BANDS = {
+    "<18": ("0-17",),
+    "18-29": ("18-29",),
+    "30-54": ("30-44", "45-54"),
+    "55+": ("55-59", "60-64", "65-74", "75-84", "85+"),
+}
 SENIOR_BANDS = ("60-64", "65-74", "75-84", "85+")
 
 # Residence keys besides an area's id (REPORTS.md §1, "Residence").
@@ -170,3 +176,64 @@ def age_band_case(age: Combinable) -> Case:
 def age_in_year(year: Combinable, birth_year: Combinable):
     """``year − birth_year`` as an integer SQL expression (NULL when the birth year is)."""
     return ExpressionWrapper(year - birth_year, output_field=IntegerField())
+
+
+def amounts_by(queryset, keys: tuple[str, ...], person: str, value) -> dict[tuple, Amount]:
+    """Group ``queryset`` by ``keys`` (fields or annotations) and give each group an
+    :class:`Amount`: the sum of ``value`` (an aggregate expression over one row, e.g.
+    ``Count("pk")`` or ``Sum("quarters")``), the number of distinct ``person`` values that
+    contributed, and the largest sum of one person — what the magnitude rule needs
+    (REPORTS.md §3.3). One query: the rows are first summed per (group, person) in SQL, then per
+    group, so the cost grows with the data only linearly (no correlated subquery per group).
+    Returns ``{tuple of key values: Amount}``; groups without rows are absent."""
+    from django.db import connections
+
+    per_person = queryset.values(*keys, person).annotate(_part=value).order_by()
+    sql, params = per_person.query.sql_with_params()
+    compiler = per_person.query.get_compiler(per_person.db)
+    quote = compiler.quote_name_unless_alias
+    # The inner query's output columns are named after the keys (their aliases).
+    columns = ", ".join(quote(key) for key in keys)
+    # Only quoted identifiers and Django's own compiled query go into the text; values are
+    # parameters.
+    select = f"{columns}, " if columns else ""
+    group = f" GROUP BY {columns}" if columns else ""
+    outer = f"SELECT {select}SUM(_part), COUNT(*), MAX(_part) FROM ({sql}) AS per_person{group}"  # noqa: S608
+    with connections[per_person.db].cursor() as cursor:
+        cursor.execute(outer, params)
+        rows = cursor.fetchall()
+    convert = _key_converters(per_person, keys)
+    width = len(keys)
+    return {
+        tuple(convert[i](value) for i, value in enumerate(row[:width])): Amount(
+            row[width] or 0, row[width + 1], row[width + 2] or 0
+        )
+        for row in rows
+    }
+
+
+def _key_converters(queryset, keys: tuple[str, ...]) -> list:
+    """For each key, a function turning the database's raw value into Python's, as the ORM
+    would (dates stay dates on SQLite too)."""
+    from django.db import connections
+
+    connection = connections[queryset.db]
+    compiler = queryset.query.get_compiler(queryset.db)
+    compiler.setup_query()
+    expressions = {alias: expression for expression, _sql, alias in compiler.select if alias}
+    functions = []
+    for key in keys:
+        expression = expressions.get(key)
+        converters = (
+            connection.ops.get_db_converters(expression) + expression.get_db_converters(connection)
+            if expression is not None
+            else []
+        )
+
+        def convert(value, converters=converters, expression=expression):
+            for converter in converters:
+                value = converter(value, expression, connection)
+            return value
+
+        functions.append(convert)
+    return functions

@@ -42,7 +42,6 @@ def pass_history(apps, schema_editor):
                 senior_pass=senior_pass,
                 status="active",
                 started_on=senior_pass.issued_on,
-                reason="issued",
             )
         )
         if senior_pass.status != "active":

@@ -16,6 +16,7 @@ from initiatives.models import Participant
 from initiatives.passes.models import (
     PartnerVenue,
     PassStatus,
+    PassStatusChange,
     ProgrammeSettings,
     Redemption,
     SeniorPass,
@@ -189,6 +190,22 @@ def passes_demo_load(*, holders: int = 300, months: int = 4) -> None:
             for n, person in enumerate(people)
         ]
     )
+    # Each pass's history (REPORTS.md §9, D4): active from its issue, suspended ones since a
+    # month ago.
+    history = [
+        PassStatusChange(senior_pass=p, status=PassStatus.ACTIVE, started_on=p.issued_on)
+        for p in passes
+    ]
+    history += [
+        PassStatusChange(
+            senior_pass=p,
+            status=PassStatus.SUSPENDED,
+            started_on=today - datetime.timedelta(days=30),
+        )
+        for p in passes
+        if p.status == PassStatus.SUSPENDED
+    ]
+    PassStatusChange.objects.bulk_create(history)
     redemptions = []
     for month_back in range(months):
         first = (today.replace(day=1) - datetime.timedelta(days=28 * month_back)).replace(day=1)

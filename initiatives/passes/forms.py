@@ -8,7 +8,7 @@ from calportal.contacts import PhoneField
 from calportal.money import MoneyField
 from calportal.organisations.models import Organisation
 from calportal.public_forms import PublicForm
-from initiatives.forms import ContactFieldsMixin, _helper
+from initiatives.forms import ContactFieldsMixin, ResidenceField, _helper, residence_choices
 from initiatives.models import Gender
 from initiatives.passes.models import PartnerVenue, ProgrammeSettings
 from initiatives.passes.services import PassError, normalise_number
@@ -51,11 +51,18 @@ class IssueForm(ContactFieldsMixin, forms.Form):
     birth_year = forms.IntegerField(label=_("Year of birth"))
     gender = forms.ChoiceField(label=_("Gender"), choices=Gender.choices, initial=Gender.NOT_GIVEN)
     district = forms.CharField(label=_("District or village"), max_length=100, required=False)
+    residence = ResidenceField(
+        label=_("Where does the person live?"),
+        help_text=_(
+            "Optional. The area counted in the reports; the district above is kept as written."
+        ),
+    )
     phone = PhoneField(label=_("Phone"), required=False)
     email = forms.EmailField(label=_("E-mail address"), required=False, max_length=254)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["residence"].choices = residence_choices(not_given_label=_("— not given —"))
         self.helper = _helper(Submit("issue", _("Issue the pass")))
 
 

@@ -26,6 +26,7 @@ from initiatives.passes.models import (
     PartnerVenue,
     PassApplication,
     PassStatus,
+    PassStatusChange,
     ProgrammeSettings,
     Redemption,
     SeniorPass,
@@ -199,14 +200,18 @@ def pass_replace(*, senior_pass: SeniorPass, issued_by: User, note: str = "") ->
         old.status = PassStatus.REPLACED
         old.status_note = note.strip()
         old.save(update_fields=["status", "status_note"])
+        _status_changed(old, changed_by=issued_by)
         new = _new_pass(old.holder, programme, issued_by, old.application)
         old.replaced_by = new
         old.save(update_fields=["replaced_by"])
         return new
 
 
-def pass_set_status(*, senior_pass: SeniorPass, status: str, note: str = "") -> SeniorPass:
-    """Suspend, reactivate or revoke. Revoked, replaced and expired passes stay closed."""
+def pass_set_status(
+    *, senior_pass: SeniorPass, status: str, note: str = "", changed_by: User | None = None
+) -> SeniorPass:
+    """Suspend, reactivate or revoke. Revoked, replaced and expired passes stay closed. The
+    change is written to the pass's status history with ``note`` as its reason."""
     allowed = {
         PassStatus.SUSPENDED: {PassStatus.ACTIVE},
         PassStatus.ACTIVE: {PassStatus.SUSPENDED},
@@ -231,15 +236,47 @@ def pass_set_status(*, senior_pass: SeniorPass, status: str, note: str = "") -> 
         locked.status = status
         locked.status_note = note.strip()
         locked.save(update_fields=["status", "status_note"])
+        _status_changed(locked, changed_by=changed_by)
         return locked
 
 
 def passes_expire(*, today: datetime.date | None = None) -> int:
-    """Mark passes past their date as expired (nightly, Celery beat)."""
+    """Mark passes past their date as expired (nightly, Celery beat); each gets a history row
+    saying it has been expired since the day after its last valid day, whenever the task ran.
+    Set-based: three queries however many passes expire."""
     today = today or timezone.localdate()
-    return SeniorPass.objects.filter(
-        status__in=[PassStatus.ACTIVE, PassStatus.SUSPENDED], valid_until__lt=today
-    ).update(status=PassStatus.EXPIRED)
+    with transaction.atomic():
+        expired = list(
+            SeniorPass.objects.select_for_update()
+            .filter(status__in=[PassStatus.ACTIVE, PassStatus.SUSPENDED], valid_until__lt=today)
+            .values_list("pk", "valid_until")
+        )
+        SeniorPass.objects.filter(pk__in=[pk for pk, _valid_until in expired]).update(
+            status=PassStatus.EXPIRED
+        )
+        now = timezone.now()
+        PassStatusChange.objects.bulk_create(
+            PassStatusChange(
+                senior_pass_id=pk,
+                status=PassStatus.EXPIRED,
+                started_on=valid_until + datetime.timedelta(days=1),
+                changed_at=now,
+            )
+            for pk, valid_until in expired
+        )
+    return len(expired)
+
+
+def _status_changed(senior_pass: SeniorPass, *, changed_by: User | None) -> PassStatusChange:
+    """Write the pass's new status to its history (REPORTS.md §9, D4), from today's local
+    date, with its status note as the reason. Call inside the transaction that changed it."""
+    return PassStatusChange.objects.create(
+        senior_pass=senior_pass,
+        status=senior_pass.status,
+        started_on=timezone.localdate(),
+        reason=senior_pass.status_note,
+        changed_by=changed_by,
+    )
 
 
 def _check_age(birth_year: int | None, programme: ProgrammeSettings) -> None:
@@ -272,7 +309,7 @@ def _new_pass(holder: Participant, programme, issued_by, application) -> SeniorP
         .first()
     )
     sequence = int(last.rsplit("-", 1)[1]) + 1 if last else 1
-    return SeniorPass.objects.create(
+    senior_pass = SeniorPass.objects.create(
         holder=holder,
         number=f"{prefix}{sequence:04d}",
         issued_on=today,
@@ -280,6 +317,8 @@ def _new_pass(holder: Participant, programme, issued_by, application) -> SeniorP
         issued_by=issued_by,
         application=application,
     )
+    _status_changed(senior_pass, changed_by=issued_by)  # the history begins with the issue
+    return senior_pass
 
 
 def _add_months(day: datetime.date, months: int) -> datetime.date:

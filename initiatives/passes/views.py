@@ -18,6 +18,7 @@ from calportal.accounts.decorators import permission_required
 from calportal.documents.services import document_request
 from calportal.parsing import int_list
 from calportal.public_forms import public_form_accepted
+from initiatives.forms import residence_initial_for
 from initiatives.passes import selectors, services
 from initiatives.passes.documents import CARDS_PER_SHEET
 from initiatives.passes.filters import PassFilter, RedemptionFilter
@@ -122,6 +123,7 @@ def application_issue(request, pk: int):
         field: getattr(application, field)
         for field in ("first_name", "last_name", "birth_year", "district", "phone", "email")
     }
+    initial["residence"] = residence_initial_for(application.district)
     return _issue(request, initial=initial, application=application)
 
 
@@ -220,7 +222,9 @@ def pass_action(request, pk: int, action: str):
         }.get(action)
         if status is None:
             raise services.PassError(_("Unknown action."))
-        services.pass_set_status(senior_pass=senior_pass, status=status, note=note)
+        services.pass_set_status(
+            senior_pass=senior_pass, status=status, note=note, changed_by=request.user
+        )
         messages.success(request, _("Pass %(number)s: saved.") % {"number": senior_pass.number})
     except services.PassError as error:
         messages.error(request, str(error))

@@ -1,0 +1,37 @@
+"""The statutory reporting calendar (REPORTS.md §5): the yearly deadlines the OPS and its
+partners must meet, shown in the monthly digest for the next 60 days. The dates come from the
+acts and practice cited in REPORTS.md's sources; they are the same every year."""
+
+import datetime
+
+from django.utils.translation import gettext_lazy as _
+
+# (month, day, what is due) – the day it is due by.
+DEADLINES = (
+    (
+        3,
+        31,
+        _(
+            "The OPS's annual report to the municipal council, with the CAL chapter "
+            "(R1; art. 110 ust. 9 of the social-welfare act)"
+        ),
+    ),
+    (
+        4,
+        30,
+        _("The assessment of social-welfare resources (OZPS) to the municipal council (art. 16a)"),
+    ),
+    (5, 31, _("The report on the programme of cooperation with NGOs")),
+)
+
+
+def deadlines_between(start: datetime.date, end: datetime.date) -> list[tuple[datetime.date, str]]:
+    """The deadlines falling in ``[start, end]`` (both included), in date order, as
+    ``(date, text)`` with the text in the active language."""
+    found = []
+    for year in range(start.year, end.year + 1):
+        for month, day, text in DEADLINES:
+            due = datetime.date(year, month, day)
+            if start <= due <= end:
+                found.append((due, str(text)))
+    return sorted(found)

@@ -1,0 +1,257 @@
+import datetime
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row, Submit
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from calportal.forms import harden_form_fields
+from calportal.reports import access
+from calportal.reports.models import (
+    Comparison,
+    Language,
+    ReportSchedule,
+    SoftResult,
+    Variant,
+)
+from calportal.reports.periods import PeriodError, resolve
+from calportal.reports.registry import get_kind
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+TIMEFRAMES = (
+    ("month_previous", _("Last month")),
+    ("quarter_previous", _("Last quarter")),
+    ("halfyear_previous", _("Last half-year")),
+    ("year_previous", _("Last year")),
+    ("month_to_date", _("This month so far")),
+    ("quarter_to_date", _("This quarter so far")),
+    ("year_to_date", _("This year so far")),
+    ("last_12_months", _("The last 12 whole months")),
+    ("custom", _("Dates I choose")),
+)
+
+
+class ReportRequestForm(forms.Form):
+    """What a report is asked for. The choices offered depend on the kind and on what the
+    user may see (:mod:`calportal.reports.access`)."""
+
+    timeframe = forms.ChoiceField(label=_("Period"), choices=TIMEFRAMES)
+    start = forms.DateField(label=_("From"), required=False, widget=DATE_INPUT)
+    end = forms.DateField(label=_("To"), required=False, widget=DATE_INPUT)
+    comparison = forms.ChoiceField(
+        label=_("Compare with"),
+        choices=Comparison.choices,
+        initial=Comparison.SAME_PERIOD_LAST_YEAR,
+    )
+    variant = forms.ChoiceField(label=_("Variant"), choices=Variant.choices)
+    language = forms.ChoiceField(label=_("Language of the report"), choices=Language.choices)
+    initiative = forms.TypedChoiceField(label=_("Initiative"), coerce=int, required=False)
+    event = forms.TypedChoiceField(label=_("Event"), coerce=int, required=False)
+    organisation = forms.TypedChoiceField(
+        label=_("Organisation"), coerce=int, required=False, empty_value=None
+    )
+
+    def __init__(self, *args, kind: str, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        harden_form_fields(self)
+        self.kind, self.user = kind, user
+        spec = get_kind(kind)
+        self.fields["timeframe"].initial = spec.default_timeframe
+        variants = access.allowed_variants(user, kind)
+        self.fields["variant"].choices = [(v, Variant(v).label) for v in variants]
+        self.fields["variant"].initial = variants[0] if variants else None
+        self.fields["language"].initial = "pl"
+        layout = [Row(Column("timeframe"), Column("start"), Column("end"))]
+        if kind == "R11":
+            from initiatives.selectors import scope_choices
+
+            own = None if user.has_perm("reports.view_internal_report") else user.organisation_id
+            choices = scope_choices(organisation_id=own)
+            self.fields["initiative"].choices = [("", _("— choose an initiative —"))] + choices[
+                "initiatives"
+            ]
+            self.fields["event"].choices = [("", _("— or choose one event —"))] + choices["events"]
+            self.fields["comparison"].initial = Comparison.NONE
+            self.fields["timeframe"].help_text = _(
+                "For one event the period is the event's day, whatever is chosen here."
+            )
+            layout.insert(0, Row(Column("initiative"), Column("event")))
+        else:
+            del self.fields["initiative"], self.fields["event"]
+        if kind == "R12":
+            from calportal.organisations.figures import organisations
+
+            if user.has_perm("reports.view_internal_report"):
+                self.fields["organisation"].choices = [("", _("The whole CAL"))] + sorted(
+                    organisations().items(), key=lambda item: item[1]
+                )
+            else:
+                own = user.organisation_id
+                self.fields["organisation"].choices = [(own, organisations().get(own, "?"))]
+            layout.insert(0, Row(Column("organisation")))
+        else:
+            del self.fields["organisation"]
+        layout += [Row(Column("comparison"), Column("variant"), Column("language"))]
+        self.helper = FormHelper()
+        self.helper.attrs = {"novalidate": ""}
+        self.helper.layout = Layout(*layout, Submit("prepare", _("Prepare the report")))
+
+    def clean(self):
+        cleaned = super().clean()
+        timeframe = cleaned.get("timeframe")
+        if timeframe == "custom":
+            start, end = cleaned.get("start"), cleaned.get("end")
+            if not start or not end:
+                raise forms.ValidationError(_("Give both dates of the period."))
+            if end < start:
+                self.add_error("end", _("The period cannot end before it starts."))
+                return cleaned
+            if (end - start).days > 366 * 5:
+                self.add_error("end", _("A period can be at most five years long."))
+                return cleaned
+            cleaned["identifier"] = f"custom:{start.isoformat()}/{end.isoformat()}"
+        elif timeframe:
+            cleaned["identifier"] = timeframe
+        scope = {}
+        if self.kind == "R11":
+            from initiatives.selectors import scope_dates
+
+            event, initiative = cleaned.get("event"), cleaned.get("initiative")
+            if event:
+                scope = {"event": event}
+            elif initiative:
+                scope = {"initiative": initiative}
+            else:
+                raise forms.ValidationError(_("Choose an initiative or an event."))
+            if event:
+                dates = scope_dates(event_id=event)
+                if dates:
+                    cleaned["identifier"] = f"custom:{dates[0].isoformat()}/{dates[1].isoformat()}"
+        if self.kind == "R12" and cleaned.get("organisation"):
+            scope = {"organisation": cleaned["organisation"]}
+        cleaned["scope"] = scope
+        if cleaned.get("identifier"):
+            try:
+                resolve(cleaned["identifier"], today=datetime.date.today())
+            except PeriodError as error:
+                raise forms.ValidationError(str(error)) from None
+        return cleaned
+
+    def parameters(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "kind": self.kind,
+            "scope": data["scope"],
+            "timeframe": data["identifier"],
+            "comparison": data["comparison"],
+            "variant": data["variant"],
+            "language": data["language"],
+            "k": 3,
+        }
+
+
+class NarrativeForm(forms.Form):
+    def __init__(self, *args, fields, initial_texts: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        for key, label in fields:
+            self.fields[key] = forms.CharField(
+                label=label,
+                required=False,
+                max_length=10000,
+                initial=initial_texts.get(key, ""),
+                widget=forms.Textarea(attrs={"rows": 6}),
+            )
+        self.helper = FormHelper()
+        self.helper.attrs = {"novalidate": ""}
+        self.helper.layout = Layout(
+            *[key for key, _label in fields], Submit("save", _("Save the texts"))
+        )
+
+
+class ScheduleForm(forms.ModelForm):
+    """A schedule with the definition it runs (one form: what, when, to whom)."""
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    timeframe = forms.ChoiceField(label=_("Period"), choices=TIMEFRAMES[:-1])
+    comparison = forms.ChoiceField(label=_("Compare with"), choices=Comparison.choices)
+    variant = forms.ChoiceField(label=_("Variant"), choices=Variant.choices)
+    language = forms.ChoiceField(label=_("Language of the report"), choices=Language.choices)
+
+    class Meta:
+        model = ReportSchedule
+        fields = ["recurrence", "day", "month", "time", "recipients", "send_if_empty", "enabled"]
+        widgets = {
+            "time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "recipients": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        harden_form_fields(self)
+        definition = self.instance.definition
+        for name in ("title", "timeframe", "comparison", "variant", "language"):
+            self.initial.setdefault(name, getattr(definition, name))
+        self.fields["recipients"].queryset = (
+            self.fields["recipients"]
+            .queryset.filter(is_active=True)
+            .order_by("last_name", "first_name", "email")
+        )
+        spec = get_kind(definition.kind)
+        self.fields["variant"].choices = [(v, Variant(v).label) for v in spec.variants]
+        self.helper = FormHelper()
+        self.helper.attrs = {"novalidate": ""}
+        self.helper.layout = Layout(
+            "title",
+            Row(Column("timeframe"), Column("comparison")),
+            Row(Column("variant"), Column("language")),
+            Row(Column("recurrence"), Column("day"), Column("month"), Column("time")),
+            "recipients",
+            "send_if_empty",
+            "enabled",
+            Submit("save", _("Save the schedule")),
+        )
+
+    def apply_to_definition(self):
+        definition = self.instance.definition
+        for name in ("title", "timeframe", "comparison", "variant", "language"):
+            setattr(definition, name, self.cleaned_data[name])
+        return definition
+
+
+class TargetsForm(forms.Form):
+    """One optional target per row of R5; an empty field removes the target."""
+
+    def __init__(self, *args, rows, current: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        for key, label in rows:
+            self.fields[key] = forms.DecimalField(
+                label=label,
+                required=False,
+                min_value=0,
+                max_digits=12,
+                decimal_places=2,
+                initial=current.get(key),
+            )
+        self.helper = FormHelper()
+        self.helper.attrs = {"novalidate": ""}
+        self.helper.layout = Layout(
+            *[key for key, _label in rows], Submit("save", _("Save the targets"))
+        )
+
+
+class SoftResultForm(forms.ModelForm):
+    class Meta:
+        model = SoftResult
+        fields = ["year", "question", "respondents", "positive_percent"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        harden_form_fields(self)
+        self.helper = FormHelper()
+        self.helper.attrs = {"novalidate": ""}
+        self.helper.layout = Layout(
+            Row(Column("year"), Column("respondents"), Column("positive_percent")),
+            "question",
+            Submit("add", _("Add the result")),
+        )

@@ -1,0 +1,158 @@
+"""What the report kinds share: the indicators composed from several apps' figures (their
+definitions live here, next to the code that composes them), rates with their base, months,
+and the dataset's head."""
+
+import datetime
+from decimal import Decimal
+
+from django.utils import formats
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from calportal.reports import dataset as ds
+from calportal.reports.figures import MEAN, NOT_GIVEN, OUTSIDE, PERCENT, define
+from calportal.reports.periods import Period
+from calportal.reports.registry import Request
+
+PE4 = define(
+    "PE4",
+    gettext_lazy("Mean attendances per participant"),
+    gettext_lazy("Attendances (AT1) divided by unique participants (PE1)."),
+    unit=MEAN,
+)
+RE1 = define(
+    "RE1",
+    gettext_lazy("Reach 60+ (%)"),
+    gettext_lazy(
+        "Persons aged 60 or more living in the municipality (area known) who took part in an "
+        "event of the period (PE1) or held a senior pass active on at least one day of it "
+        "(PA1b), divided by the residents aged 60 or more of the latest population year not "
+        "after the period's year, × 100; per area the same with that area's residents. Persons "
+        "whose area is not known are counted separately and left out of the percentage."
+    ),
+    unit=PERCENT,
+)
+RE2 = define(
+    "RE2",
+    gettext_lazy("Reach of the post-working-age population (%)"),
+    gettext_lazy(
+        "As RE1 for the post-working age (women 60 or more, men 65 or more) and the residents "
+        "of that age by sex; persons whose gender is not given are left out. The CAL's target "
+        "is more than 12 %."
+    ),
+    unit=PERCENT,
+)
+NW2 = define(
+    "NW2",
+    gettext_lazy("Active partners"),
+    gettext_lazy(
+        "Distinct organisations that in the period led or partnered an initiative with an "
+        "event held, hosted volunteers with approved hours, or ran a venue where a senior pass "
+        "was used; new partners are those whose first such activity ever falls in the period."
+    ),
+)
+
+
+def rate(numerator, denominator, *, derived_from=None) -> dict:
+    """A percentage cell ``numerator ÷ denominator × 100`` that keeps its base (the
+    denominator), so that it is printed only when the base is at least 10 (REPORTS.md §1)."""
+    numerator = _plain(numerator)
+    denominator = _plain(denominator)
+    value = None
+    if denominator:
+        value = round(float(numerator) * 100 / float(denominator), 1)
+    cell = ds.cell(value, derived_from=derived_from)
+    cell["base"] = denominator or 0
+    cell["numerator"] = numerator
+    return cell
+
+
+def mean(total, count, *, derived_from=None) -> dict:
+    total, count = _plain(total), _plain(count)
+    cell = ds.cell(round(float(total) / count, 2) if count else None, derived_from=derived_from)
+    cell["base"] = count or 0
+    return cell
+
+
+def _plain(value):
+    if value is None:
+        return 0
+    if hasattr(value, "value"):  # an Amount
+        value = value.value
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+def months(period: Period) -> list[str]:
+    """``"YYYY-MM"`` of every month the period touches, in order."""
+    keys, day = [], period.start.replace(day=1)
+    while day <= period.end:
+        keys.append(f"{day:%Y-%m}")
+        day = (day + datetime.timedelta(days=32)).replace(day=1)
+    return keys
+
+
+def month_label(key: str) -> str:
+    year, month = (int(part) for part in key.split("-"))
+    return formats.date_format(datetime.date(year, month, 1), "F Y").capitalize()
+
+
+def period_label(period: Period) -> str:
+    start = formats.date_format(period.start, "j E Y")
+    end = formats.date_format(period.end, "j E Y")
+    return f"{start} – {end}"
+
+
+def head(request: Request, title, subtitle, scope_label: str) -> dict:
+    """The dataset's head: title, period, comparison, scope (the rest is added by the engine
+    and by finalise)."""
+    compared = request.comparison
+    return {
+        "title": str(title),
+        "subtitle": str(subtitle),
+        "scope": {"kind": request.scope.kind, "id": _scope_id(request), "label": scope_label},
+        "period": {
+            "start": request.period.start.isoformat(),
+            "end": request.period.end.isoformat(),
+            "label": period_label(request.period),
+            "identifier": request.period.identifier,
+        },
+        "comparison": (
+            {
+                "start": compared.start.isoformat(),
+                "end": compared.end.isoformat(),
+                "label": period_label(compared),
+            }
+            if compared
+            else None
+        ),
+        "kpis": [],
+        "sections": [],
+        "definitions": [],
+    }
+
+
+def _scope_id(request: Request):
+    scope = request.scope
+    return scope.event or scope.initiative or scope.organisation or scope.area
+
+
+def residence_label(key, areas: dict) -> str:
+    if key == OUTSIDE:
+        return _("Outside the municipality")
+    if key == NOT_GIVEN:
+        return _("Not given")
+    return areas.get(int(key), {}).get("name", "?")
+
+
+def residence_keys(areas: dict) -> list:
+    return [*areas.keys(), OUTSIDE, NOT_GIVEN]
+
+
+def compare(function, request: Request, *args, **kwargs):
+    """``(value in the period, value in the comparison period or None)``."""
+    value = function(request.period, request.scope, *args, **kwargs)
+    if request.comparison is None:
+        return value, None
+    return value, function(request.comparison, request.scope, *args, **kwargs)

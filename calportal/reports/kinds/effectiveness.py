@@ -1,0 +1,301 @@
+"""R5 – the evaluation of the CAL's effectiveness (the CAL team's task 6; REPORTS.md §6 R5):
+each indicator over the last five years against the target staff set, with a status, and the
+soft results measured outside the portal (surveys)."""
+
+import datetime
+
+from django.utils.translation import gettext as _
+
+import initiatives.figures as event_figures
+import resources_map.figures as map_figures
+import volunteers.figures as volunteer_figures
+from calportal.reports import dataset as ds
+from calportal.reports.figures import COUNT, INDICATORS, MEAN, PERCENT, WHOLE_CAL
+from calportal.reports.kinds import activity, common
+from calportal.reports.kinds.common import rate
+from calportal.reports.periods import Period
+from calportal.reports.registry import KindSpec, Request, register
+
+WINDOW = 5  # years (REPORTS.md §6 R5, "trend window (default 5 years)")
+# Targets that ship with the portal; staff change them on the targets page.
+DEFAULT_TARGETS = {"RE2": 12}
+
+
+def _share(numerator, denominator) -> dict:
+    return rate(numerator, denominator)
+
+
+def _rows() -> list[tuple[str, str, str, object]]:
+    """(key, label, unit, function(period) -> value or cell) for every row of the table."""
+
+    def reach(group):
+        def compute(period):
+            result = activity._reach(
+                Request("R5", period, None, WHOLE_CAL, "internal", "pl"), period
+            )
+            return rate(result[group]["persons"], result[group]["residents"])
+
+        return compute
+
+    def pe3_share(period):
+        return _share(
+            event_figures.new_participants(period, WHOLE_CAL),
+            event_figures.participants(period, WHOLE_CAL),
+        )
+
+    def returning_share(period):
+        total = event_figures.participants(period, WHOLE_CAL)
+        return _share(total - event_figures.new_participants(period, WHOLE_CAL), total)
+
+    def pe4(period):
+        return common.mean(
+            event_figures.attendances(period, WHOLE_CAL),
+            event_figures.participants(period, WHOLE_CAL),
+        )
+
+    def pe5_share(period):
+        return _share(
+            event_figures.participants_with_disability(period, WHOLE_CAL),
+            event_figures.participants(period, WHOLE_CAL),
+        )
+
+    def coverage(period):
+        return _share(
+            *map_figures.needs_coverage(
+                period,
+                WHOLE_CAL,
+                initiatives_with_events=event_figures.initiatives_with_events(period, WHOLE_CAL),
+            )
+        )
+
+    def resources_used(period):
+        return _share(*map_figures.share_of_resources_used(period, WHOLE_CAL))
+
+    def partners(period):
+        return len(activity._active_partners(period))
+
+    def new_partners(period):
+        first = activity._first_activities()
+        return sum(
+            1
+            for org in activity._active_partners(period)
+            if first.get(org) and first[org] in period
+        )
+
+    def initiatives_with_partner(period):
+        return _share(*event_figures.initiatives_with_partner(period, WHOLE_CAL))
+
+    def reports_received(period):
+        return sum(map_figures.residents_reports(period, WHOLE_CAL).get("by_outcome", {}).values())
+
+    return [
+        ("RE1", INDICATORS["RE1"].name, PERCENT, reach("60+")),
+        ("RE2", INDICATORS["RE2"].name, PERCENT, reach("post_working_age")),
+        ("PE1", INDICATORS["PE1"].name, COUNT, lambda p: event_figures.participants(p, WHOLE_CAL)),
+        ("PE3_share", _("Share of new participants (%)"), PERCENT, pe3_share),
+        ("returning_share", _("Share of returning participants (%)"), PERCENT, returning_share),
+        ("PE4", INDICATORS["PE4"].name, MEAN, pe4),
+        (
+            "PE5_share",
+            _("Share of participants with a declared disability (%)"),
+            PERCENT,
+            pe5_share,
+        ),
+        (
+            "children_disability",
+            _("Children with a declared disability reached"),
+            COUNT,
+            lambda p: event_figures.children_with_disability(p, WHOLE_CAL),
+        ),
+        ("MP3", INDICATORS["MP3"].name, PERCENT, coverage),
+        (
+            "resources_used",
+            _("Resources used by at least one initiative (%)"),
+            PERCENT,
+            resources_used,
+        ),
+        ("NW2", INDICATORS["NW2"].name, COUNT, partners),
+        ("NW2_new", _("New partners"), COUNT, new_partners),
+        (
+            "VO1",
+            INDICATORS["VO1"].name,
+            COUNT,
+            lambda p: volunteer_figures.active_volunteers(p, WHOLE_CAL),
+        ),
+        (
+            "VO3",
+            INDICATORS["VO3"].name,
+            "hours",
+            lambda p: volunteer_figures.volunteer_hours(p, WHOLE_CAL),
+        ),
+        (
+            "resident_volunteers",
+            _("Volunteers living in the municipality"),
+            COUNT,
+            lambda p: volunteer_figures.resident_volunteers(p, WHOLE_CAL),
+        ),
+        ("MP4", _("Residents' reports received"), COUNT, reports_received),
+        (
+            "with_partner",
+            _("Initiatives with at least one partner organisation (%)"),
+            PERCENT,
+            initiatives_with_partner,
+        ),
+        (
+            "categories",
+            _("Categories of activity covered (of 4)"),
+            COUNT,
+            lambda p: event_figures.categories_covered(p, WHOLE_CAL),
+        ),
+    ]
+
+
+INDICATOR_IDS = ("RE1", "RE2", "PE1", "PE3", "PE4", "PE5", "MP3", "NW2", "VO1", "VO3", "MP4")
+
+
+def years(request: Request) -> list[Period]:
+    """The window's yearly periods, oldest first; the last ends with the report's period."""
+    last = request.period.end.year
+    periods = []
+    for year in range(last - WINDOW + 1, last + 1):
+        end = datetime.date(year, 12, 31) if year < last else request.period.end
+        periods.append(Period(datetime.date(year, 1, 1), end))
+    return periods
+
+
+def status(values: list, target) -> str:
+    """``achieved`` (the last value meets the target), ``in_progress`` (below it but not
+    lower than the year before), ``at_risk`` (below it and falling) or ``no_data``."""
+    known = [v for v in values if v is not None]
+    if not known or values[-1] is None:
+        return "no_data"
+    if target is not None and float(values[-1]) >= float(target):
+        return "achieved"
+    if target is None:
+        return "no_target"
+    if len(known) >= 2 and float(known[-1]) < float(known[-2]):
+        return "at_risk"
+    return "in_progress"
+
+
+def build(request: Request) -> dict:
+    from calportal.reports.selectors import soft_results, targets
+
+    data = common.head(
+        request,
+        _("Evaluation of the effectiveness of the Local Activity Centre"),
+        _("Indicators over %(years)s years against their targets") % {"years": WINDOW},
+        activity.scope_label(request),
+    )
+    periods = years(request)
+    goal = {**DEFAULT_TARGETS, **targets()}
+    status_labels = {
+        "achieved": _("achieved"),
+        "in_progress": _("in progress"),
+        "at_risk": _("at risk"),
+        "no_data": _("no data"),
+        "no_target": _("no target set"),
+    }
+    columns = [ds.column(str(p.start.year), str(p.start.year), unit=COUNT) for p in periods]
+    columns.append(ds.column("target", _("Target"), unit=COUNT))
+    rows = []
+    for key, label, unit, compute in _rows():
+        cells = []
+        for period in periods:
+            value = compute(period)
+            cell = value if isinstance(value, dict) else ds.cell(value)
+            cells.append(cell)
+        target = goal.get(key)
+        row = ds.row(key, label, [*cells, ds.cell(target, na=target is None)])
+        for cell in row["cells"]:
+            cell["unit"] = unit
+        values = [c["value"] for c in row["cells"][:-1]]
+        row["status"] = str(status_labels[status(values, target)])
+        row["label"] = f"{label} – {row['status']}"
+        rows.append(row)
+    table = ds.table(
+        "trends",
+        _("Indicators and targets"),
+        columns,
+        rows,
+        stub=_("Indicator"),
+        note=_("After each indicator: its status against the target."),
+    )
+    chart_rows = [r for r in rows if r["key"] in {"RE2", "PE1", "VO1"}]
+    charts = []
+    trend_table = None
+    if chart_rows:
+        trend_table = ds.table(
+            "trend_chart",
+            _("Reach of the post-working-age population, participants and volunteers"),
+            [ds.column(r["key"], r["label"].split(" – ")[0], unit=COUNT) for r in chart_rows],
+            [
+                ds.row(str(p.start.year), str(p.start.year), [r["cells"][i] for r in chart_rows])
+                for i, p in enumerate(periods)
+            ],
+            stub=_("Year"),
+        )
+        charts.append(
+            ds.chart(
+                "trends",
+                "bar_line",
+                _("Participants per year and the reach of the post-working-age population"),
+                table="trend_chart",
+                series=["PE1"],
+                line="RE2",
+                summary=_("Unique participants and reach over the last %(years)s years.")
+                % {"years": WINDOW},
+                alt=_(
+                    "Bars: unique participants each year; a line: the reach of the "
+                    "post-working-age population."
+                ),
+            )
+        )
+    soft = soft_results(periods[0].start.year, periods[-1].start.year)
+    soft_rows = []
+    for index, result in enumerate(soft):
+        soft_rows.append(
+            ds.row(
+                result["pk"],
+                f"{result['year']}: {result['question']}",
+                [
+                    result["respondents"],
+                    {
+                        **ds.cell(float(result["positive_percent"]), derived_from=[[index, 0]]),
+                        "base": result["respondents"],
+                    },
+                ],
+            )
+        )
+    soft_table = ds.table(
+        "soft_results",
+        _("Results measured outside the portal"),
+        [
+            ds.column("respondents", _("Respondents")),
+            ds.column("positive", _("Answering positively (%)"), unit=PERCENT),
+        ],
+        soft_rows,
+        stub=_("Question"),
+        k=5,
+    )
+    tables = [table] + ([trend_table] if trend_table else [])
+    data["sections"] = [
+        ds.section("trends", _("Indicators over five years"), tables=tables, charts=charts),
+        ds.section("soft", _("Soft results"), tables=[soft_table]),
+    ]
+    data["kpis"] = [
+        ds.kpi("PE1", rows[2]["cells"][-2]["value"], rows[2]["cells"][-3]["value"]),
+        ds.kpi("VO1", rows[12]["cells"][-2]["value"], rows[12]["cells"][-3]["value"]),
+    ]
+    data["definitions"] = [INDICATORS[id].as_dict() for id in INDICATOR_IDS]
+    return data
+
+
+register(
+    KindSpec(
+        code="R5",
+        build=build,
+        scopes=("cal",),
+        default_timeframe="year_previous",
+    )
+)

@@ -1,0 +1,292 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from calportal.accounts.decorators import permission_required
+from calportal.reports import access, selectors, services
+from calportal.reports.forms import (
+    NarrativeForm,
+    ReportRequestForm,
+    ScheduleForm,
+    SoftResultForm,
+    TargetsForm,
+)
+from calportal.reports.models import (
+    IndicatorTarget,
+    ReportKind,
+    ReportRun,
+    ReportSchedule,
+    SoftResult,
+)
+from calportal.reports.registry import get_kind
+
+PAGE_SIZE = 25
+
+DESCRIPTIONS = {
+    "R1": gettext_lazy(
+        "The CAL chapter of the OPS's annual report to the council: events, participants, "
+        "reach of seniors, the senior pass, volunteering, self-help groups, the map and partners, "
+        "compared with the year before."
+    ),
+    "R5": gettext_lazy(
+        "The CAL team's yearly evaluation: indicators over five years against their targets."
+    ),
+    "R11": gettext_lazy(
+        "For an event's or an initiative's organiser: registrations, attendance and who came."
+    ),
+    "R12": gettext_lazy(
+        "Last month against the same month a year earlier, data to check, and deadlines."
+    ),
+}
+
+
+def _reports_user(request):
+    if not request.user.is_authenticated:
+        from django.contrib.auth.views import redirect_to_login
+
+        return redirect_to_login(request.get_full_path())
+    if not access.may_use_reports(request.user):
+        raise PermissionDenied
+    return None
+
+
+def index(request):
+    refused = _reports_user(request)
+    if refused:
+        return refused
+    kinds = [
+        {"code": kind.value, "label": kind.label, "description": DESCRIPTIONS[kind.value]}
+        for kind in ReportKind
+        if access.allowed_variants(request.user, kind.value)
+    ]
+    runs = selectors.runs_page_queryset(access.visible_runs(request.user))
+    page = Paginator(runs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "reports/index.html",
+        {
+            "kinds": kinds,
+            "runs": page,
+            "page": page,
+            "may_manage": request.user.has_perm("reports.view_internal_report"),
+        },
+    )
+
+
+def new(request, kind: str):
+    refused = _reports_user(request)
+    if refused:
+        return refused
+    if kind not in ReportKind.values:
+        raise Http404
+    if not access.allowed_variants(request.user, kind):
+        raise PermissionDenied
+    form = ReportRequestForm(request.POST or None, kind=kind, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                run = services.report_request(
+                    parameters=form.parameters(), requested_by=request.user
+                )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect(run)
+    return render(
+        request,
+        "reports/new.html",
+        {"form": form, "kind": ReportKind(kind), "description": DESCRIPTIONS[kind]},
+    )
+
+
+def _run_for(request, pk: int) -> ReportRun:
+    run = get_object_or_404(
+        ReportRun.objects.select_related("pdf", "xlsx", "csv", "requested_by", "official_by"),
+        pk=pk,
+    )
+    if not access.may_read(request.user, run):
+        raise Http404
+    return run
+
+
+def run_detail(request, pk: int):
+    refused = _reports_user(request)
+    if refused:
+        return refused
+    run = _run_for(request, pk)
+    spec = get_kind(run.kind)
+    narrative_form = None
+    may_edit = request.user.has_perm("reports.view_internal_report") or (
+        run.requested_by_id == request.user.pk
+    )
+    if spec.narrative and not run.is_official and run.status == "ready" and may_edit:
+        narrative_form = NarrativeForm(fields=spec.narrative, initial_texts=run.narrative)
+    return render(
+        request,
+        "reports/run.html",
+        {
+            "run": run,
+            "dataset": run.dataset,
+            "narrative_form": narrative_form,
+            "narrative_items": [
+                (label, run.narrative.get(key, "")) for key, label in spec.narrative
+            ],
+            "may_edit": may_edit,
+            "may_mark_official": request.user.has_perm("reports.view_internal_report"),
+        },
+    )
+
+
+def run_status(request, pk: int):
+    refused = _reports_user(request)
+    if refused:
+        return refused
+    run = _run_for(request, pk)
+    files = run.files()
+    finished = run.is_finished and all(d.is_finished for d in files)
+    state = "held-up" if run.is_held_up else run.status
+    state += "".join(f":{d.status}" for d in files)
+    return JsonResponse(
+        {
+            "status": run.status,
+            "state": state,
+            "finished": finished,
+            "message": render_to_string("reports/_status.html", {"run": run}, request=request),
+        }
+    )
+
+
+@require_POST
+def run_narrative(request, pk: int):
+    refused = _reports_user(request)
+    if refused:
+        return refused
+    run = _run_for(request, pk)
+    if not (
+        request.user.has_perm("reports.view_internal_report")
+        or run.requested_by_id == request.user.pk
+    ):
+        raise PermissionDenied
+    spec = get_kind(run.kind)
+    form = NarrativeForm(request.POST, fields=spec.narrative, initial_texts=run.narrative)
+    if form.is_valid():
+        try:
+            services.narrative_save(run=run, texts=form.cleaned_data, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Texts saved; the files are being prepared again."))
+        return redirect(run)
+    return render(
+        request,
+        "reports/run.html",
+        {
+            "run": run,
+            "dataset": run.dataset,
+            "narrative_form": form,
+            "may_edit": True,
+            "may_mark_official": request.user.has_perm("reports.view_internal_report"),
+        },
+    )
+
+
+@require_POST
+@permission_required("reports.view_internal_report")
+def run_official(request, pk: int):
+    run = _run_for(request, pk)
+    try:
+        services.mark_official(run=run, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The report is now official and can no longer be changed."))
+    return redirect(run)
+
+
+@require_POST
+def run_again(request, pk: int):
+    refused = _reports_user(request)
+    if refused:
+        return refused
+    run = _run_for(request, pk)
+    new_run = services.run_again(run=run, by=request.user)
+    if new_run.pk != run.pk:
+        messages.success(request, _("A new version is being prepared; the official one is kept."))
+    else:
+        messages.success(request, _("The report is being prepared again with today's data."))
+    return redirect(new_run)
+
+
+@permission_required("reports.view_internal_report")
+def schedule_list(request):
+    return render(request, "reports/schedules.html", {"schedules": selectors.schedules()})
+
+
+@permission_required("reports.view_internal_report")
+def schedule_edit(request, pk: int):
+    schedule = get_object_or_404(ReportSchedule.objects.select_related("definition"), pk=pk)
+    form = ScheduleForm(request.POST or None, instance=schedule)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                definition = form.apply_to_definition()
+                services.definition_save(definition=definition, by=request.user)
+                saved = form.save(commit=False)
+                services.schedule_save(
+                    schedule=saved, recipients=form.cleaned_data["recipients"], by=request.user
+                )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Schedule saved."))
+            return redirect("reports:schedules")
+    return render(request, "reports/schedule_form.html", {"form": form, "schedule": schedule})
+
+
+@permission_required("reports.view_internal_report")
+def targets(request):
+    from calportal.reports.kinds.effectiveness import DEFAULT_TARGETS, _rows
+
+    rows = [(key, label) for key, label, _unit, _compute in _rows()]
+    current = {**DEFAULT_TARGETS, **selectors.targets()}
+    form = TargetsForm(request.POST or None, rows=rows, current=current, prefix="targets")
+    soft_form = SoftResultForm(prefix="soft")
+    if request.method == "POST" and "add" not in request.POST:
+        if form.is_valid():
+            with transaction.atomic():
+                for key, value in form.cleaned_data.items():
+                    if value is None:
+                        IndicatorTarget.objects.filter(indicator=key).delete()
+                    else:
+                        IndicatorTarget.objects.update_or_create(
+                            indicator=key, defaults={"target": value, "updated_by": request.user}
+                        )
+            messages.success(request, _("Targets saved."))
+            return redirect("reports:targets")
+    elif request.method == "POST" and "add" in request.POST:
+        soft_form = SoftResultForm(request.POST, prefix="soft")
+        form = TargetsForm(rows=rows, current=current, prefix="targets")
+        if soft_form.is_valid():
+            soft_form.save()
+            messages.success(request, _("Result added."))
+            return redirect("reports:targets")
+    return render(
+        request,
+        "reports/targets.html",
+        {"form": form, "soft_form": soft_form, "soft_results": SoftResult.objects.all()[:200]},
+    )
+
+
+@require_POST
+@permission_required("reports.view_internal_report")
+def soft_result_delete(request, pk: int):
+    get_object_or_404(SoftResult, pk=pk).delete()
+    messages.success(request, _("Result removed."))
+    return redirect("reports:targets")

@@ -1,0 +1,498 @@
+"""Volunteering figures for the reports: VO1–VO8 of REPORTS.md §2.
+
+Every figure is aggregate SQL over this app's own models; the report kinds call these functions
+and never read the models themselves (see :mod:`calportal.reports.figures`).
+
+* An hours entry belongs to a period by its ``date``; only **approved** entries count in
+  VO1–VO5 (submitted and rejected hours are shown apart by :func:`hours_by_status`).
+* A shift belongs to a period by the local date it starts on; a certificate by ``issued_on``.
+* **Scope**: an **organisation** covers the volunteers it hosts (their entries, shifts of its
+  opportunities, their certificates); an **initiative** covers entries logged for it, or for an
+  opportunity of it or of one of its events, and the shifts of those opportunities; an
+  **event** covers entries and shifts of the opportunities for that event; an **area** covers
+  the volunteers who can reach it (``Volunteer.areas``). Certificates are per volunteer, not per
+  piece of work: an initiative or an event has none (0); shifts have no area (0 for an area).
+* Whether a volunteer is new (VO2) and how long they have been engaged (VO5, VO6) is judged on
+  all their approved work, not only on the part the scope covers.
+"""
+
+import datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import (
+    Count,
+    DateField,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Func,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, Greatest, Least, Lower, Trim, TruncMonth
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
+
+from calportal.reports.figures import (
+    COUNT,
+    HOURS,
+    PERCENT,
+    PLN,
+    WHOLE_CAL,
+    Amount,
+    Scope,
+    amounts_by,
+    define,
+)
+from calportal.reports.periods import WARSAW, Period
+from volunteers.models import (
+    Agreement,
+    Certificate,
+    ChildSafetyCheck,
+    EntryStatus,
+    HoursEntry,
+    Opportunity,
+    Shift,
+    Volunteer,
+    VolunteeringSettings,
+    VolunteerStatus,
+)
+from volunteers.selectors import with_compliance
+
+VO1 = define(
+    "VO1",
+    _("Active volunteers"),
+    _("Distinct volunteers with at least one approved hours entry dated in the period."),
+)
+VO2 = define(
+    "VO2",
+    _("New volunteers"),
+    _("Volunteers counted in VO1 whose first approved hours entry ever is dated in the period."),
+)
+VO3 = define(
+    "VO3",
+    pgettext_lazy("report indicator", "Volunteer hours"),
+    _(
+        "The sum of the approved hours entries dated in the period (quarter hours ÷ 4); "
+        "submitted and rejected hours are shown separately and never added in."
+    ),
+    unit=HOURS,
+)
+VO4 = define(
+    "VO4",
+    _("Value of volunteer work (PLN)"),
+    _(
+        "The sum of hours × rate over the approved hours entries dated in the period. Until the "
+        "dated rate table per kind of work exists, one rate is used for all work: the value of "
+        "an hour of volunteer work in the volunteering settings; the report prints it and its "
+        "source."
+    ),
+    unit=PLN,
+)
+VO5 = define(
+    "VO5",
+    _("Volunteers under 30 days / 30 days or more"),
+    _(
+        "Volunteers counted in VO1 by how long they have been engaged: the days from their "
+        "first to their last approved hours entry up to the end of the period, widened to "
+        "their agreements' start and end when they have agreements (an open agreement runs to "
+        "the end of the period) — under 30 days, or 30 days or more."
+    ),
+)
+VO6 = define(
+    "VO6",
+    _("Compliance"),
+    _(
+        "Volunteers counted in VO1 engaged for 30 days or more (as in VO5) with approved hours "
+        "in the period on days no agreement covers; and volunteers with approved hours of work "
+        "with children in the period on a day without a valid check (internal reports only)."
+    ),
+)
+VO7 = define(
+    "VO7",
+    _("Shift fill rate"),
+    _(
+        "The sum of volunteers assigned ÷ the sum of volunteers needed over shifts starting in "
+        "the period."
+    ),
+    unit=PERCENT,
+)
+VO8 = define(
+    "VO8",
+    _("Certificates issued"),
+    _("Volunteer certificates issued in the period."),
+    unit=COUNT,
+)
+
+UNDER_30_DAYS = "under_30_days"
+FROM_30_DAYS = "30_days_or_more"
+ENGAGEMENT_DAYS = 30
+_THIRTY_DAYS = datetime.timedelta(days=ENGAGEMENT_DAYS)
+
+
+# --- Scoping -----------------------------------------------------------------------------------
+
+
+def _entries(scope: Scope) -> QuerySet[HoursEntry]:
+    """Every hours entry (any status, any date) the scope covers."""
+    entries = HoursEntry.objects.all()
+    if scope.kind == "organisation":
+        return entries.filter(volunteer__organisation_id=scope.organisation)
+    if scope.kind == "initiative":
+        return entries.filter(
+            Q(initiative_id=scope.initiative)
+            | Q(opportunity__initiative_id=scope.initiative)
+            | Q(opportunity__event__initiative_id=scope.initiative)
+        )
+    if scope.kind == "event":
+        return entries.filter(opportunity__event_id=scope.event)
+    if scope.kind == "area":
+        return entries.filter(volunteer__areas=scope.area)
+    return entries
+
+
+def _approved(period: Period, scope: Scope) -> QuerySet[HoursEntry]:
+    return _entries(scope).filter(
+        status=EntryStatus.APPROVED, date__gte=period.start, date__lte=period.end
+    )
+
+
+def _active_volunteers(period: Period, scope: Scope) -> QuerySet[Volunteer]:
+    """The volunteers of VO1, as a queryset of volunteers."""
+    return Volunteer.objects.filter(
+        Exists(_approved(period, scope).filter(volunteer=OuterRef("pk")))
+    )
+
+
+def _first_in(entries: QuerySet[HoursEntry], period: Period) -> QuerySet[HoursEntry]:
+    """The entries of volunteers with no approved entry before the period (VO2)."""
+    earlier = HoursEntry.objects.filter(
+        volunteer=OuterRef("volunteer"), status=EntryStatus.APPROVED, date__lt=period.start
+    )
+    return entries.filter(~Exists(earlier))
+
+
+def _hours(quarters) -> Decimal:
+    return Decimal(quarters or 0) / 4
+
+
+def _hours_by(entries: QuerySet[HoursEntry], keys: tuple[str, ...]) -> dict[tuple, Amount]:
+    """Entries grouped by ``keys`` (fields or annotations), each cell an :class:`Amount` of
+    hours: the sum, distinct volunteers, and the most hours of one volunteer.
+    One query (see :func:`calportal.reports.figures.amounts_by`)."""
+    return {
+        key: Amount(_hours(amount.value), amount.contributors, _hours(amount.largest))
+        for key, amount in amounts_by(entries, keys, "volunteer", Sum("quarters")).items()
+    }
+
+
+def _total_hours(entries: QuerySet[HoursEntry]) -> Amount:
+    totals = entries.aggregate(
+        quarters=Sum("quarters"), volunteers=Count("volunteer", distinct=True)
+    )
+    largest = (
+        entries.values("volunteer")
+        .annotate(quarters=Sum("quarters"))
+        .order_by("-quarters")
+        .values_list("quarters", flat=True)
+        .first()
+    )
+    return Amount(_hours(totals["quarters"]), totals["volunteers"], _hours(largest))
+
+
+# --- VO1–VO4 -----------------------------------------------------------------------------------
+
+
+def active_volunteers(period: Period, scope: Scope = WHOLE_CAL) -> int:
+    """VO1: distinct volunteers with at least one approved hours entry dated in ``period``."""
+    return _approved(period, scope).aggregate(n=Count("volunteer", distinct=True))["n"]
+
+
+def new_volunteers(period: Period, scope: Scope = WHOLE_CAL) -> int:
+    """VO2: the volunteers of VO1 whose first approved hours entry ever is in ``period``."""
+    entries = _first_in(_approved(period, scope), period)
+    return entries.aggregate(n=Count("volunteer", distinct=True))["n"]
+
+
+def volunteer_hours(period: Period, scope: Scope = WHOLE_CAL) -> Amount:
+    """VO3: approved hours dated in ``period`` as an :class:`Amount` (Decimal hours, in
+    quarters), its contributors the volunteers and its largest part the most hours of one
+    volunteer. Two queries."""
+    return _total_hours(_approved(period, scope))
+
+
+def hours_by_status(period: Period, scope: Scope = WHOLE_CAL) -> dict[str, Decimal]:
+    """Hours dated in ``period`` by status: ``{"submitted" (pending), "approved",
+    "rejected": Decimal hours}``, every status present. One query."""
+    rows = (
+        _entries(scope)
+        .filter(date__gte=period.start, date__lte=period.end)
+        .values("status")
+        .annotate(quarters=Sum("quarters"))
+        .order_by()
+    )
+    by_status = dict.fromkeys(EntryStatus.values, Decimal(0))
+    for row in rows:
+        by_status[row["status"]] = _hours(row["quarters"])
+    return by_status
+
+
+def volunteer_rate() -> tuple[Decimal, str]:
+    """The rate VO4 uses (PLN per hour) and where it comes from, as the report prints it: one
+    rate for all work until the dated rate table of REPORTS.md §9 D6 exists."""
+    rate = VolunteeringSettings.current().hourly_rate
+    return rate, gettext("The value of an hour of volunteer work in the volunteering settings")
+
+
+def _value(hours: Amount, rate: Decimal) -> Amount:
+    def pln(amount: Decimal) -> Decimal:
+        return (amount * rate).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+    return Amount(pln(hours.value), hours.contributors, pln(hours.largest))
+
+
+def volunteer_value(period: Period, scope: Scope = WHOLE_CAL) -> Amount:
+    """VO4: approved hours in ``period`` × the rate of :func:`volunteer_rate`, in PLN (to
+    0.01), with the contributors and the largest value of one volunteer. Three queries."""
+    rate, _source = volunteer_rate()
+    return _value(volunteer_hours(period, scope), rate)
+
+
+# --- VO5, VO6 ----------------------------------------------------------------------------------
+
+
+def _with_span(volunteers: QuerySet[Volunteer], period: Period) -> QuerySet[Volunteer]:
+    """Annotate ``span`` (a duration): from the first approved entry ever — or the earliest
+    agreement's start, if earlier — to the last approved entry up to the end of ``period`` — or
+    the latest agreement's end, if later (an open agreement: the end of ``period``). Only
+    agreements starting by the end of ``period`` count."""
+    approved = HoursEntry.objects.filter(
+        volunteer=OuterRef("pk"), status=EntryStatus.APPROVED, date__lte=period.end
+    ).order_by()
+    agreements = Agreement.objects.filter(
+        volunteer=OuterRef("pk"), starts_on__lte=period.end
+    ).order_by()
+    first_entry = approved.values("volunteer").annotate(day=Min("date")).values("day")
+    last_entry = approved.values("volunteer").annotate(day=Max("date")).values("day")
+    agreement_start = agreements.values("volunteer").annotate(day=Min("starts_on")).values("day")
+    agreement_end = (
+        agreements.values("volunteer")
+        .annotate(day=Max(Coalesce("ends_on", Value(period.end))))
+        .values("day")
+    )
+    return volunteers.alias(
+        span_start=Least(
+            Subquery(first_entry, output_field=DateField()),
+            Subquery(agreement_start, output_field=DateField()),
+        ),
+        span_end=Greatest(
+            Subquery(last_entry, output_field=DateField()),
+            Subquery(agreement_end, output_field=DateField()),
+        ),
+    ).alias(span=ExpressionWrapper(F("span_end") - F("span_start"), output_field=DurationField()))
+
+
+def _span_counts() -> dict:
+    return {
+        UNDER_30_DAYS: Count("pk", filter=Q(span__lt=_THIRTY_DAYS)),
+        FROM_30_DAYS: Count("pk", filter=Q(span__gte=_THIRTY_DAYS)),
+    }
+
+
+def volunteer_span(period: Period, scope: Scope = WHOLE_CAL) -> dict[str, int]:
+    """VO5: the volunteers of VO1 by how long they have been engaged: ``{"under_30_days": n,
+    "30_days_or_more": n}`` (the two add up to VO1). One query."""
+    return _with_span(_active_volunteers(period, scope), period).aggregate(**_span_counts())
+
+
+def _folded(expression):
+    """Text compared as :func:`volunteers.models.folded_title` does: trimmed, runs of spaces
+    made one, lower case (SQL ``lower`` stands in for Python's case folding)."""
+    collapsed = Func(
+        Trim(expression), Value(r"\s+"), Value(" "), Value("g"), function="regexp_replace"
+    )
+    return Lower(collapsed)
+
+
+def _child_work() -> Q:
+    """Entries of work with children, by the rule of :func:`volunteers.models.is_child_work`."""
+    titled_like_child_work = Opportunity.objects.alias(folded=_folded(F("title"))).filter(
+        organisation=OuterRef("volunteer__organisation"),
+        involves_children=True,
+        folded=_folded(OuterRef("activity")),
+    )
+    return (
+        Q(opportunity__involves_children=True)
+        | Q(with_children=True)
+        | (Q(opportunity__isnull=True) & ~Q(activity="") & Exists(titled_like_child_work))
+    )
+
+
+def compliance(period: Period, scope: Scope = WHOLE_CAL) -> dict[str, int]:
+    """VO6 (internal reports only): ``{"no_agreement": volunteers of VO1 engaged 30 days or
+    more (VO5) with approved hours in ``period`` on a day no agreement covers,
+    "no_child_check": volunteers with approved hours of work with children in ``period`` on a
+    day without a valid check}``. Two queries."""
+    covering_agreement = Agreement.objects.filter(
+        volunteer=OuterRef("volunteer"), starts_on__lte=OuterRef("date")
+    ).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=OuterRef("date")))
+    valid_check = ChildSafetyCheck.objects.filter(
+        volunteer=OuterRef("volunteer"), checked_on__lte=OuterRef("date")
+    ).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=OuterRef("date")))
+    approved = _approved(period, scope)
+    uncovered = approved.filter(volunteer=OuterRef("pk")).filter(~Exists(covering_agreement))
+    no_agreement = (
+        _with_span(Volunteer.objects.filter(Exists(uncovered)), period)
+        .filter(span__gte=_THIRTY_DAYS)
+        .count()
+    )
+    no_child_check = (
+        approved.filter(_child_work())
+        .filter(~Exists(valid_check))
+        .aggregate(n=Count("volunteer", distinct=True))["n"]
+    )
+    return {"no_agreement": no_agreement, "no_child_check": no_child_check}
+
+
+# --- VO7, VO8 ----------------------------------------------------------------------------------
+
+
+def shift_fill(period: Period, scope: Scope = WHOLE_CAL) -> tuple[int, int]:
+    """VO7: ``(Σ assigned, Σ needed)`` over shifts starting in ``period`` (by local date); the
+    fill rate is their quotient. ``(0, 0)`` for an area (shifts have none). One query."""
+    if scope.kind == "area":
+        return 0, 0
+    start, until = period.bounds()
+    shifts = Shift.objects.filter(starts_at__gte=start, starts_at__lt=until)
+    if scope.kind == "organisation":
+        shifts = shifts.filter(opportunity__organisation_id=scope.organisation)
+    elif scope.kind == "initiative":
+        shifts = shifts.filter(
+            Q(opportunity__initiative_id=scope.initiative)
+            | Q(opportunity__event__initiative_id=scope.initiative)
+        )
+    elif scope.kind == "event":
+        shifts = shifts.filter(opportunity__event_id=scope.event)
+    totals = shifts.aggregate(assigned=Sum("assigned_count"), needed=Sum("needed"))
+    return totals["assigned"] or 0, totals["needed"] or 0
+
+
+def certificates_issued(period: Period, scope: Scope = WHOLE_CAL) -> int:
+    """VO8: certificates issued in ``period``. 0 for an initiative or an event."""
+    certificates = Certificate.objects.filter(
+        issued_on__gte=period.start, issued_on__lte=period.end
+    )
+    if scope.kind == "organisation":
+        certificates = certificates.filter(volunteer__organisation_id=scope.organisation)
+    elif scope.kind == "area":
+        certificates = certificates.filter(volunteer__areas=scope.area)
+    elif scope.kind in ("initiative", "event"):
+        return 0
+    return certificates.count()
+
+
+# --- Breakdowns --------------------------------------------------------------------------------
+
+
+def by_organisation(period: Period, scope: Scope = WHOLE_CAL) -> dict[int, dict]:
+    """VO1–VO5 per hosting organisation: ``{organisation id: {"VO1": int, "VO2": int, "VO3":
+    Amount (hours), "VO4": Amount (PLN), "under_30_days": int, "30_days_or_more": int}}``, only
+    organisations with approved hours in ``period``. Five queries."""
+    approved = _approved(period, scope)
+    hours = _hours_by(approved, ("volunteer__organisation",))
+    new = dict(
+        _first_in(approved, period)
+        .values("volunteer__organisation")
+        .annotate(n=Count("volunteer", distinct=True))
+        .order_by()
+        .values_list("volunteer__organisation", "n")
+    )
+    spans = {
+        row["organisation"]: row
+        for row in _with_span(_active_volunteers(period, scope), period)
+        .values("organisation")
+        .annotate(**_span_counts())
+        .order_by()
+    }
+    rate, _source = volunteer_rate()
+    return {
+        organisation: {
+            "VO1": amount.contributors,
+            "VO2": new.get(organisation, 0),
+            "VO3": amount,
+            "VO4": _value(amount, rate),
+            UNDER_30_DAYS: spans[organisation][UNDER_30_DAYS],
+            FROM_30_DAYS: spans[organisation][FROM_30_DAYS],
+        }
+        for (organisation,), amount in hours.items()
+    }
+
+
+def hours_by_month_organisation(period: Period, scope: Scope = WHOLE_CAL) -> dict[tuple, Amount]:
+    """VO3 per month and hosting organisation: ``{("YYYY-MM", organisation id): Amount}``, only
+    cells with approved hours. One query."""
+    entries = _approved(period, scope).annotate(month=TruncMonth("date"))
+    cells = _hours_by(entries, ("month", "volunteer__organisation"))
+    return {(month.strftime("%Y-%m"), org): amount for (month, org), amount in cells.items()}
+
+
+# --- Monthly digest warnings -------------------------------------------------------------------
+
+
+def hours_pending_older_than(days: int, today: datetime.date, scope: Scope = WHOLE_CAL) -> int:
+    """Hours entries still waiting for a decision that were logged more than ``days`` days
+    before ``today`` (logged on a local date before ``today − days``)."""
+    cutoff = datetime.datetime.combine(
+        today - datetime.timedelta(days=days), datetime.time.min, tzinfo=WARSAW
+    )
+    return _entries(scope).filter(status=EntryStatus.SUBMITTED, created_at__lt=cutoff).count()
+
+
+def without_agreement_past(days: int, today: datetime.date, scope: Scope = WHOLE_CAL) -> int:
+    """Active volunteers whose first hours are more than ``days`` days before ``today`` and
+    who have no agreement covering ``today`` (the rule of the volunteers' compliance list); for
+    an initiative or an event, those of its volunteers."""
+    volunteers = Volunteer.objects.filter(status=VolunteerStatus.ACTIVE)
+    if scope.kind == "organisation":
+        volunteers = volunteers.filter(organisation_id=scope.organisation)
+    elif scope.kind == "area":
+        volunteers = volunteers.filter(areas=scope.area)
+    elif scope.kind in ("initiative", "event"):
+        volunteers = volunteers.filter(Exists(_entries(scope).filter(volunteer=OuterRef("pk"))))
+    return (
+        with_compliance(volunteers, on=today)
+        .filter(has_agreement=False, work_started__lt=today - datetime.timedelta(days=days))
+        .count()
+    )
+
+
+# --- NW2: organisations hosting volunteers -----------------------------------------------------
+
+
+def organisations_active(period: Period) -> set[int]:
+    """Ids of the organisations hosting volunteers with approved hours in ``period`` (NW2)."""
+    return set(
+        _approved(period, WHOLE_CAL)
+        .values_list("volunteer__organisation", flat=True)
+        .distinct()
+        .order_by()
+    )
+
+
+def organisations_first_activity() -> dict[int, datetime.date]:
+    """For "new partners" of NW2: ``{organisation id: the date of the first approved hours of a
+    volunteer it hosts}``. One query."""
+    return dict(
+        HoursEntry.objects.filter(status=EntryStatus.APPROVED)
+        .values("volunteer__organisation")
+        .annotate(first=Min("date"))
+        .order_by()
+        .values_list("volunteer__organisation", "first")
+    )
