@@ -144,6 +144,10 @@ def demo_data_load() -> list[DemoLogin]:
     initiatives_demo_load(organisations)
     passes_demo_load()
     map_demo_load(organisations)
+    from initiatives.demo import history_demo_load, participant_areas_demo_load
+
+    participant_areas_demo_load()  # the map's areas exist now
+    history_demo_load(organisations)  # past events with attendance, for the reports
     volunteers_demo_load(organisations)
     _load_logins(organisations, members)  # the venue login needs the venues
     from selfhelp.demo import selfhelp_demo_load

@@ -52,6 +52,7 @@ _APP_ITEMS = {
     "volunteers": "volunteers",
     "organisations": "organisations",
     "team": "team",
+    "reports": "reports",
 }
 
 

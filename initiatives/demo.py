@@ -346,9 +346,9 @@ def _participants() -> list[Participant]:
         email = f"uczestnik{index + 1}@example.org" if index % 3 else ""
         person, _created = Participant.objects.get_or_create(
             phone=f"6000000{index + 10:02d}",
+            first_name=first,
+            last_name=last,  # DUPLICATES has another person with the same phone
             defaults={
-                "first_name": first,
-                "last_name": last,
                 "email": email,
                 "birth_year": 1942 + index,
                 "gender": "woman" if first.endswith("a") else "man",
@@ -413,3 +413,97 @@ def _register(event, people, *, companions=0, status=RegistrationStatus.CONFIRME
         if status == RegistrationStatus.CONFIRMED:
             event.places_taken += places_each
     Event.objects.filter(pk=event.pk).update(places_taken=event.places_taken)
+
+
+HISTORY_PEOPLE = 140
+HISTORY_SLUG = "kawiarenka-seniora-archiwum"
+
+
+def history_demo_load(organisations: dict) -> int:
+    """A year and more of past senior cafés, with attendance recorded, so that the reports have
+    something to show: weekly meetings from 1 January of last year until last week, 6–16 people
+    present at each (some absent, one waiting), people spread over the map's areas, both
+    genders, ages 40–95, some with a declared disability. Run after the map's demo data (the
+    people live in its areas). Deterministic; returns how many registrations it made (none when
+    it is loaded already)."""
+    import random
+
+    from calportal.contacts import name_key
+    from resources_map.models import Area
+
+    if Initiative.objects.filter(slug=HISTORY_SLUG).exists():
+        return 0
+    rng = random.Random(2025)
+    today = timezone.localdate()
+    areas = list(Area.objects.order_by("pk").values_list("pk", flat=True))
+    cafe = Initiative.objects.create(
+        slug=HISTORY_SLUG,
+        title="Kawiarenka seniora w Centrum (spotkania czwartkowe)",
+        kind=Kind.SENIOR_CAFE,
+        category=Category.INTEGRATION,
+        description="Cotygodniowe spotkania przy kawie: rozmowy, prelekcje, gry. Archiwum spotkań "
+        "z ostatnich miesięcy.",
+        status=Status.RUNNING,
+        lead_organisation=organisations["ops"],
+        is_public=False,
+    )
+    cafe.partner_organisations.set([organisations["nadzieja"]])
+    Funding.objects.create(initiative=cafe, source=FundingSource.MUNICIPAL, amount=Decimal("9000"))
+    people = Participant.objects.bulk_create(
+        [
+            Participant(
+                first_name=FIRST_NAMES[index % len(FIRST_NAMES)],
+                last_name=f"{LAST_NAMES[index % len(LAST_NAMES)]}-{index + 1}",
+                name_key=name_key(
+                    FIRST_NAMES[index % len(FIRST_NAMES)],
+                    f"{LAST_NAMES[index % len(LAST_NAMES)]}-{index + 1}",
+                ),
+                phone=f"7{index + 10000000:08d}",
+                birth_year=rng.randint(1930, 1986) if index % 17 else None,
+                gender=("woman" if index % 5 else "man") if index % 23 else "not_given",
+                area_id=areas[index % len(areas)] if areas and index % 19 else None,
+                outside_municipality=not (index % 19) and bool(index % 38),
+                consent_text_version="2026-11",
+                consent_scope="registration",
+                consent_given_at=timezone.now(),
+            )
+            for index in range(HISTORY_PEOPLE)
+        ]
+    )
+    day = _next_weekday(date(today.year - 1, 1, 1) - timedelta(days=7), 3)
+    last = today - timedelta(days=7)
+    registrations = []
+    while day <= last:
+        event = Event.objects.create(
+            initiative=cafe,
+            starts_at=_at(day, 10),
+            ends_at=_at(day, 12),
+            place_name="Centrum Aktywności Lokalnej",
+            address="ul. Mickiewicza 40",
+            capacity=20,
+            step_free_access=True,
+        )
+        regulars = people[: HISTORY_PEOPLE // 3]
+        chosen = rng.sample(regulars, 5) + rng.sample(people, rng.randint(1, 11))
+        chosen = list(dict.fromkeys(chosen))[:19]
+        places = 0
+        for person in chosen:
+            present = rng.random() > 0.12
+            companions = 1 if rng.random() < 0.1 else 0
+            registrations.append(
+                Registration(
+                    event=event,
+                    participant=person,
+                    places=1 + companions,
+                    status=RegistrationStatus.CONFIRMED,
+                    attendance="present" if present else "absent",
+                    source=rng.choice([Source.ONLINE, Source.PHONE, Source.PHONE, Source.ON_SITE]),
+                    certificate_declared=person.pk % 7 == 0,
+                    language="pl",
+                )
+            )
+            places += 1 + companions
+        Event.objects.filter(pk=event.pk).update(places_taken=places)
+        day += timedelta(weeks=1)
+    Registration.objects.bulk_create(registrations, batch_size=1000)
+    return len(registrations)

@@ -16,6 +16,7 @@ import datetime
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from calportal.reports.figures import MEAN, Scope, define
 from calportal.reports.periods import Period
@@ -265,6 +266,6 @@ def labels() -> dict[str, dict[str, str]]:
             "joined": str(RequestStatus.JOINED.label),
             "declined": str(RequestStatus.DECLINED.label),
             "withdrawn": str(RequestStatus.WITHDRAWN.label),
-            "waiting": str(_("Waiting")),
+            "waiting": str(pgettext_lazy("request to join", "Waiting")),
         },
     }

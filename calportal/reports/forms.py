@@ -5,7 +5,6 @@ from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from calportal.forms import harden_form_fields
 from calportal.reports import access
 from calportal.reports.models import (
     Comparison,
@@ -54,7 +53,6 @@ class ReportRequestForm(forms.Form):
 
     def __init__(self, *args, kind: str, user, **kwargs):
         super().__init__(*args, **kwargs)
-        harden_form_fields(self)
         self.kind, self.user = kind, user
         spec = get_kind(kind)
         self.fields["timeframe"].initial = spec.default_timeframe
@@ -188,14 +186,13 @@ class ScheduleForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        harden_form_fields(self)
         definition = self.instance.definition
         for name in ("title", "timeframe", "comparison", "variant", "language"):
             self.initial.setdefault(name, getattr(definition, name))
         self.fields["recipients"].queryset = (
             self.fields["recipients"]
             .queryset.filter(is_active=True)
-            .order_by("last_name", "first_name", "email")
+            .order_by("full_name", "email")
         )
         spec = get_kind(definition.kind)
         self.fields["variant"].choices = [(v, Variant(v).label) for v in spec.variants]
@@ -247,7 +244,6 @@ class SoftResultForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        harden_form_fields(self)
         self.helper = FormHelper()
         self.helper.attrs = {"novalidate": ""}
         self.helper.layout = Layout(

@@ -33,8 +33,7 @@ def runs_page_queryset(runs):
         "is_official",
         "created_at",
         "finished_at",
-        "requested_by__first_name",
-        "requested_by__last_name",
+        "requested_by__full_name",
         "requested_by__email",
         "schedule__id",
     )

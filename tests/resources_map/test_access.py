@@ -42,6 +42,7 @@ MATRIX = {
     "area_list": ("resources_map:area_list", None, TEAM),
     "area_create": ("resources_map:area_create", None, OPS_ONLY),
     "area_edit": ("resources_map:area_edit", "area", OPS_ONLY),
+    "area_population": ("resources_map:area_population", "area", OPS_ONLY),
     "report_list": ("resources_map:report_list", None, TEAM),
     "report_accept": ("resources_map:report_accept", "report", TEAM),
     "gaps": ("resources_map:gaps", None, TEAM),
