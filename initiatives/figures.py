@@ -504,6 +504,32 @@ def participants_with_disability(period: Period, scope: Scope = WHOLE_CAL) -> in
     return declared.values("participant_id").distinct().count()
 
 
+def children_with_disability(period: Period, scope: Scope = WHOLE_CAL) -> int:
+    """R5's "children with a disability reached": persons in PE5 (a present registration
+    declaring a disability certificate) aged under 18 in the year of their first attendance in
+    the period (source: REPORTS.md §6 R5, target group "disabled children"). k = 5."""
+    declared = _present(period, scope).filter(certificate_declared=True)
+    persons = _participants(period, scope).filter(pk__in=declared.values("participant_id"))
+    return persons.filter(age__lt=18).count()
+
+
+def initiatives_with_partner(period: Period, scope: Scope = WHOLE_CAL) -> tuple[int, int]:
+    """R5's "initiatives with at least one partner organisation": ``(initiatives with an event
+    in E(P) that have ≥ 1 partner organisation, initiatives with an event in E(P))``. Two
+    queries."""
+    initiatives = Initiative.objects.filter(
+        pk__in=held_events(period, scope).values("initiative_id")
+    )
+    with_partner = initiatives.filter(partner_organisations__isnull=False).distinct().count()
+    return with_partner, initiatives.count()
+
+
+def categories_covered(period: Period, scope: Scope = WHOLE_CAL) -> int:
+    """R5's "categories covered": how many of the four categories of activity (integration,
+    health and prevention, support, active leisure) had an event in E(P). One query."""
+    return held_events(period, scope).values("initiative__category").distinct().count()
+
+
 def participants_60_plus(period: Period, scope: Scope = WHOLE_CAL) -> dict[str, int]:
     """PE6 as ``{"60+": n, "post_working_age": n, "gender_not_given_60_plus": n}``: persons in PE1
     aged 60 or more; of all of them, women 60+ and men 65+; and those 60+ whose gender is not

@@ -215,6 +215,14 @@ def active_volunteers(period: Period, scope: Scope = WHOLE_CAL) -> int:
     return _approved(period, scope).aggregate(n=Count("volunteer", distinct=True))["n"]
 
 
+def resident_volunteers(period: Period, scope: Scope = WHOLE_CAL) -> int:
+    """R5's "volunteers who are residents": volunteers of VO1 who named at least one area of
+    the municipality where they can help (the portal records no address; the areas they chose
+    are the best evidence it has). One query."""
+    active = _approved(period, scope).values("volunteer_id")
+    return Volunteer.objects.filter(pk__in=active, areas__isnull=False).distinct().count()
+
+
 def new_volunteers(period: Period, scope: Scope = WHOLE_CAL) -> int:
     """VO2: the volunteers of VO1 whose first approved hours entry ever is in ``period``."""
     entries = _first_in(_approved(period, scope), period)

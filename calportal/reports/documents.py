@@ -56,11 +56,16 @@ def _filename(run: ReportRun, extension: str) -> str:
 
 @register("reports.pdf", permission=PERMISSION, shared_with=_shared_with)
 def build_pdf(params: dict) -> Build:
-    from calportal.reports.render.pdf import report_pdf_build
+    from calportal.reports.render.pdf import PDF_VARIANT, report_pdf_build
 
     run = _run(params)
     template, context = report_pdf_build(run_dataset(run))
-    return Build(template=template, context=context, filename=_filename(run, "pdf"))
+    return Build(
+        template=template,
+        context=context,
+        filename=_filename(run, "pdf"),
+        pdf_variant=PDF_VARIANT,  # tagged (PDF/UA): headings, table headers, charts' alt texts
+    )
 
 
 @register("reports.xlsx", permission=PERMISSION, shared_with=_shared_with)

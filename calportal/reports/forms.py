@@ -190,9 +190,7 @@ class ScheduleForm(forms.ModelForm):
         for name in ("title", "timeframe", "comparison", "variant", "language"):
             self.initial.setdefault(name, getattr(definition, name))
         self.fields["recipients"].queryset = (
-            self.fields["recipients"]
-            .queryset.filter(is_active=True)
-            .order_by("full_name", "email")
+            self.fields["recipients"].queryset.filter(is_active=True).order_by("full_name", "email")
         )
         spec = get_kind(definition.kind)
         self.fields["variant"].choices = [(v, Variant(v).label) for v in spec.variants]
