@@ -65,6 +65,7 @@ from calportal.reports.figures import (
     GENDERS,
     HOURS,
     NOT_GIVEN,
+    NUMBER,
     OUTSIDE,
     PERCENT,
     PLN,
@@ -99,11 +100,13 @@ EV1 = define(
         "The number of events whose local start date is in the period and that were not "
         "cancelled (E(P))."
     ),
+    unit=NUMBER,
 )
 EV2 = define(
     "EV2",
     _("Cancelled events"),
     _("The number of events whose local start date is in the period and that were cancelled."),
+    unit=NUMBER,
 )
 EV3 = define(
     "EV3",
@@ -115,6 +118,7 @@ EV4 = define(
     "EV4",
     _("Places offered"),
     _("The sum of the places (capacity) of the events in E(P)."),
+    unit=NUMBER,
 )
 EV5 = define(
     "EV5",

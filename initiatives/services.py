@@ -161,7 +161,14 @@ def participant_find_or_create(*, person: PersonData, trusted: bool = False) -> 
             existing.phone, changed = phone, [*changed, "phone"]
         if person.birth_year and not existing.birth_year:
             existing.birth_year, changed = person.birth_year, [*changed, "birth_year"]
-        if person.residence.given and person.residence != Residence.of(existing):
+        # Staff may correct where a person lives; the public form only fills it in when it is
+        # not known, so whoever knows a resident's e-mail address cannot change their record.
+        known = Residence.of(existing).given
+        if (
+            person.residence.given
+            and person.residence != Residence.of(existing)
+            and (trusted or not known)
+        ):
             existing.area_id = person.residence.area_id
             existing.outside_municipality = person.residence.outside_municipality
             changed = [*changed, "area", "outside_municipality"]

@@ -33,7 +33,7 @@ from django.db.models import (
 from django.db.models.functions import TruncDate
 from django.utils.translation import gettext_lazy as _
 
-from calportal.reports.figures import PERCENT, Scope, define
+from calportal.reports.figures import NUMBER, PERCENT, Scope, define
 from calportal.reports.periods import WARSAW, Period
 from initiatives.models import EventStatus
 from resources_map.models import (
@@ -60,6 +60,7 @@ MP1 = define(
         "Resources on the map at the end of the period by class and kind; resources added in "
         "the period; the share of them verified in the 12 months up to the end of the period."
     ),
+    unit=NUMBER,
 )
 MP2 = define(
     "MP2",
@@ -68,6 +69,7 @@ MP2 = define(
         "Needs identified by the end of the period by status and severity (the status they have "
         "now: the map keeps no history of statuses); needs identified in the period."
     ),
+    unit=NUMBER,
 )
 MP3 = define(
     "MP3",

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from calportal.reports.figures import MEAN, Scope, define
+from calportal.reports.figures import MEAN, NUMBER, Scope, define
 from calportal.reports.periods import Period
 from selfhelp.models import (
     OPEN_REQUEST_STATUSES,
@@ -41,6 +41,7 @@ SH1 = define(
         "after that day (the groups' statuses have no history)."
     ),
     k=K,
+    unit=NUMBER,
 )
 SH2 = define(
     "SH2",
@@ -50,6 +51,7 @@ SH2 = define(
         "either (only those that have already started)."
     ),
     k=K,
+    unit=NUMBER,
 )
 SH3 = define(
     "SH3",

@@ -6,13 +6,14 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from calportal.organisations.models import Organisation, Sector
-from calportal.reports.figures import define
+from calportal.reports.figures import NUMBER, define
 from calportal.reports.periods import Period
 
 NW1 = define(
     "NW1",
     _("Stakeholders"),
     _("Organisations in the stakeholder catalogue by sector (the state on the given day)."),
+    unit=NUMBER,
 )
 
 

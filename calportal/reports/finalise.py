@@ -125,14 +125,15 @@ def finalise(dataset: dict) -> dict:
 
 
 def legend(k: int) -> str:
-    """REPORTS.md §3.7, in the active language, parts separated by ";"."""
+    """REPORTS.md §3.7, in the active language, parts separated by ";", with the sign of a value
+    hidden so that another cannot be worked out from the totals ("x", as GUS prints it)."""
     return ngettext(
         "< %(k)s – confidential (fewer than %(k)s person); — not applicable or base too small; "
         ". – no data",
         "< %(k)s – confidential (fewer than %(k)s persons); — not applicable or base too small; "
         ". – no data",
         k,
-    ) % {"k": k}
+    ) % {"k": k} + "; " + _("x – hidden so that a confidential value cannot be worked out")
 
 
 # --- suppression (shared variant) ---------------------------------------------------------
@@ -212,6 +213,13 @@ def _suppress_table(table: dict, base_k: int, *, collapse: bool) -> None:
             cell["suppressed"] = unit != figures.NUMBER and (hidden or bool(cell.get("suppressed")))
             if unit == figures.PERCENT and _numerator_is_hidden(cell, k):
                 cell["suppressed"] = True
+            # Only a count below k prints "< k"; any other hidden value (one hidden to protect
+            # another, hours or PLN with too few contributors, a rate) prints "x", so the
+            # reader is never told a wrong range.
+            value = cell.get("value")
+            cell["below_k"] = bool(
+                cell["suppressed"] and unit == figures.COUNT and value is not None and 0 < value < k
+            )
 
 
 def _numerator_is_hidden(item: dict, k: int, prefix: str = "") -> bool:
@@ -381,7 +389,7 @@ def _write_table(table: dict, base_k: int) -> None:
             if unit == figures.PERCENT and _base_too_small(cell):
                 cell["na"] = True
             if cell.get("suppressed"):
-                cell["display"] = hidden_text(k)
+                cell["display"] = hidden_text(k) if cell.get("below_k") else PROTECTIVE
             elif cell.get("na"):
                 cell["display"] = NOT_APPLICABLE
             else:
@@ -465,6 +473,11 @@ def _signed(text: str, number) -> str:
     if number < 0:
         return "−" + text
     return text
+
+
+# A value hidden to protect another (REPORTS.md §3.4) or a magnitude (§3.3): its size is not
+# "< k", so it prints as GUS prints a value it may not publish.
+PROTECTIVE = "x"
 
 
 def hidden_text(k: int) -> str:

@@ -3,7 +3,7 @@
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from calportal.reports.figures import define
+from calportal.reports.figures import NUMBER, define
 from calportal.reports.periods import Period
 from calportal.team.models import TeamMeeting
 
@@ -11,6 +11,7 @@ NW3 = define(
     "NW3",
     _("CAL team meetings"),
     _("Meetings of the CAL team held in the period (dated in it and not after today)."),
+    unit=NUMBER,
 )
 
 

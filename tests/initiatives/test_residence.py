@@ -78,17 +78,19 @@ def test_an_unknown_area_is_a_form_error_not_a_signup(client, event, centrum):
     assert not Participant.objects.exists()
 
 
-def test_a_returning_person_keeps_their_residence_unless_they_give_one(
+def test_the_public_form_fills_in_a_residence_but_never_changes_a_known_one(
     client, event, centrum, mechlin
 ):
-    signup(client, event, residence=str(centrum.pk))
+    signup(client, event, residence="")
+    assert residence_of() == (None, False)
     other_event = EventFactory(initiative=event.initiative)
-    signup(client, other_event, residence="")
+    signup(client, other_event, residence=str(centrum.pk))
     assert residence_of() == (centrum.pk, False)
 
+    # Whoever knows a resident's e-mail address must not be able to move them elsewhere.
     third_event = EventFactory(initiative=event.initiative)
     signup(client, third_event, residence="outside")
-    assert residence_of() == (None, True)
+    assert residence_of() == (centrum.pk, False)
     assert Participant.objects.count() == 1
 
 

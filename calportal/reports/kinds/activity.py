@@ -19,6 +19,7 @@ from calportal.reports.figures import (
     AGE_UNKNOWN,
     GENDERS,
     INDICATORS,
+    NUMBER,
     Amount,
 )
 from calportal.reports.kinds import common
@@ -151,7 +152,7 @@ def _initiatives(request: Request, used: list) -> dict:
     rows_data = event_figures.events_by_category_kind(request.period, request.scope)
     labels = event_figures.labels()
     columns = [
-        ds.column("initiatives", _("Initiatives"), indicator=None),
+        ds.column("initiatives", _("Initiatives"), unit=NUMBER),
         ds.column("EV1", INDICATORS["EV1"].name, indicator="EV1"),
         ds.column("EV3", INDICATORS["EV3"].name, indicator="EV3"),
         ds.column("EV4", INDICATORS["EV4"].name, indicator="EV4"),
@@ -737,7 +738,7 @@ def _map(request: Request, used: list) -> dict:
     table = ds.table(
         "map",
         _("The map of needs and resources"),
-        [ds.column("value", _("Value"), unit="count")],
+        [ds.column("value", _("Value"), unit=NUMBER)],
         rows,
         stub=_("Figure"),
     )
@@ -781,7 +782,7 @@ def _partnership(request: Request, used: list) -> dict:
         ds.row("NW3", INDICATORS["NW3"].name, [team_figures.team_meetings(period)]),
     ]
     used.extend(["NW1", "NW2", "NW3"])
-    column = [ds.column("value", _("Value"), unit="count")]
+    column = [ds.column("value", _("Value"), unit=NUMBER)]
     return ds.section(
         "partnership",
         _("Partnership"),

@@ -64,6 +64,7 @@ def rate(numerator, denominator, *, derived_from=None) -> dict:
     cell = ds.cell(value, derived_from=derived_from)
     cell["base"] = denominator or 0
     cell["numerator"] = numerator
+    cell["unit"] = PERCENT
     return cell
 
 
@@ -71,6 +72,7 @@ def mean(total, count, *, derived_from=None) -> dict:
     total, count = _plain(total), _plain(count)
     cell = ds.cell(round(float(total) / count, 2) if count else None, derived_from=derived_from)
     cell["base"] = count or 0
+    cell["unit"] = MEAN
     return cell
 
 

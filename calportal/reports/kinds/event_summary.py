@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 import initiatives.figures as event_figures
 import resources_map.figures as map_figures
 from calportal.reports import dataset as ds
-from calportal.reports.figures import AGE_BAND_KEYS, AGE_UNKNOWN, GENDERS, INDICATORS
+from calportal.reports.figures import AGE_BAND_KEYS, AGE_UNKNOWN, GENDERS, INDICATORS, NUMBER
 from calportal.reports.kinds import common
 from calportal.reports.kinds.common import rate
 from calportal.reports.registry import KindSpec, Request, register
@@ -37,7 +37,7 @@ def build(request: Request) -> dict:
     summary_rows = [
         ds.row("AT3", INDICATORS["AT3"].name, [rate(present, asked)]),
         ds.row("EV5", INDICATORS["EV5"].name, [rate(confirmed_places, offered)]),
-        ds.row("EV4", INDICATORS["EV4"].name, [offered]),
+        ds.row("EV4", INDICATORS["EV4"].name, [{**ds.cell(offered), "unit": NUMBER}]),
         ds.row(
             "accessibility",
             _("Registrations asking for accessibility help"),

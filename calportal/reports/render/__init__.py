@@ -149,6 +149,7 @@ def unit_label(unit: str) -> str:
 
     return {
         figures.COUNT: pgettext("unit", "number"),
+        figures.NUMBER: pgettext("unit", "number"),
         figures.HOURS: pgettext("unit", "hours"),
         figures.PLN: pgettext("unit", "PLN"),
         figures.USES: pgettext("unit", "uses"),

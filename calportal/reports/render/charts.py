@@ -105,7 +105,9 @@ def _number(value, _position=None) -> str:
 
 
 def _value_axis(axis, data: _Data):
-    axis.set_major_locator(MaxNLocator(nbins=6, integer=data.unit in (figures.COUNT, figures.USES)))
+    axis.set_major_locator(
+        MaxNLocator(nbins=6, integer=data.unit in (figures.COUNT, figures.NUMBER, figures.USES))
+    )
     axis.set_major_formatter(FuncFormatter(_number))
     axis.grid(True, color=GRID, linewidth=0.5)
 
@@ -125,7 +127,7 @@ def _valid(positions, values):
 
 
 def _unit(axes, data: _Data, which: str = "y"):
-    if data.unit != figures.COUNT:
+    if data.unit not in (figures.COUNT, figures.NUMBER):
         getattr(axes, f"set_{which}label")(unit_label(data.unit))
 
 

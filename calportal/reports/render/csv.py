@@ -123,7 +123,12 @@ def _table_rows(table: dict, decimal_comma: bool) -> list[list]:
         rows.append(
             [row["label"]]
             + [
-                _field(cell_number(cell), cell_text(cell), column["unit"], decimal_comma)
+                _field(
+                    cell_number(cell),
+                    cell_text(cell),
+                    cell.get("unit") or column["unit"],
+                    decimal_comma,
+                )
                 for column, cell in zip(table["columns"], row["cells"], strict=True)
             ]
         )

@@ -28,6 +28,7 @@ SHEET_NAME_LIMIT = 31  # Excel's
 FORBIDDEN_IN_SHEET_NAMES = str.maketrans({c: " " for c in "[]:*?/\\"})
 NUMBER_FORMATS = {
     figures.COUNT: "#,##0",
+    figures.NUMBER: "#,##0",
     figures.USES: "#,##0",
     figures.HOURS: "#,##0.00",
     figures.PLN: "#,##0.00",
@@ -140,7 +141,12 @@ def _table_sheet(sheet, table: dict, legend: str):
             label.alignment = WRAP
             for index, (column, cell) in enumerate(zip(columns, row["cells"], strict=True)):
                 target = _put(
-                    sheet, row_number, index + 2, cell_number(cell), cell_text(cell), column["unit"]
+                    sheet,
+                    row_number,
+                    index + 2,
+                    cell_number(cell),
+                    cell_text(cell),
+                    cell.get("unit") or column["unit"],
                 )
                 if row.get("total") or column.get("total"):
                     target.font = BOLD
