@@ -127,13 +127,14 @@ def finalise(dataset: dict) -> dict:
 def legend(k: int) -> str:
     """REPORTS.md §3.7, in the active language, parts separated by ";", with the sign of a value
     hidden so that another cannot be worked out from the totals ("x", as GUS prints it)."""
-    return ngettext(
+    signs = ngettext(
         "< %(k)s – confidential (fewer than %(k)s person); — not applicable or base too small; "
         ". – no data",
         "< %(k)s – confidential (fewer than %(k)s persons); — not applicable or base too small; "
         ". – no data",
         k,
-    ) % {"k": k} + "; " + _("x – hidden so that a confidential value cannot be worked out")
+    ) % {"k": k}
+    return f"{signs}; {_('x – hidden so that a confidential value cannot be worked out')}"
 
 
 # --- suppression (shared variant) ---------------------------------------------------------
@@ -217,7 +218,7 @@ def _suppress_table(table: dict, base_k: int, *, collapse: bool) -> None:
             # another, hours or PLN with too few contributors, a rate) prints "x", so the
             # reader is never told a wrong range.
             value = cell.get("value")
-            cell["below_k"] = bool(
+            cell["below_k"] = bool(cell["suppressed"] and cell.get("below_k")) or bool(
                 cell["suppressed"] and unit == figures.COUNT and value is not None and 0 < value < k
             )
 
@@ -331,6 +332,13 @@ def _suppress_kpis(kpis: list[dict], base_k: int) -> None:
                 if not kpi[flag] and any(source[flag] for source in sources):
                     kpi[flag] = changed = True
     for kpi in kpis:
+        k = _kpi_k(kpi, base_k)
+        for flag, key in (("suppressed", "value"), ("comparison_suppressed", "comparison")):
+            # As in tables: only a count below k prints "< k", any other hidden value "x".
+            below = kpi.get(f"{key}_below_k") or (
+                kpi["unit"] == figures.COUNT and kpi.get(key) is not None and 0 < kpi[key] < k
+            )
+            kpi[f"{key}_below_k"] = bool(kpi[flag] and below)
         if kpi["suppressed"]:
             kpi["value"] = None
             kpi.pop("numerator", None)
@@ -411,13 +419,20 @@ def _write_kpi(kpi: dict, has_comparison: bool, base_k: int) -> None:
         kpi["na"] = True
     if unit == figures.PERCENT and _base_too_small(kpi, "comparison_"):
         kpi["comparison_na"] = True
-    kpi["display"] = _kpi_text(kpi.get("value"), unit, kpi["suppressed"], kpi.get("na"), k)
+    kpi["display"] = _kpi_text(
+        kpi.get("value"), unit, kpi["suppressed"], kpi.get("na"), k, kpi.get("value_below_k")
+    )
     kpi["delta_display"] = kpi["delta_percent_display"] = ""
     if not has_comparison:
         kpi["comparison_display"] = ""
         return
     kpi["comparison_display"] = _kpi_text(
-        kpi.get("comparison"), unit, kpi["comparison_suppressed"], kpi.get("comparison_na"), k
+        kpi.get("comparison"),
+        unit,
+        kpi["comparison_suppressed"],
+        kpi.get("comparison_na"),
+        k,
+        kpi.get("comparison_below_k"),
     )
     delta, percent = delta_texts(
         kpi.get("value"),
@@ -430,9 +445,9 @@ def _write_kpi(kpi: dict, has_comparison: bool, base_k: int) -> None:
     kpi["delta_display"] = f"{delta} ({percent})" if percent else delta
 
 
-def _kpi_text(value, unit, suppressed, na, k) -> str:
+def _kpi_text(value, unit, suppressed, na, k, below_k=False) -> str:
     if suppressed:
-        return hidden_text(k)
+        return hidden_text(k) if below_k else PROTECTIVE
     if na:
         return NOT_APPLICABLE
     return format_value(value, unit)

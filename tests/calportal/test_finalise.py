@@ -6,6 +6,7 @@ import json
 
 import pytest
 from django.utils import translation
+from django.utils.translation import gettext
 
 from calportal.reports import dataset as shape
 from calportal.reports.figures import HOURS, NUMBER, PERCENT, PLN, Amount, define
@@ -34,9 +35,10 @@ def share(numerator, denominator, row):
 
 
 def people_table():
-    """Hand-worked (k = 3): 2 is hidden; row "young" then hides 10; column "male" hides 6 (less
-    than 8) and column "female" hides 5 (less than 7); the shares of "young" and "old" are
-    derived from hidden cells."""
+    """Hand-worked (k = 3): 2 is hidden ("< 3"); row "young" then hides 10; column "male" hides 6
+    (less than 8) and column "female" hides 5 (less than 7) — 10, 6 and 5 are not below k, they
+    are hidden to protect the 2 ("x"); the shares of "young" and "old" are derived from hidden
+    cells ("x")."""
     columns = [
         shape.column("female", "Women", indicator="TSUP1"),
         shape.column("male", "Men", indicator="TSUP1"),
@@ -189,14 +191,31 @@ def test_the_shared_variant_hides_small_counts_their_protectors_and_what_is_deri
     people = table(finalise(build()), "people")
 
     assert displays(people) == {
-        "young": ["< 3", "< 3", "12", "< 3"],
+        # 10 protects the 2 (secondary rule), the share is derived from them: "x"; 2 is below k.
+        "young": ["x", "< 3", "12", "x"],
         "middle": ["7", "8", "15", "46,7%"],
-        "old": ["< 3", "< 3", "11", "< 3"],
+        # 5 and 6 protect the columns' hidden cells (secondary rule), the share follows: "x".
+        "old": ["x", "x", "11", "x"],
         "total": ["22", "16", "38", "57,9%"],
     }
     hidden = [[c["suppressed"] for c in r["cells"]] for r in people["rows"]]
     assert hidden[0] == [True, True, False, True]
     assert not people["collapsed"]
+
+
+def test_only_a_count_below_k_prints_less_than_k_any_other_hidden_value_prints_x():
+    data = build()
+    hours = data["sections"][0]["tables"][1]
+    # Two hours by one person: below 3, but hours, hidden by the magnitude rule.
+    hours["rows"].append(shape.row("apr", "April", [Amount(2, 1, 2), Amount(2.5, 1, 2.5)]))
+
+    result = finalise(data)
+    young = table(result, "people")["rows"][0]["cells"]
+
+    # Primary: the count 2 (0 < 2 < 3). Secondary: the count 10 (≥ k) hidden to protect it.
+    assert (young[1]["suppressed"], young[1]["display"]) == (True, "< 3")
+    assert (young[0]["suppressed"], young[0]["display"]) == (True, "x")
+    assert displays(table(result, "work"))["apr"] == ["x", "x"]
 
 
 def test_a_hidden_value_leaves_nothing_behind_in_the_shared_dataset():
@@ -218,7 +237,8 @@ def test_magnitudes_follow_the_gus_rule_and_print_in_polish():
 
     assert displays(work) == {
         "jan": ["12,25", f"1{NBSP}500,50 zł"],
-        "feb": ["< 3", "< 3"],
+        # 2 contributors; one person 160 of 200: hidden by the magnitude rule, not counts: "x".
+        "feb": ["x", "x"],
         "mar": [f"1{NBSP}234,5", "0,00 zł"],
     }
 
@@ -228,7 +248,7 @@ def test_magnitudes_print_in_english():
 
     assert displays(work) == {
         "jan": ["12.25", "PLN 1,500.50"],
-        "feb": ["< 3", "< 3"],
+        "feb": ["x", "x"],
         "mar": ["1,234.5", "PLN 0.00"],
     }
 
@@ -237,14 +257,15 @@ def test_rates_need_a_base_of_ten_and_derived_cells_follow_their_sources():
     rates = table(finalise(build()), "rates")
 
     assert displays(rates) == {
-        # base 9: "—" whatever else; Δ derived from people/young/male (hidden in the other
-        # table); a mean with no derived_from is shown while its row hides nothing.
-        "small": ["5", "—", "< 3", "1,3"],
+        # base 9: "—" whatever else; Δ (−3) derived from people/young/male (hidden in the other
+        # table): "x"; a mean with no derived_from is shown while its row hides nothing.
+        "small": ["5", "—", "x", "1,3"],
         # base 10: shown; 3 is not below k
         "big": ["3", "30,0%", "4", "2,0"],
-        # 1 is hidden, so is its rate (1 of 10 gives it away); the Δ derived from [0, 0] (row
-        # "small", column "reached": 5, visible) stays; the mean of a row hiding a count goes.
-        "tiny": ["< 3", "< 3", f"1{NBSP}234", "< 3"],
+        # 1 is below k: "< 3"; its rate (1 of 10 gives it away) is hidden: "x"; the Δ derived from
+        # [0, 0] (row "small", column "reached": 5, visible) stays; the mean of a row hiding a
+        # count goes: "x".
+        "tiny": ["< 3", "x", f"1{NBSP}234", "x"],
     }
     assert rates["rows"][0]["cells"][1]["na"] is True
 
@@ -264,7 +285,8 @@ def test_the_internal_variant_hides_nothing_but_still_formats():
 def test_a_raised_report_k_raises_every_table_and_kpi():
     data = finalise(build(k=4))
 
-    assert displays(table(data, "rates"))["big"][:2] == ["< 4", "< 4"]
+    # 3 is below 4: "< 4"; its rate (3 of 10) is hidden with it, and is not a count: "x".
+    assert displays(table(data, "rates"))["big"][:2] == ["< 4", "x"]
     assert kpi(data, "TSUP1")["display"] == "< 4"
     assert data["legend"].startswith("< 4 – dane utajnione (mniej niż 4 osoby)")
 
@@ -288,6 +310,8 @@ def test_a_table_with_a_total_below_k_collapses():
     assert small["collapsed"] is True
     assert small["notice"] == "Za mało danych."
     assert [c["value"] for r in small["rows"] for c in r["cells"]] == [None, None, None]
+    # Collapsed: every cell prints "x", though each count was below k (the notice says why).
+    assert displays(small) == {"a": ["x"], "b": ["x"], "t": ["x"]}
     assert [c["id"] for c in result["sections"][1]["charts"]] == ["rates-chart"]
 
 
@@ -311,13 +335,14 @@ def test_a_small_band_hides_its_cells_and_the_rest_prints():
 
     ages = table(finalise(data), "ages")
 
-    # 85+'s 1 and its total 1 (a row total, not the grand total) are hidden; women's column
-    # hides 6 and the total column 10 to protect them (worked in test_suppression.py).
+    # 85+'s 1 and its total 1 (a row total, not the grand total) are hidden ("< 3"); women's
+    # column hides 6 and the total column 10 to protect them ("x"; worked in
+    # test_suppression.py).
     assert not ages["collapsed"]
     assert displays(ages) == {
         "60-64": ["20", "15", "3", "38"],
         "65-74": ["12", "9", "0", "21"],
-        "75-84": ["< 3", "4", "0", "< 3"],
+        "75-84": ["x", "4", "0", "x"],
         "85+": ["< 3", "0", "0", "< 3"],
         "total": ["39", "28", "3", "70"],
     }
@@ -348,11 +373,11 @@ def test_numbers_of_things_are_never_hidden():
 
     result = finalise(data)
 
-    # January's 2 participants are hidden, and 30 with them (the persons' column has a total);
-    # the 1, 2 and 4 events print, and are never chosen to protect a line.
+    # January's 2 participants are hidden ("< 3"), and 30 with them ("x": the persons' column
+    # has a total); the 1, 2 and 4 events print, and are never chosen to protect a line.
     assert displays(table(result, "mixed")) == {
         "jan": ["1", "< 3"],
-        "feb": ["2", "< 3"],
+        "feb": ["2", "x"],
         "mar": ["4", "40"],
         "total": ["7", "72"],
     }
@@ -383,8 +408,9 @@ def test_a_cells_own_unit_overrides_its_columns():
 
     assert displays(trends) == {
         "persons": ["20", "24", "8"],
-        # 2 of 20 gives a count below k away; 6 of 24 prints to 0.1; a base of 8 is too small.
-        "women": ["< 3", "25.0%", "—"],
+        # 2 of 20 gives a count below k away (a rate: "x"); 6 of 24 prints to 0.1; a base of 8
+        # is too small.
+        "women": ["x", "25.0%", "—"],
         "events": ["1", "2", "12"],  # numbers of events: never hidden
         "small": ["< 3", "0", "3"],
     }
@@ -415,11 +441,11 @@ def test_kpis_in_the_shared_variant_in_polish():
         "EV3": ("80,5", "60", "+20,5 (+34,2%)"),  # hours of events: no contributors, not hidden
         "PE1": ("25", "20", "+5 (+25,0%)"),
         "TSUP1": ("< 3", "12", "—"),  # Δ would give the hidden value away
-        "TSUP2": (f"1{NBSP}234,5", "< 3", "—"),  # the comparison had 2 contributors
+        "TSUP2": (f"1{NBSP}234,5", "x", "—"),  # the comparison had 2 contributors: hours, not "< 3"
         "TSUP3": (f"1{NBSP}500,50 zł", "0,00 zł", "nowe"),
         "TSUP4": ("12,5%", "10,3%", "+2,3 p.p."),  # 12.5 − 10.25 = 2.25 → 2.3 points
         "TSUP5": ("0", "0", "0"),
-        "PE4": ("< 3", "2,0", "—"),  # computed from a hidden KPI
+        "PE4": ("x", "2,0", "—"),  # computed from a hidden KPI: a mean, not "< 3"
     }
     assert kpi(data, "TSUP1")["suppressed"] is True
     assert kpi(data, "TSUP1")["value"] is None
@@ -476,8 +502,10 @@ def test_too_few_participants_leave_only_events_and_hours(pe1):
     assert [k["display"] for k in data["kpis"]] == ["2", "80,5"]
     assert data["notice"] == "Za mało danych do publikacji."
     assert all(t["collapsed"] for t in shape.tables(data))
+    # Every cell of a collapsed table prints "x", the 2 and the 1 too: "< 3" on some would tell
+    # which of the hidden values are small.
     assert all(
-        c["value"] is None and c["display"] == "< 3"
+        c["value"] is None and c["display"] == "x"
         for t in shape.tables(data)
         for r in t["rows"]
         for c in r["cells"]
@@ -511,12 +539,16 @@ def test_the_legend_is_in_the_reports_language_with_its_k():
     polish = finalise(build())
     english = finalise(build(language="en"))
 
+    with translation.override("pl"):
+        protective = gettext("x – hidden so that a confidential value cannot be worked out")
     assert polish["legend"] == (
         "< 3 – dane utajnione (mniej niż 3 osoby); — nie dotyczy lub za mała podstawa; "
-        ". – brak danych"
+        ". – brak danych; " + protective
     )
+    assert protective.startswith("x – ")
     assert english["legend"] == (
-        "< 3 – confidential (fewer than 3 persons); — not applicable or base too small; . – no data"
+        "< 3 – confidential (fewer than 3 persons); — not applicable or base too small; "
+        ". – no data; x – hidden so that a confidential value cannot be worked out"
     )
     data = build()
     data["sections"][0]["tables"][0]["k"] = 5
