@@ -106,6 +106,16 @@ def new(request, kind: str):
     )
 
 
+def _worker_down(run: ReportRun) -> bool:
+    """Whether the run waits for a background worker that is not running (the page says so
+    instead of waiting in silence)."""
+    if run.status not in {"pending", "building"}:
+        return False
+    from calportal.health import check_worker
+
+    return check_worker()["status"] == "down"
+
+
 def _run_for(request, pk: int) -> ReportRun:
     run = get_object_or_404(
         ReportRun.objects.select_related("pdf", "xlsx", "csv", "requested_by", "official_by"),
@@ -135,6 +145,7 @@ def run_detail(request, pk: int):
             "run": run,
             "dataset": run.dataset,
             "narrative_form": narrative_form,
+            "worker_down": _worker_down(run),
             "narrative_items": [
                 (label, run.narrative.get(key, "")) for key, label in spec.narrative
             ],
@@ -151,14 +162,17 @@ def run_status(request, pk: int):
     run = _run_for(request, pk)
     files = run.files()
     finished = run.is_finished and all(d.is_finished for d in files)
-    state = "held-up" if run.is_held_up else run.status
+    worker_down = _worker_down(run)
+    state = "no-worker" if worker_down else "held-up" if run.is_held_up else run.status
     state += "".join(f":{d.status}" for d in files)
     return JsonResponse(
         {
             "status": run.status,
             "state": state,
             "finished": finished,
-            "message": render_to_string("reports/_status.html", {"run": run}, request=request),
+            "message": render_to_string(
+                "reports/_status.html", {"run": run, "worker_down": worker_down}, request=request
+            ),
         }
     )
 

@@ -9,6 +9,7 @@ import time_machine
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from calportal.accounts.roles import Role
 from calportal.documents.models import DocumentStatus
@@ -346,3 +347,19 @@ def test_a_schedule_failing_five_times_is_disabled_and_its_owner_told(
     assert digest_schedule.failures == 5 and not digest_schedule.enabled
     deliver_due()
     assert any("staff@example.org" in m.to and "Przegląd A" in m.subject for m in mail.outbox)
+
+
+def test_the_run_page_says_so_when_no_worker_is_running(staff, login, settings):
+    from calportal.health.models import WorkerHeartbeat
+
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"  # a broker is configured, so a worker should run
+    run = ReportRun.objects.create(
+        kind="R1", title="R1", parameters={"kind": "R1"}, variant="internal", language="pl",
+        period_start=datetime.date(2025, 1, 1), period_end=datetime.date(2025, 12, 31),
+        requested_by=staff,
+    )  # fmt: skip
+    status = login(staff).get(reverse("reports:run_status", args=[run.pk])).json()
+    assert status["state"] == "no-worker" and "nie działa" in status["message"]
+    WorkerHeartbeat.objects.create(worker="celery@here", seen_at=timezone.now())
+    status = login(staff).get(reverse("reports:run_status", args=[run.pk])).json()
+    assert status["state"] == "pending"
