@@ -367,6 +367,12 @@ def areas() -> dict[int, dict]:
     }
 
 
+def area_boundaries() -> dict[int, dict]:
+    """``{area id: GeoJSON Polygon or MultiPolygon (longitude, latitude)}`` of the areas that
+    have a boundary, for the reports' maps. One query."""
+    return dict(Area.objects.exclude(boundary=None).values_list("pk", "boundary"))
+
+
 def _latest_year(year: int):
     return Subquery(
         AreaPopulation.objects.filter(area=OuterRef("pk"), year__lte=year)

@@ -643,3 +643,24 @@ def test_a_build_is_either_a_template_or_content_of_a_known_type():
         Build(content=b"x", content_type="text/html", filename="a.html")
     with pytest.raises(ValueError):
         Build("pdf/base.html", {}, "a.xlsx", content_type=XLSX)
+
+
+def test_the_map_shades_each_area_and_leaves_a_hidden_one_unlabelled(dataset):
+    table = find_table(dataset, "obszary")
+    square = [[17.00, 52.08], [17.02, 52.08], [17.02, 52.09], [17.00, 52.09], [17.00, 52.08]]
+    chart = {
+        "id": "mapa", "kind": "map", "title": "Zasięg na mapie", "table": "obszary",
+        "series": ["re1"], "line": None, "alt": "Mapa zasięgu", "omit": ["wies-b"],
+        "geometry": {
+            "os-slonecznej": {"type": "Polygon", "coordinates": [square]},
+            "os-jezioro": {"type": "MultiPolygon", "coordinates": [
+                [[[x + 0.03, y] for x, y in square]], [[[x + 0.06, y] for x, y in square]]]},
+            "wies-b": {"type": "Polygon", "coordinates": [[[x, y - 0.02] for x, y in square]]},
+        },
+    }  # fmt: skip
+    svg = render_chart(chart, table, language="pl")
+    texts = " ".join(_texts(svg))
+    assert "Osiedle Słoneczne" in texts and "10,0" in texts and "12,0" in texts
+    assert "Sołectwo Bodzyniewo" not in texts  # its figure is hidden: no label, no shade
+    assert _parse(svg).get("aria-label") == "Mapa zasięgu"
+    assert svg.count("<path") >= 4  # three areas' four polygons (and the scale)

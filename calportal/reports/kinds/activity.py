@@ -317,6 +317,26 @@ def _participants(request: Request, used: list) -> dict:
         )
     )
 
+    boundaries = map_figures.area_boundaries()
+    if boundaries:
+        charts.append(
+            {
+                **ds.chart(
+                    "reach_map",
+                    "map",
+                    _("Reach 60+ on the map of the municipality (%)"),
+                    table="participants_residence",
+                    series=["RE1"],
+                    summary=_(
+                        "The darker an area, the larger the share of its residents aged 60+ "
+                        "the CAL reached; areas without a figure are white."
+                    ),
+                    alt=_("A map of the municipality's areas shaded by the reach 60+."),
+                ),
+                "geometry": {str(pk): geometry for pk, geometry in boundaries.items()},
+            }
+        )
+
     # (c) new and returning
     new, new_then = compare(event_figures.new_participants, request)
     total, total_then = compare(event_figures.participants, request)

@@ -83,6 +83,8 @@ class _Data:
         self.series = list(chart["series"])
         self.line = chart.get("line")
         self.unit = self.columns[self.series[0]][1]["unit"] if self.series else figures.COUNT
+        self.keys = [r["key"] for r in rows]
+        self.geometry = chart.get("geometry") or {}
 
     def values(self, key: str) -> list:
         index = self.columns[key][0]
@@ -92,9 +94,67 @@ class _Data:
         return self.columns[key][1]["label"]
 
 
+def _draw_map(axes, data: _Data):
+    """The areas as polygons shaded by the series' value on a sequential scale (cividis: readable
+    in greyscale and with colour-vision deficiencies), each labelled with its value; an area
+    without a value (hidden, or none) is left white and unlabelled."""
+    from matplotlib import colormaps
+    from matplotlib.cm import ScalarMappable
+    from matplotlib.collections import PatchCollection
+    from matplotlib.colors import Normalize
+    from matplotlib.patches import Polygon
+
+    values = dict(zip(data.keys, data.values(data.series[0]), strict=True))
+    names = dict(zip(data.keys, data.labels, strict=True))
+    known = [v for v in values.values() if v is not None]
+    norm = Normalize(0, max(known) if known and max(known) > 0 else 1)
+    scale = colormaps["cividis_r"]
+    patches, colours, labels = [], [], []
+    for row_key, geometry in data.geometry.items():
+        if not geometry.get("coordinates"):
+            continue
+        if geometry.get("type") == "MultiPolygon":
+            rings = [polygon[0] for polygon in geometry["coordinates"]]
+        else:
+            rings = geometry["coordinates"][:1]
+        value = values.get(row_key)  # an omitted area is drawn white, for the shape of the whole
+        for ring in rings:
+            patches.append(Polygon(ring, closed=True))
+            colours.append(scale(norm(value)) if value is not None else "#ffffff")
+        xs = [point[0] for point in rings[0]]
+        ys = [point[1] for point in rings[0]]
+        labels.append((sum(xs) / len(xs), sum(ys) / len(ys), names.get(row_key, ""), value))
+    axes.add_collection(
+        PatchCollection(patches, facecolors=colours, edgecolors=EDGE, linewidths=0.6)
+    )
+    for x, y, name, value in labels:
+        if value is not None:
+            places = 1 if data.unit == figures.PERCENT else 0
+            axes.annotate(
+                f"{name}\n{formats.number_format(value, decimal_pos=places, use_l10n=True)}",
+                (x, y),
+                ha="center",
+                va="center",
+                fontsize=6.5,
+                color="#000000",
+                bbox={"boxstyle": "round,pad=0.15", "fc": "#ffffff", "ec": "none", "alpha": 0.85},
+            )
+    axes.autoscale_view()
+    axes.set_aspect(1 / math.cos(math.radians(52)))  # a degree of longitude is shorter
+    axes.set_xticks([])
+    axes.set_yticks([])
+    for side in ("left", "bottom"):
+        axes.spines[side].set_visible(False)
+    if known:
+        colourbar = axes.figure.colorbar(ScalarMappable(norm=norm, cmap=scale), ax=axes, shrink=0.7)
+        colourbar.set_label(unit_label(data.unit))
+
+
 def _height(kind: str, categories: int) -> float:
     if kind in ("hbar", "pyramid"):
         return max(2.0, 0.3 * categories + 0.9)
+    if kind == "map":
+        return 4.2
     return 3.0
 
 
@@ -239,6 +299,7 @@ _DRAW = {
     "pyramid": _draw_pyramid,
     "hbar": _draw_hbar,
     "stacked": _draw_stacked,
+    "map": _draw_map,
 }
 KINDS = tuple(_DRAW)
 
