@@ -10,7 +10,7 @@ import initiatives.figures as event_figures
 import resources_map.figures as map_figures
 import volunteers.figures as volunteer_figures
 from calportal.reports import dataset as ds
-from calportal.reports.figures import COUNT, INDICATORS, MEAN, PERCENT, WHOLE_CAL
+from calportal.reports.figures import COUNT, INDICATORS, MEAN, NUMBER, PERCENT, WHOLE_CAL
 from calportal.reports.kinds import activity, common
 from calportal.reports.kinds.common import rate
 from calportal.reports.periods import Period
@@ -278,7 +278,9 @@ def build(request: Request) -> dict:
         stub=_("Question"),
         k=5,
     )
-    tables = [table] + ([trend_table] if trend_table else [])
+    area_table, area_charts = _post_working_age_by_area(request, periods[-1])
+    charts += area_charts
+    tables = [table] + ([trend_table] if trend_table else []) + [area_table]
     data["sections"] = [
         ds.section("trends", _("Indicators over five years"), tables=tables, charts=charts),
         ds.section("soft", _("Soft results"), tables=[soft_table]),
@@ -289,6 +291,69 @@ def build(request: Request) -> dict:
     ]
     data["definitions"] = [INDICATORS[id].as_dict() for id in INDICATOR_IDS]
     return data
+
+
+def _post_working_age_by_area(request: Request, period: Period) -> tuple[dict, list]:
+    """RE2 for each area in the report's last year, as a table and (when the areas have
+    boundaries) a map."""
+    areas = map_figures.areas()
+    reach = activity._reach(request, period)["post_working_age"]
+    rows = []
+    for area_id, values in areas.items():
+        persons, residents = reach["by_area"].get(area_id, (0, None))
+        rows.append(
+            ds.row(
+                area_id,
+                values["name"],
+                [
+                    persons,
+                    ds.cell(residents, na=residents is None),
+                    rate(persons, residents) if residents else ds.cell(None, na=True),
+                ],
+            )
+        )
+    rows.append(
+        ds.row(
+            "total",
+            _("Total"),
+            [reach["persons"], reach["residents"], rate(reach["persons"], reach["residents"])],
+            total=True,
+        )
+    )
+    table = ds.table(
+        "re2_by_area",
+        _("Reach of the post-working-age population by area, %(year)s") % {"year": period.end.year},
+        [
+            ds.column("persons", _("Persons reached"), unit=COUNT),
+            ds.column("residents", _("Residents of post-working age"), unit=NUMBER),
+            ds.column("RE2", INDICATORS["RE2"].name, indicator="RE2"),
+        ],
+        rows,
+        stub=_("Area"),
+        k=5,
+    )
+    boundaries = map_figures.area_boundaries()
+    charts = []
+    if boundaries:
+        charts.append(
+            {
+                **ds.chart(
+                    "re2_map",
+                    "map",
+                    _("Reach of the post-working-age population on the map (%)"),
+                    table="re2_by_area",
+                    series=["RE2"],
+                    summary=_(
+                        "The darker an area, the larger the share of its residents of "
+                        "post-working age the CAL reached; the target is more than 12%%."
+                    ),
+                    alt=_("A map of the municipality's areas shaded by the reach of the "
+                          "post-working-age population."),
+                ),
+                "geometry": {str(pk): geometry for pk, geometry in boundaries.items()},
+            }
+        )  # fmt: skip
+    return table, charts
 
 
 register(
