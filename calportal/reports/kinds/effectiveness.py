@@ -345,8 +345,9 @@ def _post_working_age_by_area(request: Request, period: Period) -> tuple[dict, l
                     series=["RE2"],
                     summary=_(
                         "The darker an area, the larger the share of its residents of "
-                        "post-working age the CAL reached; the target is more than 12%%."
-                    ),
+                        "post-working age the CAL reached; the target is more than %(target)s%%."
+                    )
+                    % {"target": 12},
                     alt=_("A map of the municipality's areas shaded by the reach of the "
                           "post-working-age population."),
                 ),
