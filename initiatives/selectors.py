@@ -175,3 +175,14 @@ def scope_dates(*, initiative_id=None, event_id=None) -> tuple[date, date] | Non
     if span["first"] is None:
         return None
     return timezone.localdate(span["first"]), timezone.localdate(span["last"])
+
+
+def organisation_scope_ids(organisation_id: int) -> tuple[list[int], list[int]]:
+    """The ids of the initiatives the organisation leads or partners and of their events (the
+    scopes of the reports its coordinator may read). Two queries."""
+    own = Initiative.objects.filter(
+        Q(lead_organisation_id=organisation_id) | Q(partner_organisations=organisation_id)
+    )
+    initiatives = list(own.values_list("pk", flat=True).distinct())
+    events = list(Event.objects.filter(initiative_id__in=initiatives).values_list("pk", flat=True))
+    return initiatives, events

@@ -76,5 +76,13 @@ def visible_runs(user) -> QuerySet[ReportRun]:
     if user.has_perm("reports.view_shared_report"):
         allowed |= Q(kind__in=SHARED_KINDS, variant=Variant.SHARED, scope={})
     if user.has_perm("reports.view_own_scope_report") and user.organisation_id:
-        allowed |= Q(requested_by=user) | Q(scope__organisation=user.organisation_id)
+        from initiatives.selectors import organisation_scope_ids
+
+        initiatives, events = organisation_scope_ids(user.organisation_id)
+        allowed |= (
+            Q(requested_by=user)
+            | Q(scope__organisation=user.organisation_id)
+            | Q(scope__initiative__in=initiatives)
+            | Q(scope__event__in=events)
+        )
     return runs.filter(allowed)

@@ -373,13 +373,22 @@ def _charts(charts: list[dict], tables: list[dict], shared: bool) -> list[dict]:
         if shared and table is not None:
             keys = [*chart.get("series", []), *([chart["line"]] if chart.get("line") else [])]
             indices = [i for i, column in enumerate(table["columns"]) if column["key"] in keys]
-            omit = [
-                row["key"]
+            # A hidden value draws no bar (the renderer leaves it out); a category is left out
+            # only when all its values are hidden.
+            hidden = [
+                row
                 for row in table["rows"]
                 if not row.get("total") and any(row["cells"][i].get("suppressed") for i in indices)
             ]
+            omit = [
+                row["key"]
+                for row in hidden
+                if indices and all(row["cells"][i].get("suppressed") for i in indices)
+            ]
+        else:
+            hidden = []
         chart["omit"] = omit
-        chart["note"] = _("Bars for suppressed values are omitted.") if omit else None
+        chart["note"] = _("Bars for suppressed values are omitted.") if hidden else None
         kept.append(chart)
     return kept
 

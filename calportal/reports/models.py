@@ -206,7 +206,8 @@ class ReportRun(models.Model):
     period_end = models.DateField(_("to"))
     comparison_start = models.DateField(null=True, blank=True)
     comparison_end = models.DateField(null=True, blank=True)
-    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    # 0 while a draft; the next official version's number once marked official.
+    version = models.PositiveSmallIntegerField(_("version"), default=0)
     status = models.CharField(
         _("status"), max_length=10, choices=RunStatus.choices, default=RunStatus.PENDING
     )
@@ -265,8 +266,10 @@ class ReportRun(models.Model):
 
     @property
     def number(self) -> str:
-        """The report's number as printed: ``R1/2025/17 v2``."""
-        return f"{self.kind}/{self.period_end.year}/{self.pk} v{self.version}"
+        """The report's number as printed: ``R1/2025/17`` for a draft, ``R1/2025/17 v2`` for the
+        second official version of that report."""
+        number = f"{self.kind}/{self.period_end.year}/{self.pk}"
+        return f"{number} v{self.version}" if self.version else number
 
     @property
     def is_finished(self) -> bool:

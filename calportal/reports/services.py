@@ -89,7 +89,6 @@ def report_request(
         period_end=period.end,
         comparison_start=compared.start if compared else None,
         comparison_end=compared.end if compared else None,
-        version=_next_version(kind, scope, period, parameters["variant"]),
         requested_by=requested_by,
     )
     _enqueue_build(run)
@@ -97,19 +96,40 @@ def report_request(
 
 
 def _run_title(kind: str, parameters: dict, period) -> str:
+    """The run's name in lists: the report, what it is about when it is not the whole CAL
+    (an event, an initiative, an organisation), and the period."""
     from calportal.reports.models import ReportKind
 
+    scope = Scope.from_dict(parameters.get("scope"))
     with translation.override(parameters.get("language") or settings.LANGUAGE_CODE):
-        return f"{ReportKind(kind).label} ({period.start:%d.%m.%Y}–{period.end:%d.%m.%Y})"
+        about = ""
+        if scope.kind in {"event", "initiative"}:
+            from initiatives.selectors import scope_title
+
+            about = scope_title(initiative_id=scope.initiative, event_id=scope.event)
+        elif scope.kind == "organisation":
+            from calportal.organisations.figures import organisations
+
+            about = organisations().get(scope.organisation, "")
+        dates = f"{period.start:%d.%m.%Y}–{period.end:%d.%m.%Y}"
+        title = (
+            f"{ReportKind(kind).label}: {about} ({dates})"
+            if about
+            else f"{ReportKind(kind).label} ({dates})"
+        )
+        return title[:200]
 
 
-def _next_version(kind, scope: Scope, period, variant) -> int:
+def _next_version(kind, scope: Scope, period, variant, language) -> int:
+    """The number the next official version of this report gets: one more than the official
+    versions of the same report (kind, scope, period, variant and language)."""
     latest = ReportRun.objects.filter(
         kind=kind,
         scope=scope.as_dict(),
         period_start=period.start,
         period_end=period.end,
         variant=variant,
+        language=language,
         is_official=True,
     ).aggregate(latest=Max("version"))["latest"]
     return (latest or 0) + 1
@@ -282,6 +302,7 @@ def mark_official(*, run: ReportRun, by: User) -> ReportRun:
             Scope.from_dict(locked.scope),
             _period(locked),
             locked.variant,
+            locked.language,
         )
         locked.is_official = True
         locked.official_at = timezone.now()
@@ -299,7 +320,7 @@ def _period(run: ReportRun):
 
 def run_again(*, run: ReportRun, by: User) -> ReportRun:
     """Build the report again with today's data. A draft is rebuilt in place; an official run
-    stays as it was and a new draft (the next version once marked official) is made. Raises
+    stays as it was and a new draft is made (the next version once marked official). Raises
     ``PermissionDenied`` when the user may no longer have it."""
     if not access.may_read(by, run):
         raise PermissionDenied
@@ -316,7 +337,6 @@ def run_again(*, run: ReportRun, by: User) -> ReportRun:
             period_end=run.period_end,
             comparison_start=run.comparison_start,
             comparison_end=run.comparison_end,
-            version=_next_version(run.kind, Scope.from_dict(run.scope), _period(run), run.variant),
             narrative=run.narrative,
             requested_by=by,
         )

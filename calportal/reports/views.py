@@ -215,6 +215,12 @@ def run_narrative(request, pk: int):
 @permission_required("reports.view_internal_report")
 def run_official(request, pk: int):
     run = _run_for(request, pk)
+    if request.POST.get("confirm") != "yes":
+        messages.error(
+            request,
+            _("Tick the box to confirm that the report is final before marking it official."),
+        )
+        return redirect(run)
     try:
         services.mark_official(run=run, by=request.user)
     except ValidationError as error:

@@ -125,9 +125,13 @@ def test_an_official_run_is_frozen_and_running_it_again_makes_the_next_version(b
     with pytest.raises(ValidationError):
         services.mark_official(run=run, by=staff)
     again = services.run_again(run=run, by=staff)
-    assert again.pk != run.pk and again.version == 2 and not again.is_official
+    assert again.pk != run.pk and again.version == 0 and not again.is_official  # a draft
+    assert again.number == f"R1/2025/{again.pk}"
     run.refresh_from_db()
-    assert run.is_official and run.version == 1
+    assert run.is_official and run.version == 1 and run.number == f"R1/2025/{run.pk} v1"
+    services.report_build(run_id=again.pk)
+    again = services.mark_official(run=again, by=staff)
+    assert again.version == 2
 
 
 def test_narrative_texts_are_kept_on_the_run_and_the_files_made_again(built_run, staff):
@@ -363,3 +367,28 @@ def test_the_run_page_says_so_when_no_worker_is_running(staff, login, settings):
     WorkerHeartbeat.objects.create(worker="celery@here", seen_at=timezone.now())
     status = login(staff).get(reverse("reports:run_status", args=[run.pk])).json()
     assert status["state"] == "pending"
+
+
+def test_marking_official_needs_the_box_ticked(built_run, staff, login):
+    client = login(staff)
+    client.post(reverse("reports:run_official", args=[built_run.pk]))
+    built_run.refresh_from_db()
+    assert not built_run.is_official
+    client.post(reverse("reports:run_official", args=[built_run.pk]), {"confirm": "yes"})
+    built_run.refresh_from_db()
+    assert built_run.is_official
+
+
+def test_a_partner_sees_the_summaries_of_their_own_initiatives_whoever_made_them(
+    staff, partner_a, partner_b, organisation_a, django_capture_on_commit_callbacks
+):
+    event = _event_with_one_present(InitiativeFactory(lead_organisation=organisation_a))
+    parameters = {
+        "kind": "R11", "scope": {"event": event.pk}, "timeframe": "custom:2025-06-03/2025-06-03",
+        "comparison": "none", "variant": "internal", "language": "pl", "k": 3,
+    }  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=False):
+        run = services.report_request(parameters=parameters, requested_by=staff)
+    assert run.title.startswith("R11") and event.display_title in run.title
+    assert list(access.visible_runs(partner_a)) == [run]
+    assert list(access.visible_runs(partner_b)) == []

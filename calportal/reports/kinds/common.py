@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from calportal.reports import dataset as ds
-from calportal.reports.figures import MEAN, NOT_GIVEN, OUTSIDE, PERCENT, define
+from calportal.reports.figures import MEAN, NOT_GIVEN, NUMBER, OUTSIDE, PERCENT, define
 from calportal.reports.periods import Period
 from calportal.reports.registry import Request
 
@@ -50,6 +50,7 @@ NW2 = define(
         "event held, hosted volunteers with approved hours, or ran a venue where a senior pass "
         "was used; new partners are those whose first such activity ever falls in the period."
     ),
+    unit=NUMBER,
 )
 
 
