@@ -62,14 +62,28 @@ class Builder:
     # Besides the requester, who may open a finished document: ``(user, params) -> bool``.
     # For example anyone who may see the volunteer a certificate is about.
     shared_with: Callable | None = None
+    # The requester too must pass ``shared_with`` (e.g. a report's files follow the report's
+    # access rule, which changes with the person's role).
+    requester_checked: bool = False
 
 
 _builders: dict[str, Builder] = {}
 
 
-def register(kind: str, *, permission: str, shared_with: Callable | None = None):
+def register(
+    kind: str,
+    *,
+    permission: str,
+    shared_with: Callable | None = None,
+    requester_checked: bool = False,
+):
     def decorator(function: Callable[[dict], Build]):
-        _builders[kind] = Builder(build=function, permission=permission, shared_with=shared_with)
+        _builders[kind] = Builder(
+            build=function,
+            permission=permission,
+            shared_with=shared_with,
+            requester_checked=requester_checked,
+        )
         return function
 
     return decorator

@@ -13,11 +13,11 @@ PAGE_SIZE = 25  # documents per page of the list
 def _get_document_for_user(request, pk: int) -> Document:
     document = get_object_or_404(Document, pk=pk)
     builder = get_builder(document.kind)
-    allowed = (
-        document.requested_by_id == request.user.pk
-        or request.user.is_superuser
-        or (builder.shared_with is not None and builder.shared_with(request.user, document.params))
-    )
+    shared = builder.shared_with is not None and builder.shared_with(request.user, document.params)
+    if builder.requester_checked:
+        allowed = request.user.is_superuser or shared
+    else:
+        allowed = document.requested_by_id == request.user.pk or request.user.is_superuser or shared
     if not allowed or not request.user.has_perm(builder.permission):
         raise Http404
     return document

@@ -54,7 +54,7 @@ def _filename(run: ReportRun, extension: str) -> str:
     return f"{stem}-v{run.version}.{extension}"
 
 
-@register("reports.pdf", permission=PERMISSION, shared_with=_shared_with)
+@register("reports.pdf", permission=PERMISSION, shared_with=_shared_with, requester_checked=True)
 def build_pdf(params: dict) -> Build:
     from calportal.reports.render.pdf import PDF_VARIANT, report_pdf_build
 
@@ -68,7 +68,7 @@ def build_pdf(params: dict) -> Build:
     )
 
 
-@register("reports.xlsx", permission=PERMISSION, shared_with=_shared_with)
+@register("reports.xlsx", permission=PERMISSION, shared_with=_shared_with, requester_checked=True)
 def build_xlsx(params: dict) -> Build:
     from calportal.reports.render.xlsx import render_xlsx
 
@@ -79,7 +79,7 @@ def build_xlsx(params: dict) -> Build:
     )
 
 
-@register("reports.csv", permission=PERMISSION, shared_with=_shared_with)
+@register("reports.csv", permission=PERMISSION, shared_with=_shared_with, requester_checked=True)
 def build_csv(params: dict) -> Build:
     from calportal.reports.render.csv import render_csv_zip
 

@@ -286,6 +286,11 @@ class ReportRun(models.Model):
     def files(self) -> list:
         return [d for d in (self.pdf, self.xlsx, self.csv) if d is not None]
 
+    def file_links(self) -> list[tuple[str, object]]:
+        """``(format as staff know it, document)`` for each file asked for."""
+        labels = (("PDF", self.pdf), ("XLSX", self.xlsx), ("CSV (ZIP)", self.csv))
+        return [(label, document) for label, document in labels if document is not None]
+
 
 def dataset_checksum(dataset: dict) -> str:
     """SHA-256 of the dataset's canonical JSON (sorted keys, no spaces): two runs with the same

@@ -8,7 +8,9 @@ holds the definition's row lock, so runs of one definition never overlap. The fi
 CSV) are documents rendered from the stored dataset by the documents pipeline.
 """
 
+import contextlib
 import datetime
+import json
 import logging
 import zoneinfo
 
@@ -152,8 +154,11 @@ def report_build(*, run_id: int) -> None:
     # One snapshot for every figure of the report (only possible in an outermost transaction;
     # a test's wrapping transaction sees one state anyway).
     snapshot = connection.vendor == "postgresql" and not connection.in_atomic_block
+    definition_id = (
+        ReportRun.objects.filter(pk=run_id).values_list("definition_id", flat=True).first()
+    )
     try:
-        with transaction.atomic():
+        with _definition_lock(definition_id if snapshot else None), transaction.atomic():
             if snapshot:
                 with connection.cursor() as cursor:
                     cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
@@ -164,8 +169,9 @@ def report_build(*, run_id: int) -> None:
             )
             if run is None:
                 return
-            if run.definition_id:
-                # Runs of one definition never overlap: wait for the other to finish.
+            if run.definition_id and not snapshot:
+                # Runs of one definition never overlap: wait for the other to finish (with a
+                # snapshot the advisory lock above already waited, before the snapshot began).
                 ReportDefinition.objects.select_for_update().filter(pk=run.definition_id).first()
             data_as_of = timezone.now()
             dataset = build_dataset(run, data_as_of=data_as_of)
@@ -195,6 +201,27 @@ def report_build(*, run_id: int) -> None:
         if failed:
             _after_scheduled_run(run_id, failed=True)
         raise
+
+
+@contextlib.contextmanager
+def _definition_lock(definition_id: int | None):
+    """Wait until no other run of the definition is being built, and hold that until the block
+    ends (a PostgreSQL session advisory lock, taken before the report's snapshot begins, so the
+    data it reads is as fresh as its "data as of" says)."""
+    if definition_id is None:
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_lock(hashtext(%s))", [f"report-definition:{definition_id}"]
+        )
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_unlock(hashtext(%s))", [f"report-definition:{definition_id}"]
+            )
 
 
 def build_dataset(run: ReportRun, *, data_as_of: datetime.datetime) -> dict:
@@ -293,6 +320,7 @@ def mark_official(*, run: ReportRun, by: User) -> ReportRun:
     so. Raises ``ValidationError`` when the run is not ready or already official."""
     with transaction.atomic():
         locked = ReportRun.objects.select_for_update().get(pk=run.pk)
+        _lock_series(locked)  # two drafts of one report marked at once get v1 and v2
         if locked.status != RunStatus.READY:
             raise ValidationError(_("Only a finished report can be marked official."))
         if locked.is_official:
@@ -310,6 +338,27 @@ def mark_official(*, run: ReportRun, by: User) -> ReportRun:
         locked.save(update_fields=["version", "is_official", "official_at", "official_by"])
         request_files(locked)
     return locked
+
+
+def _lock_series(run: ReportRun) -> None:
+    """Hold, until the transaction ends, a lock on "this report" (kind, scope, period, variant,
+    language), so its official versions are numbered one at a time. PostgreSQL only (SQLite
+    allows one writer at a time anyway)."""
+    if connection.vendor != "postgresql":
+        return
+    key = json.dumps(
+        [
+            run.kind,
+            run.scope,
+            str(run.period_start),
+            str(run.period_end),
+            run.variant,
+            run.language,
+        ],
+        sort_keys=True,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"report-series:{key}"])
 
 
 def _period(run: ReportRun):
@@ -479,6 +528,9 @@ def schedules_run_due(*, now: datetime.datetime | None = None) -> int:
                 )
             except ValidationError as error:
                 _schedule_failed(schedule, "; ".join(error.messages))
+            except Exception as error:  # noqa: BLE001 - one schedule's fault must not stop the rest
+                logger.exception("Report schedule %s could not start", schedule.pk)
+                _schedule_failed(schedule, repr(error))
             schedule.last_run_at = now
             schedule.next_run_at = next_occurrence(schedule, now)
             schedule.save(update_fields=["last_run_at", "next_run_at"])

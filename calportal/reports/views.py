@@ -102,7 +102,12 @@ def new(request, kind: str):
     return render(
         request,
         "reports/new.html",
-        {"form": form, "kind": ReportKind(kind), "description": DESCRIPTIONS[kind]},
+        {
+            "form": form,
+            "kind": ReportKind(kind),
+            "description": DESCRIPTIONS[kind],
+            "offers_shared": "shared" in access.allowed_variants(request.user, kind),
+        },
     )
 
 
@@ -114,6 +119,14 @@ def _worker_down(run: ReportRun) -> bool:
     from calportal.health import check_worker
 
     return check_worker()["status"] == "down"
+
+
+def _may_change(user, run: ReportRun) -> bool:
+    """Who may write a run's texts or prepare it again: OPS staff, and a partner coordinator
+    their own runs; the CAL team only reads (REPORTS.md §8)."""
+    return user.has_perm("reports.view_internal_report") or (
+        run.requested_by_id == user.pk and user.has_perm("reports.view_own_scope_report")
+    )
 
 
 def _run_for(request, pk: int) -> ReportRun:
@@ -133,9 +146,7 @@ def run_detail(request, pk: int):
     run = _run_for(request, pk)
     spec = get_kind(run.kind)
     narrative_form = None
-    may_edit = request.user.has_perm("reports.view_internal_report") or (
-        run.requested_by_id == request.user.pk
-    )
+    may_edit = _may_change(request.user, run)
     if spec.narrative and not run.is_official and run.status == "ready" and may_edit:
         narrative_form = NarrativeForm(fields=spec.narrative, initial_texts=run.narrative)
     return render(
@@ -183,10 +194,7 @@ def run_narrative(request, pk: int):
     if refused:
         return refused
     run = _run_for(request, pk)
-    if not (
-        request.user.has_perm("reports.view_internal_report")
-        or run.requested_by_id == request.user.pk
-    ):
+    if not _may_change(request.user, run):
         raise PermissionDenied
     spec = get_kind(run.kind)
     form = NarrativeForm(request.POST, fields=spec.narrative, initial_texts=run.narrative)
@@ -236,6 +244,8 @@ def run_again(request, pk: int):
     if refused:
         return refused
     run = _run_for(request, pk)
+    if not _may_change(request.user, run):
+        raise PermissionDenied
     new_run = services.run_again(run=run, by=request.user)
     if new_run.pk != run.pk:
         messages.success(request, _("A new version is being prepared; the official one is kept."))

@@ -392,3 +392,60 @@ def test_a_partner_sees_the_summaries_of_their_own_initiatives_whoever_made_them
     assert run.title.startswith("R11") and event.display_title in run.title
     assert list(access.visible_runs(partner_a)) == [run]
     assert list(access.visible_runs(partner_b)) == []
+
+
+def test_a_partners_digest_shows_only_their_own_warnings(organisation_a, organisation_b):
+    from calportal.reports.kinds import digest
+    from calportal.reports.periods import Period
+    from calportal.reports.registry import Request
+    from volunteers.models import HoursEntry, Volunteer
+
+    other = Volunteer.objects.create(
+        organisation=organisation_b, first_name="Ola", last_name="Obca", status="active",
+        phone="600100200", birth_year=1990,
+    )  # fmt: skip
+    HoursEntry.objects.create(
+        volunteer=other, date=datetime.date(2026, 1, 5), quarters=8, activity="Dyżur"
+    )
+    HoursEntry.objects.filter(volunteer=other).update(
+        created_at=datetime.datetime(2026, 1, 5, 12, tzinfo=WARSAW)
+    )
+    request = Request(
+        "R12", Period(datetime.date(2026, 1, 1), datetime.date(2026, 1, 31)), None,
+        Scope(organisation=organisation_a.pk), "internal", "pl", today=datetime.date(2026, 2, 2),
+    )  # fmt: skip
+    rows = {row["key"]: row for row in digest.build(request)["sections"][0]["tables"][0]["rows"]}
+    assert rows["hours_pending"]["cells"][0]["value"] == 0  # organisation B's entry is not theirs
+    assert "no_area" not in rows and "passes_expiring" not in rows
+    whole = digest.build(Request(
+        "R12", request.period, None, Scope(), "internal", "pl", today=request.today,
+    ))  # fmt: skip
+    rows = {row["key"]: row for row in whole["sections"][0]["tables"][0]["rows"]}
+    assert rows["hours_pending"]["cells"][0]["value"] == 1 and "no_area" in rows
+
+
+def test_files_follow_the_reports_rule_even_for_the_person_who_asked(built_run, staff, login):
+    from django.contrib.auth.models import Group
+
+    url = reverse("documents:download", args=[built_run.xlsx_id])
+    from calportal.documents.models import Document
+
+    Document.objects.filter(pk=built_run.xlsx_id).update(status="ready")
+    staff.groups.set([Group.objects.get(name=Role.CAL_TEAM_MEMBER.value)])
+    staff = type(staff).objects.get(pk=staff.pk)  # permissions are cached on the instance
+    client = login(staff)
+    assert client.get(url).status_code == 404  # an internal report: no longer theirs to read
+    assert client.get(reverse("reports:run", args=[built_run.pk])).status_code == 404
+
+
+def test_the_cal_team_reads_shared_reports_but_writes_nothing(
+    team_member, login, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False):
+        run = services.report_request(parameters=_r1(variant="shared"), requested_by=team_member)
+        services.report_build(run_id=run.pk)
+    client = login(team_member)
+    assert client.get(reverse("reports:run", args=[run.pk])).status_code == 200
+    post = client.post(reverse("reports:run_narrative", args=[run.pk]), {"conclusions": "x"})
+    assert post.status_code == 403
+    assert client.post(reverse("reports:run_again", args=[run.pk])).status_code == 403

@@ -78,7 +78,7 @@ class Command(BaseCommand):
                 year, files=not options["no_files"], profile=options["profile"]
             )
             if options["json"]:
-                self.stdout.write(json.dumps(figures))
+                self.stdout.write(json.dumps(figures, default=str))
             else:
                 self._table(figures)
             return
@@ -117,7 +117,7 @@ class Command(BaseCommand):
                 benchmark.remove(marks)
                 self.stdout.write("The seeded data was deleted.")
         if options["json"]:
-            self.stdout.write(json.dumps(figures))
+            self.stdout.write(json.dumps(figures, default=str))
         else:
             self._table(figures)
 

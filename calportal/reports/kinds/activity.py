@@ -4,7 +4,7 @@
 from collections import defaultdict
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 import calportal.organisations.figures as organisation_figures
 import calportal.team.figures as team_figures
@@ -144,6 +144,13 @@ def _reach(request: Request, period) -> dict:
             "percent": round(total_persons * 100 / total_residents, 1) if total_residents else None,
             "by_area": by_area,
             "unknown": persons.get(common.NOT_GIVEN, {}).get(group, 0),
+            # Residents of areas the population table has no figures for (e.g. a new area).
+            "unpopulated": sum(n for n, p in by_area.values() if not p)
+            + sum(
+                values.get(group, 0)
+                for key, values in persons.items()
+                if key not in by_area and key not in (common.OUTSIDE, common.NOT_GIVEN)
+            ),
         }
     return result
 
@@ -238,7 +245,9 @@ def _participants(request: Request, used: list) -> dict:
             summary=_(
                 "%(women)s women and %(men)s men took part; %(unknown)s did not give their gender."
             )
-            % {"women": sums[0], "men": sums[1], "unknown": sums[2]},
+            % {"women": sums[0], "men": sums[1], "unknown": sums[2]}
+            if request.variant != "shared"  # the table's totals say it, as far as they may
+            else _("Women are on the left, men on the right, one bar per age band."),
             alt=_(
                 "A population pyramid of the participants: women on the left, men on the right, "
                 "by age band."
@@ -295,11 +304,20 @@ def _participants(request: Request, used: list) -> dict:
             rows,
             stub=_("Area"),
             k=5,
-            note=_(
-                "Reach counts event participants and holders of an active senior pass aged 60+; "
-                "%(unknown)s persons aged 60+ whose area is not known are left out of it."
-            )
-            % {"unknown": reach["unknown"]},
+            note=(
+                _(
+                    "Reach counts event participants and holders of an active senior pass aged "
+                    "60+; persons aged 60+ whose area is not known, or whose area has no "
+                    "population figures, are left out of it."
+                )
+                if request.variant == "shared"  # a sentence must not print a hidden count
+                else _(
+                    "Reach counts event participants and holders of an active senior pass aged "
+                    "60+; %(unknown)s persons aged 60+ whose area is not known and %(unpopulated)s "
+                    "living in areas without population figures are left out of it."
+                )
+                % {"unknown": reach["unknown"], "unpopulated": reach["unpopulated"]}
+            ),
         )
     )
     charts.append(
@@ -312,7 +330,11 @@ def _participants(request: Request, used: list) -> dict:
             summary=_(
                 "In the whole municipality the CAL reached %(percent)s%% of residents aged 60+."
             )
-            % {"percent": reach["percent"] if reach["percent"] is not None else "—"},
+            % {
+                "percent": common.number(reach["percent"], 1)
+                if common.shown(reach["persons"], request, k=5) == common.number(reach["persons"])
+                else "x"
+            },
             alt=_("Horizontal bars: the share of residents aged 60+ reached in each area."),
         )
     )
@@ -458,8 +480,12 @@ def _attendance(request: Request, used: list) -> dict:
         table="attendance_chart",
         series=["AT1"],
         line="AT1_then" if request.comparison else None,
-        summary=_("The busiest month was %(month)s with %(count)s attendances.")
-        % {"month": busiest["label"], "count": busiest["cells"][0]["value"]}
+        summary=(
+            _("The busiest month was %(month)s with %(count)s attendances.")
+            % {"month": busiest["label"], "count": busiest["cells"][0]["value"]}
+            if request.variant != "shared"
+            else _("The busiest month was %(month)s.") % {"month": busiest["label"]}
+        )
         if busiest and busiest["cells"][0]["value"]
         else _("No attendances were recorded in the period."),
         alt=_("Bars: attendances in each month; a line: the same month a year earlier."),
@@ -562,7 +588,7 @@ def _passes(request: Request, used: list) -> dict:
         table="pass_uses_monthly",
         series=["PA3"],
         summary=_("Holders used their passes %(uses)s times in the period.")
-        % {"uses": common._plain(uses)},
+        % {"uses": common.shown(uses, request)},
         alt=_("Bars: the number of pass uses in each month."),
     )
     return ds.section(
@@ -614,7 +640,7 @@ def _volunteering(request: Request, used: list) -> dict:
         rows,
         stub=_("Organisation"),
         note=_("Value at %(rate)s PLN per hour (%(source)s).")
-        % {"rate": rate_value, "source": rate_source},
+        % {"rate": common.number(rate_value, 2), "source": rate_source},
     )
 
     per_month = volunteer_figures.hours_by_month_organisation(period, scope)
@@ -646,7 +672,7 @@ def _volunteering(request: Request, used: list) -> dict:
                 table="volunteer_hours_monthly",
                 series=[str(o) for o in org_ids],
                 summary=_("Volunteers gave %(hours)s hours in the period.")
-                % {"hours": common._plain(total["VO3"])},
+                % {"hours": common.shown(total["VO3"], request)},
                 alt=_("Stacked bars: volunteer hours in each month, one colour per organisation."),
             )
         )
@@ -826,7 +852,7 @@ def _funding(request: Request, used: list) -> dict:
         _("Funding of the initiatives with events in the period"),
         [ds.column("amount", _("Amount (PLN)"), unit="pln")],
         rows,
-        stub=_("Source"),
+        stub=pgettext("funding", "Source"),
         note=_("Amounts are those of whole initiatives; funding is not yet recorded by period."),
     )
     return ds.section("funding", _("Funding"), tables=[table])

@@ -87,6 +87,30 @@ def _plain(value):
     return value
 
 
+def number(value, places: int = 0) -> str:
+    """A number for a sentence, in the active language ("0,9" in Polish); "—" for None."""
+    if value is None:
+        return "—"
+    return formats.number_format(value, decimal_pos=places, use_l10n=True, force_grouping=True)
+
+
+def shown(value, request: Request, *, k: int | None = None) -> str:
+    """A figure for a chart's sentence, hidden as its table hides it in the shared variant
+    (REPORTS.md §3: a sentence must not give away what a cell hides): a count below k prints
+    "< k"; an :class:`Amount` with fewer than 3 contributors or one above 75 % prints "x"."""
+    from calportal.reports import suppression
+
+    k = max(k or 3, request.k)
+    if hasattr(value, "contributors"):  # an Amount
+        hidden = request.variant == "shared" and suppression.magnitude_is_hidden(
+            value.value, value.contributors, value.largest
+        )
+        return "x" if hidden else number(_plain(value), 2 if _plain(value) % 1 else 0)
+    if request.variant == "shared" and value is not None and 0 < value < k:
+        return f"< {k}"
+    return number(value)
+
+
 def months(period: Period) -> list[str]:
     """``"YYYY-MM"`` of every month the period touches, in order."""
     keys, day = [], period.start.replace(day=1)

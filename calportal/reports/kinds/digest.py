@@ -63,7 +63,7 @@ def build(request: Request) -> dict:
             "hours_pending",
             _("Volunteer hours waiting for approval for more than %(days)s days")
             % {"days": HOURS_PENDING_DAYS},
-            volunteer_figures.hours_pending_older_than(HOURS_PENDING_DAYS, today),
+            volunteer_figures.hours_pending_older_than(HOURS_PENDING_DAYS, today, scope),
             None,
         ),
         (
@@ -75,7 +75,7 @@ def build(request: Request) -> dict:
         (
             "passes_expiring",
             _("Senior passes running out next month (%(month)s)")
-            % {"month": formats.date_format(next_month_start, "F Y")},
+            % {"month": formats.date_format(next_month_start, "F Y").lower()},
             pass_figures.passes_expiring(next_month_start, next_month_end),
             None,
         ),
@@ -83,10 +83,14 @@ def build(request: Request) -> dict:
             "no_agreement",
             _("Volunteers working without an agreement for more than %(days)s days")
             % {"days": NO_AGREEMENT_DAYS},
-            volunteer_figures.without_agreement_past(NO_AGREEMENT_DAYS, today),
+            volunteer_figures.without_agreement_past(NO_AGREEMENT_DAYS, today, scope),
             None,
         ),
     ]
+    if scope.kind != "cal":
+        # Participants' areas and the senior passes are the OPS's own registers: a partner's
+        # digest shows only what concerns the partner (REPORTS.md §8).
+        warnings = [w for w in warnings if w[0] not in {"no_area", "passes_expiring"}]
     rows = []
     for key, label_text, value, flagged in warnings:
         cell = value if isinstance(value, dict) else ds.cell(value)
@@ -102,7 +106,7 @@ def build(request: Request) -> dict:
         _("Data quality"),
         [ds.column("value", _("Value"))],
         rows,
-        stub=_("Check"),
+        stub=_("What is checked"),
     )
     deadlines = deadlines_between(today, today + datetime.timedelta(days=DEADLINES_AHEAD_DAYS))
     deadline_text = [

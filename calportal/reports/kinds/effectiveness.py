@@ -5,18 +5,73 @@ soft results measured outside the portal (surveys)."""
 import datetime
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 import initiatives.figures as event_figures
 import resources_map.figures as map_figures
 import volunteers.figures as volunteer_figures
 from calportal.reports import dataset as ds
-from calportal.reports.figures import COUNT, INDICATORS, MEAN, NUMBER, PERCENT, WHOLE_CAL
+from calportal.reports.figures import (
+    COUNT,
+    INDICATORS,
+    MEAN,
+    NUMBER,
+    PERCENT,
+    WHOLE_CAL,
+    define,
+)
 from calportal.reports.kinds import activity, common
 from calportal.reports.kinds.common import rate
 from calportal.reports.periods import Period
 from calportal.reports.registry import KindSpec, Request, register
 
+PE7 = define(
+    "PE7",
+    gettext_lazy("Children with a declared disability reached"),
+    gettext_lazy(
+        "Persons in PE5 (a present registration declaring a disability certificate) under 18 in "
+        "the year of their first attendance in the period (REPORTS.md §6 R5, the target group "
+        '"disabled children").'
+    ),
+    k=5,
+)
+VO9 = define(
+    "VO9",
+    gettext_lazy("Volunteers living in the municipality"),
+    gettext_lazy(
+        "Volunteers of VO1 who named at least one area of the municipality where they can help "
+        "(the portal keeps no addresses)."
+    ),
+)
+IN1 = define(
+    "IN1",
+    gettext_lazy("Initiatives with a partner organisation (%)"),
+    gettext_lazy(
+        "Initiatives with an event in E(P) that have at least one partner organisation, divided "
+        "by the initiatives with an event in E(P), × 100."
+    ),
+    unit=PERCENT,
+)
+IN2 = define(
+    "IN2",
+    gettext_lazy("Categories of activity covered"),
+    gettext_lazy(
+        "How many of the four categories (integration, health and prevention, support, active "
+        "leisure) had an event in E(P)."
+    ),
+    unit=NUMBER,
+)
+MP5 = define(
+    "MP5",
+    gettext_lazy("Resources used by an initiative (%)"),
+    gettext_lazy(
+        "Resources on the map at the end of the period used by at least one initiative that had "
+        "an event in E(P), divided by the resources on the map, × 100."
+    ),
+    unit=PERCENT,
+)
 WINDOW = 5  # years (REPORTS.md §6 R5, "trend window (default 5 years)")
+SHARED_K = 5  # the trends table holds disability figures (REPORTS.md §3.2)
 # Targets that ship with the portal; staff change them on the targets page.
 DEFAULT_TARGETS = {"RE2": 12}
 
@@ -103,19 +158,19 @@ def _rows() -> list[tuple[str, str, str, object]]:
         ),
         (
             "children_disability",
-            _("Children with a declared disability reached"),
+            INDICATORS["PE7"].name,
             COUNT,
             lambda p: event_figures.children_with_disability(p, WHOLE_CAL),
         ),
         ("MP3", INDICATORS["MP3"].name, PERCENT, coverage),
         (
             "resources_used",
-            _("Resources used by at least one initiative (%)"),
+            INDICATORS["MP5"].name,
             PERCENT,
             resources_used,
         ),
-        ("NW2", INDICATORS["NW2"].name, COUNT, partners),
-        ("NW2_new", _("New partners"), COUNT, new_partners),
+        ("NW2", INDICATORS["NW2"].name, NUMBER, partners),
+        ("NW2_new", _("New partners"), NUMBER, new_partners),
         (
             "VO1",
             INDICATORS["VO1"].name,
@@ -130,27 +185,44 @@ def _rows() -> list[tuple[str, str, str, object]]:
         ),
         (
             "resident_volunteers",
-            _("Volunteers living in the municipality"),
+            INDICATORS["VO9"].name,
             COUNT,
             lambda p: volunteer_figures.resident_volunteers(p, WHOLE_CAL),
         ),
         ("MP4", _("Residents' reports received"), COUNT, reports_received),
         (
             "with_partner",
-            _("Initiatives with at least one partner organisation (%)"),
+            INDICATORS["IN1"].name,
             PERCENT,
             initiatives_with_partner,
         ),
         (
             "categories",
-            _("Categories of activity covered (of 4)"),
-            COUNT,
+            INDICATORS["IN2"].name,
+            NUMBER,
             lambda p: event_figures.categories_covered(p, WHOLE_CAL),
         ),
     ]
 
 
-INDICATOR_IDS = ("RE1", "RE2", "PE1", "PE3", "PE4", "PE5", "MP3", "NW2", "VO1", "VO3", "MP4")
+INDICATOR_IDS = (
+    "RE1",
+    "RE2",
+    "PE1",
+    "PE3",
+    "PE4",
+    "PE5",
+    "PE7",
+    "MP3",
+    "MP5",
+    "NW2",
+    "VO1",
+    "VO3",
+    "VO9",
+    "MP4",
+    "IN1",
+    "IN2",
+)
 
 
 def years(request: Request) -> list[Period]:
@@ -209,8 +281,14 @@ def build(request: Request) -> dict:
         row = ds.row(key, label, [*cells, ds.cell(target, na=target is None)])
         for cell in row["cells"]:
             cell["unit"] = unit
+        row["cells"][-1]["unit"] = NUMBER if unit == COUNT else unit  # a target is no person
         values = [c["value"] for c in row["cells"][:-1]]
-        row["status"] = str(status_labels[status(values, target)])
+        small = unit == COUNT and any(v is not None and 0 < v < SHARED_K for v in values)
+        if request.variant == "shared" and small:
+            # The status would tell something about a value the shared table hides.
+            row["status"] = str(status_labels["no_data"])
+        else:
+            row["status"] = str(status_labels[status(values, target)])
         row["label"] = f"{label} – {row['status']}"
         rows.append(row)
     table = ds.table(
@@ -220,37 +298,32 @@ def build(request: Request) -> dict:
         rows,
         stub=_("Indicator"),
         note=_("After each indicator: its status against the target."),
+        # Two rows are about declared disability (REPORTS.md §3.2: k = 5 for such tables).
+        k=SHARED_K,
     )
-    chart_rows = [r for r in rows if r["key"] in {"RE2", "PE1", "VO1"}]
-    charts = []
-    trend_table = None
-    if chart_rows:
-        trend_table = ds.table(
-            "trend_chart",
-            _("Reach of the post-working-age population, participants and volunteers"),
-            [ds.column(r["key"], r["label"].split(" – ")[0], unit=COUNT) for r in chart_rows],
-            [
-                ds.row(str(p.start.year), str(p.start.year), [r["cells"][i] for r in chart_rows])
-                for i, p in enumerate(periods)
-            ],
-            stub=_("Year"),
+    re2 = next(r for r in rows if r["key"] == "RE2")
+    trend_table = ds.table(
+        "trend_chart",
+        _("Reach of the post-working-age population per year"),
+        [ds.column("RE2", INDICATORS["RE2"].name, indicator="RE2")],
+        [
+            ds.row(str(p.start.year), str(p.start.year), [re2["cells"][i]])
+            for i, p in enumerate(periods)
+        ],
+        stub=_("Year"),
+    )
+    charts = [
+        ds.chart(
+            "trends",
+            "bar",
+            _("Reach of the post-working-age population per year (%)"),
+            table="trend_chart",
+            series=["RE2"],
+            summary=_("The CAL's target is to reach more than %(target)s%% of them.")
+            % {"target": common.number(goal.get("RE2"), 0)},
+            alt=_("Bars: the reach of the post-working-age population in each year."),
         )
-        charts.append(
-            ds.chart(
-                "trends",
-                "bar_line",
-                _("Participants per year and the reach of the post-working-age population"),
-                table="trend_chart",
-                series=["PE1"],
-                line="RE2",
-                summary=_("Unique participants and reach over the last %(years)s years.")
-                % {"years": WINDOW},
-                alt=_(
-                    "Bars: unique participants each year; a line: the reach of the "
-                    "post-working-age population."
-                ),
-            )
-        )
+    ]
     soft = soft_results(periods[0].start.year, periods[-1].start.year)
     soft_rows = []
     for index, result in enumerate(soft):
@@ -280,10 +353,17 @@ def build(request: Request) -> dict:
     )
     area_table, area_charts = _post_working_age_by_area(request, periods[-1])
     charts += area_charts
-    tables = [table] + ([trend_table] if trend_table else []) + [area_table]
+    tables = [table, trend_table, area_table]
     data["sections"] = [
         ds.section("trends", _("Indicators over five years"), tables=tables, charts=charts),
-        ds.section("soft", _("Soft results"), tables=[soft_table]),
+        ds.section(
+            "soft",
+            _("Soft results"),
+            tables=[soft_table] if soft_rows else [],
+            text=[]
+            if soft_rows
+            else [_("No results measured outside the portal were entered for these years.")],
+        ),
     ]
     data["kpis"] = [
         ds.kpi("PE1", rows[2]["cells"][-2]["value"], rows[2]["cells"][-3]["value"]),

@@ -59,7 +59,10 @@ def render_chart(chart: dict, table: dict, *, language: str) -> str:
         )
         FigureCanvasSVG(figure)
         axes = figure.add_subplot()
-        _DRAW[chart["kind"]](axes, data)
+        if data.is_empty():
+            _draw_nothing(axes)
+        else:
+            _DRAW[chart["kind"]](axes, data)
         for side in ("top", "right"):
             axes.spines[side].set_visible(False)
         axes.set_axisbelow(True)
@@ -86,12 +89,29 @@ class _Data:
         self.keys = [r["key"] for r in rows]
         self.geometry = chart.get("geometry") or {}
 
+    def is_empty(self) -> bool:
+        """No value to draw at all (every one zero, hidden or missing)."""
+        keys = [*self.series, *([self.line] if self.line else [])]
+        return not any(value for key in keys for value in self.values(key))
+
     def values(self, key: str) -> list:
         index = self.columns[key][0]
         return [cell_number(r["cells"][index]) for r in self._rows]
 
     def label(self, key: str) -> str:
         return self.columns[key][1]["label"]
+
+
+def _draw_nothing(axes):
+    """A chart without a single value says so, instead of an empty grid of zeros."""
+    from django.utils.translation import gettext as _
+
+    axes.text(0.5, 0.5, _("No data to show in this period."), ha="center", va="center",
+              fontsize=10, transform=axes.transAxes)  # fmt: skip
+    axes.set_xticks([])
+    axes.set_yticks([])
+    for side in ("left", "bottom"):
+        axes.spines[side].set_visible(False)
 
 
 def _draw_map(axes, data: _Data):

@@ -77,7 +77,8 @@ def _put(sheet, row: int, column: int, number, text: str, unit: str):
         target.value = text
         target.alignment = RIGHT
     else:
-        target.value = number / 100 if unit == figures.PERCENT else number
+        # A percentage as Excel keeps it (0.125 for 12.5 %), without float noise.
+        target.value = round(number / 100, 6) if unit == figures.PERCENT else number
         target.number_format = NUMBER_FORMATS.get(unit, "General")
     return target
 
