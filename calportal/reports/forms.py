@@ -3,6 +3,7 @@ import datetime
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from calportal.reports import access
@@ -175,6 +176,9 @@ class ScheduleForm(forms.ModelForm):
     comparison = forms.ChoiceField(label=_("Compare with"), choices=Comparison.choices)
     variant = forms.ChoiceField(label=_("Variant"), choices=Variant.choices)
     language = forms.ChoiceField(label=_("Language of the report"), choices=Language.choices)
+    organisation = forms.TypedChoiceField(
+        label=_("For"), coerce=int, required=False, empty_value=None
+    )
 
     class Meta:
         model = ReportSchedule
@@ -194,9 +198,23 @@ class ScheduleForm(forms.ModelForm):
         )
         spec = get_kind(definition.kind)
         self.fields["variant"].choices = [(v, Variant(v).label) for v in spec.variants]
+        self.fields["month"].widget = forms.Select(
+            choices=[(n, date_format(datetime.date(2026, n, 1), "F")) for n in range(1, 13)]
+        )
+        scoped = "organisation" in spec.scopes
+        if scoped:
+            from calportal.organisations.figures import organisations
+
+            self.fields["organisation"].choices = [("", _("The whole CAL"))] + sorted(
+                organisations().items(), key=lambda item: item[1]
+            )
+            self.initial.setdefault("organisation", (definition.scope or {}).get("organisation"))
+        else:
+            del self.fields["organisation"]
         self.helper = FormHelper()
         self.helper.attrs = {"novalidate": ""}
         self.helper.layout = Layout(
+            *(["organisation"] if scoped else []),
             "title",
             Row(Column("timeframe"), Column("comparison")),
             Row(Column("variant"), Column("language")),
@@ -211,6 +229,9 @@ class ScheduleForm(forms.ModelForm):
         definition = self.instance.definition
         for name in ("title", "timeframe", "comparison", "variant", "language"):
             setattr(definition, name, self.cleaned_data[name])
+        if "organisation" in self.fields:
+            organisation = self.cleaned_data.get("organisation")
+            definition.scope = {"organisation": organisation} if organisation else {}
         return definition
 
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("runs/<int:pk>/again/", views.run_again, name="run_again"),
     path("schedules/", views.schedule_list, name="schedules"),
     path("schedules/<int:pk>/", views.schedule_edit, name="schedule_edit"),
+    path("schedules/new/<str:kind>/", views.schedule_create, name="schedule_create"),
     path("targets/", views.targets, name="targets"),
     path("targets/results/<int:pk>/delete/", views.soft_result_delete, name="soft_result_delete"),
 ]

@@ -20,6 +20,7 @@ from calportal.reports.forms import (
 )
 from calportal.reports.models import (
     IndicatorTarget,
+    ReportDefinition,
     ReportKind,
     ReportRun,
     ReportSchedule,
@@ -256,12 +257,40 @@ def run_again(request, pk: int):
 
 @permission_required("reports.view_internal_report")
 def schedule_list(request):
-    return render(request, "reports/schedules.html", {"schedules": selectors.schedules()})
+    return render(
+        request,
+        "reports/schedules.html",
+        {
+            "schedules": selectors.schedules(),
+            "new_kinds": [(code, ReportKind(code).label) for code in SCHEDULED_KINDS],
+        },
+    )
+
+
+SCHEDULED_KINDS = ("R1", "R5", "R12")  # R11 is about one event: it follows the event instead
+
+
+@permission_required("reports.view_internal_report")
+def schedule_create(request, kind: str):
+    """A new saved report definition and its schedule, in one form."""
+    if kind not in SCHEDULED_KINDS:
+        raise Http404
+    definition = ReportDefinition(
+        kind=kind,
+        owner=request.user,
+        title=str(ReportKind(kind).label),
+        timeframe=get_kind(kind).default_timeframe,
+    )
+    return _schedule_form(request, ReportSchedule(definition=definition, recurrence="monthly"))
 
 
 @permission_required("reports.view_internal_report")
 def schedule_edit(request, pk: int):
     schedule = get_object_or_404(ReportSchedule.objects.select_related("definition"), pk=pk)
+    return _schedule_form(request, schedule)
+
+
+def _schedule_form(request, schedule: ReportSchedule):
     form = ScheduleForm(request.POST or None, instance=schedule)
     if request.method == "POST" and form.is_valid():
         try:
@@ -269,6 +298,7 @@ def schedule_edit(request, pk: int):
                 definition = form.apply_to_definition()
                 services.definition_save(definition=definition, by=request.user)
                 saved = form.save(commit=False)
+                saved.definition = definition
                 services.schedule_save(
                     schedule=saved, recipients=form.cleaned_data["recipients"], by=request.user
                 )

@@ -20,6 +20,7 @@ PAGES = {
     "reports:run_status": (ALLOWED, NOT_FOUND, NOT_FOUND, DENIED, LOGIN),
     "reports:schedules": (ALLOWED, DENIED, DENIED, DENIED, LOGIN),
     "reports:schedule_edit": (ALLOWED, DENIED, DENIED, DENIED, LOGIN),
+    "reports:schedule_create": (ALLOWED, DENIED, DENIED, DENIED, LOGIN),
     "reports:targets": (ALLOWED, DENIED, DENIED, DENIED, LOGIN),
 }
 # POST-only actions: outcome for the same roles (a redirect counts as done).
@@ -72,6 +73,7 @@ def objects(staff):
         "reports:run_official": [run.pk],
         "reports:run_again": [run.pk],
         "reports:schedule_edit": [schedule.pk],
+        "reports:schedule_create": ["R12"],
         "reports:soft_result_delete": [result.pk],
     }
 

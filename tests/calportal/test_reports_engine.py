@@ -449,3 +449,38 @@ def test_the_cal_team_reads_shared_reports_but_writes_nothing(
     post = client.post(reverse("reports:run_narrative", args=[run.pk]), {"conclusions": "x"})
     assert post.status_code == 403
     assert client.post(reverse("reports:run_again", args=[run.pk])).status_code == 403
+
+
+def test_staff_schedule_a_digest_for_a_partner(staff, partner_a, organisation_a, login):
+    client = login(staff)
+    assert client.get(reverse("reports:schedule_create", args=["R11"])).status_code == 404
+    with time_machine.travel(NOW, tick=False):
+        response = client.post(
+            reverse("reports:schedule_create", args=["R12"]),
+            {
+                "organisation": str(organisation_a.pk), "title": "Przegląd dla A",
+                "timeframe": "month_previous", "comparison": "same_period_last_year",
+                "variant": "internal", "language": "pl", "recurrence": "monthly", "day": "2",
+                "month": "1", "time": "07:00", "recipients": [str(partner_a.pk)],
+                "enabled": "on",
+            },
+        )  # fmt: skip
+    assert response.status_code == 302, response.context["form"].errors
+    schedule = ReportSchedule.objects.get(definition__title="Przegląd dla A")
+    assert schedule.definition.scope == {"organisation": organisation_a.pk}
+    assert schedule.definition.owner == staff and list(schedule.recipients.all()) == [partner_a]
+    assert schedule.next_run_at == datetime.datetime(2026, 3, 2, 7, 0, tzinfo=WARSAW)
+    # A partner may not receive the whole CAL's digest.
+    with time_machine.travel(NOW, tick=False):
+        refused = client.post(
+            reverse("reports:schedule_edit", args=[schedule.pk]),
+            {
+                "organisation": "", "title": "Przegląd dla A", "timeframe": "month_previous",
+                "comparison": "none", "variant": "internal", "language": "pl",
+                "recurrence": "monthly", "day": "2", "month": "1", "time": "07:00",
+                "recipients": [str(partner_a.pk)], "enabled": "on",
+            },
+        )  # fmt: skip
+    assert refused.status_code == 200 and "nie mają dostępu do tego raportu" in refused.content.decode()
+    schedule.definition.refresh_from_db()
+    assert schedule.definition.scope == {"organisation": organisation_a.pk}

@@ -106,6 +106,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Seeded in {seeded.seconds:.1f} s: {benchmark.dataset_size_summary(seeded.counts)}"
             )
+            benchmark.analyze()
             self.stdout.write("Measuring R1 in a fresh process …")
             figures = self._measure_in_child(year, options)
             figures["seeding_seconds"] = round(seeded.seconds, 1)
