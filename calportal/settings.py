@@ -387,6 +387,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "calportal.reports.sweep",
         "schedule": 60,  # report builds whose job was lost with a worker or never published
     },
+    "reports-event-summaries": {
+        "task": "calportal.reports.event_summaries",
+        "schedule": 3600,  # each event's organisers hear once, the day after it
+    },
     "reports-due-schedules": {
         "task": "calportal.reports.run_due_schedules",
         "schedule": 15 * 60,  # the scheduled reports that are due (REPORTS.md §5)

@@ -186,3 +186,18 @@ def organisation_scope_ids(organisation_id: int) -> tuple[list[int], list[int]]:
     initiatives = list(own.values_list("pk", flat=True).distinct())
     events = list(Event.objects.filter(initiative_id__in=initiatives).values_list("pk", flat=True))
     return initiatives, events
+
+
+def events_ended_on(day: date) -> list[tuple[int, int]]:
+    """``(event id, lead organisation id)`` of the events that ended on the local ``day``, were
+    not cancelled and had at least one confirmed registration: the ones whose organiser gets
+    a summary the next day (REPORTS.md §6 R11). One query."""
+    start = timezone.make_aware(datetime.combine(day, time.min))
+    end = timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
+    return list(
+        Event.objects.filter(ends_at__gte=start, ends_at__lt=end)
+        .exclude(status="cancelled")
+        .filter(registrations__status="confirmed")
+        .distinct()
+        .values_list("pk", "initiative__lead_organisation_id")
+    )

@@ -192,6 +192,8 @@ def report_build(*, run_id: int) -> None:
                 ]
             )
             request_files(run)
+            if run.parameters.get("notify"):
+                _notify_organisers(run)
             if run.schedule_id:
                 transaction.on_commit(lambda: _after_scheduled_run(run_id, failed=False))
     except Exception as exc:
@@ -536,6 +538,70 @@ def schedules_run_due(*, now: datetime.datetime | None = None) -> int:
             schedule.save(update_fields=["last_run_at", "next_run_at"])
             started += 1
     return started
+
+
+def event_summaries_request(*, today: datetime.date | None = None) -> int:
+    """R11 the day after an event (REPORTS.md §6 R11): for each event that ended yesterday
+    (local date) with confirmed registrations, prepare its summary once and e-mail a login link
+    to its organisers — the active users of the organisation leading its initiative who may
+    have it. Returns how many summaries were asked for. Run hourly by beat; idempotent."""
+    from calportal.accounts.models import User
+    from initiatives.selectors import events_ended_on
+
+    today = today or timezone.localdate()
+    day = today - datetime.timedelta(days=1)
+    started = 0
+    for event_id, organisation_id in events_ended_on(day):
+        scope = Scope(event=event_id)
+        organisers = [
+            user
+            for user in User.objects.filter(is_active=True, organisation_id=organisation_id)
+            if user.email and access.may_run(user, "R11", scope, "internal")
+        ]
+        if not organisers:
+            continue
+        with transaction.atomic():
+            already = (
+                ReportRun.objects.select_for_update()
+                .filter(kind="R11", scope=scope.as_dict(), parameters__day_after=True)
+                .exists()
+            )
+            if already:
+                continue
+            report_request(
+                parameters={
+                    "kind": "R11",
+                    "scope": scope.as_dict(),
+                    "timeframe": f"custom:{day.isoformat()}/{day.isoformat()}",
+                    "comparison": "none",
+                    "variant": "internal",
+                    "language": settings.LANGUAGE_CODE,
+                    "k": 3,
+                    "day_after": True,
+                    "notify": [user.pk for user in organisers],
+                },
+                requested_by=None,
+            )
+            started += 1
+    return started
+
+
+def _notify_organisers(run: ReportRun) -> None:
+    """E-mail the R11 summary's link to the organisers listed when it was asked for (each
+    checked again now)."""
+    from calportal.accounts.models import User
+    from calportal.outbox.services import queue_email
+
+    for user in User.objects.filter(pk__in=run.parameters.get("notify") or [], is_active=True):
+        if user.email and access.may_read(user, run):
+            queue_email(
+                "reports/run",
+                {"run": run, "dataset": run.dataset, "user": user},
+                [user.email],
+                language=run.language,
+                regarding=run,
+                key=f"report-run:{run.pk}:{user.pk}",
+            )
 
 
 def _after_scheduled_run(run_id: int, *, failed: bool) -> None:

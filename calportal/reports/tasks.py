@@ -34,3 +34,14 @@ def sweep() -> int:
 def run_due_schedules() -> int:
     """Every 15 minutes from beat: start the scheduled reports that are due (REPORTS.md §5)."""
     return services.schedules_run_due()
+
+
+@shared_task(
+    name="calportal.reports.event_summaries",
+    ignore_result=True,
+    soft_time_limit=120,
+    time_limit=150,
+)
+def event_summaries() -> int:
+    """Hourly from beat: the R11 summaries of yesterday's events for their organisers."""
+    return services.event_summaries_request()

@@ -481,6 +481,34 @@ def test_staff_schedule_a_digest_for_a_partner(staff, partner_a, organisation_a,
                 "recipients": [str(partner_a.pk)], "enabled": "on",
             },
         )  # fmt: skip
-    assert refused.status_code == 200 and "nie mają dostępu do tego raportu" in refused.content.decode()
+    assert (
+        refused.status_code == 200
+        and "nie mają dostępu do tego raportu" in refused.content.decode()
+    )
     schedule.definition.refresh_from_db()
     assert schedule.definition.scope == {"organisation": organisation_a.pk}
+
+
+def test_the_organiser_gets_the_event_summary_the_day_after(
+    partner_a, partner_b, organisation_a, django_capture_on_commit_callbacks
+):
+    event = _event_with_one_present(
+        InitiativeFactory(lead_organisation=organisation_a),
+        when=datetime.datetime(2026, 2, 9, 22, 30),  # ends 00:30 on the 10th: counts for the 10th
+    )
+    yesterday = _event_with_one_present(
+        InitiativeFactory(lead_organisation=organisation_a),
+        when=datetime.datetime(2026, 2, 9, 17, 0),
+    )
+    with time_machine.travel(NOW, tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            assert services.event_summaries_request() == 1
+        with django_capture_on_commit_callbacks(execute=True):
+            assert services.event_summaries_request() == 0  # once
+        deliver_due()
+    run = ReportRun.objects.get()
+    assert run.scope == {"event": yesterday.pk} and run.status == RunStatus.READY
+    assert (run.period_start, run.period_end) == (datetime.date(2026, 2, 9),) * 2
+    assert event.pk != yesterday.pk
+    sent = [m for m in mail.outbox if run.get_absolute_url() in m.body]
+    assert [m.to for m in sent] == [["partner.a@example.org"]] and not sent[0].attachments
