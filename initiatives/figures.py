@@ -53,8 +53,6 @@ from django.db.models.functions import (
     Coalesce,
     ExtractMonth,
     ExtractYear,
-    Greatest,
-    Least,
     TruncDate,
 )
 from django.utils import timezone
@@ -91,7 +89,7 @@ from initiatives.models import (
     RegistrationStatus,
     Source,
 )
-from initiatives.passes.models import PassStatus, PassStatusChange, SeniorPass
+from initiatives.passes.figures import passes_active_in_queryset
 
 EV1 = define(
     "EV1",
@@ -298,9 +296,16 @@ def _present(period: Period, scope: Scope) -> QuerySet:
     return _registrations(period, scope).filter(PRESENT)
 
 
-def _first_attendance_year(present: QuerySet) -> Subquery:
+def _first_attendance_year(present: QuerySet, period: Period) -> Subquery | Value:
     """For a participant row (``OuterRef("pk")``): the local year of their first present
-    registration among ``present``; NULL when they have none."""
+    registration among ``present`` (events of ``period``); NULL when they have none.
+
+    Within one calendar year that is the period's year for everyone who came: a constant. A
+    subquery here runs once per person at each use of the age (an age-band CASE uses it ~17
+    times), which made R1 on 100,000 participants take 25 s (``manage.py benchmark_reports``).
+    """
+    if period.start.year == period.end.year:
+        return Value(period.start.year, output_field=IntegerField())
     first = (
         present.filter(participant_id=OuterRef("pk"))
         .order_by("event__starts_at")
@@ -321,7 +326,7 @@ def _participants(period: Period, scope: Scope) -> QuerySet:
     period; NULL without a year of birth)."""
     present = _present(period, scope)
     persons = Participant.objects.filter(pk__in=present.values("participant_id"))
-    return _with_age(persons, _first_attendance_year(present))
+    return _with_age(persons, _first_attendance_year(present, period))
 
 
 def _hours(duration: datetime.timedelta | None) -> Decimal:
@@ -689,64 +694,25 @@ def monthly(
 # -- reach (numerators of RE1 and RE2) ---------------------------------------------------------
 
 
-def _passes_active_in(period: Period) -> QuerySet:
-    """Senior passes active on at least one day of the period (PA1b): on a day ``d`` a pass is
-    active when ``issued_on ≤ d ≤ valid_until`` and its latest status change with
-    ``started_on ≤ d`` (the last one recorded that day) is "active". A pass with no recorded
-    change (none should remain) counts by its current status from its issue."""
-    later_same_day = PassStatusChange.objects.filter(
-        senior_pass_id=OuterRef("senior_pass_id"), started_on=OuterRef("started_on")
-    ).filter(
-        Q(changed_at__gt=OuterRef("changed_at"))
-        | Q(changed_at=OuterRef("changed_at"), pk__gt=OuterRef("pk"))
-    )
-    status_on_first_day = (
-        PassStatusChange.objects.filter(
-            senior_pass_id=OuterRef("pk"), started_on__lte=OuterRef("first_day")
-        )
-        .order_by("-started_on", "-changed_at", "-pk")
-        .values("status")[:1]
-    )
-    became_active_later = PassStatusChange.objects.filter(
-        ~Exists(later_same_day),
-        senior_pass_id=OuterRef("pk"),
-        status=PassStatus.ACTIVE,
-        started_on__gt=OuterRef("first_day"),
-        started_on__lte=OuterRef("last_day"),
-    )
-    no_history = ~Exists(PassStatusChange.objects.filter(senior_pass_id=OuterRef("pk")))
-    return (
-        SeniorPass.objects.annotate(
-            # The days of the period on which the pass was valid.
-            first_day=Greatest(F("issued_on"), Value(period.start)),
-            last_day=Least(F("valid_until"), Value(period.end)),
-        )
-        .filter(first_day__lte=F("last_day"))
-        .annotate(status_on_first_day=Subquery(status_on_first_day))
-        .filter(
-            Q(status_on_first_day=PassStatus.ACTIVE)
-            | Exists(became_active_later)
-            | (no_history & Q(status=PassStatus.ACTIVE))
-        )
-    )
-
-
 def reach_persons(period: Period, scope: Scope = WHOLE_CAL) -> dict:
     """Numerators of RE1/RE2 by residence: ``{key: {"persons": n, "60+": n,
     "post_working_age": n}}`` (key as in :func:`participants_by_residence`) over the persons in
-    PE1 or holding a pass active on at least one day of the period, each once. Age: in the year of
-    the first attendance in the period, or — for holders who did not attend — the year the period
-    ends in. Passes belong to no initiative: under an event, initiative or organisation scope
-    only PE1 counts. RE1/RE2 leave out OUTSIDE and NOT_GIVEN (reported as separate counts); the
-    population (the denominator) is computed by the map's figures."""
+    PE1 or holding a pass active on at least one day of the period (PA1b, as
+    :func:`initiatives.passes.figures.passes_active_in_queryset` defines it), each once. Age: in
+    the year of the first attendance in the period, or — for holders who did not attend — the
+    year the period ends in. Passes belong to no initiative: under an event, initiative or
+    organisation scope only PE1 counts. RE1/RE2 leave out OUTSIDE and NOT_GIVEN (reported as
+    separate counts); the population (the denominator) is computed by the map's figures."""
     present = _present(period, scope)
     reached = Q(pk__in=present.values("participant_id"))
     if scope.event is None and scope.initiative is None and scope.organisation is None:
-        reached |= Q(pk__in=_passes_active_in(period).values("holder_id"))
+        reached |= Q(pk__in=passes_active_in_queryset(period).values("holder_id"))
     persons = Participant.objects.filter(reached)
     if scope.area is not None:
         persons = persons.filter(area_id=scope.area)
-    persons = _with_age(persons, Coalesce(_first_attendance_year(present), Value(period.end.year)))
+    persons = _with_age(
+        persons, Coalesce(_first_attendance_year(present, period), Value(period.end.year))
+    )
     result = _by_residence(
         persons,
         persons=Count("pk"),

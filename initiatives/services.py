@@ -806,7 +806,9 @@ def participant_merge(*, keep: Participant, duplicate: Participant, by: User) ->
     id order, as every service locks events, before the people), then both participants. Where
     both have an active registration for one event, the better one is kept (present >
     confirmed > waiting, the older on a tie) and the other is cancelled the way staff cancel
-    one, so the places taken stay right and the waiting list moves up. Every registration and
+    one, so the places taken stay right and the waiting list moves up; the kept one takes over
+    a disability certificate declared on either and the other's accessibility needs (added on
+    a new line when they differ). Every registration and
     pass of the duplicate then goes to ``keep``, the empty fields of ``keep`` are filled from
     the duplicate (never overwritten), and the duplicate is deleted. Reports count persons by
     participant, so the person counts once from then on.
@@ -862,6 +864,23 @@ def _active_event_ids(participant_id: int) -> set[int]:
     )
 
 
+def _carry_over_locked(kept: Registration, cancelled: Registration) -> None:
+    """What the person declared on the registration a merge cancels stays on the one it keeps:
+    a declared disability certificate (either of them), and the accessibility needs — the kept
+    text, followed on a new line by the other's when that says something else. Caller holds the
+    lock on both."""
+    changed = []
+    if cancelled.certificate_declared and not kept.certificate_declared:
+        kept.certificate_declared = True
+        changed.append("certificate_declared")
+    mine, theirs = kept.accessibility_needs.strip(), cancelled.accessibility_needs.strip()
+    if theirs and theirs != mine:
+        kept.accessibility_needs = f"{mine}\n{theirs}" if mine else theirs
+        changed.append("accessibility_needs")
+    if changed:
+        kept.save(update_fields=changed)
+
+
 def _merge_locked(
     keep: Participant, duplicate: Participant, events: dict[int, Event], by: User
 ) -> MergeResult:
@@ -881,6 +900,7 @@ def _merge_locked(
     conflicts = participant_merge_conflicts(active)
     for conflict in conflicts:
         _cancel_locked(events[conflict.event.pk], conflict.cancelled, by_staff=True)
+        _carry_over_locked(conflict.kept, conflict.cancelled)
     moved_registrations = Registration.objects.filter(participant=duplicate).update(
         participant=keep
     )

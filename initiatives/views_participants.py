@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Min, Q
 from django.db.models.functions import Lower
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -20,6 +21,9 @@ PAGE_SIZE = 25
 # Groups of possible duplicates shown per kind (e-mail, phone, name and year of birth): the
 # page stays quick; each merge makes room for the next.
 GROUP_LIMIT = 30
+# The largest primary key the database holds (a signed 64-bit integer): a larger id in a URL
+# would make the query fail (SQLite cannot even bind it).
+LARGEST_ID = 2**63 - 1
 
 
 def _with_counts(participants):
@@ -192,7 +196,10 @@ def _comparison(keep: Participant, duplicate: Participant, merged: dict) -> list
 
 @permission_required("initiatives.change_participant", "initiatives.change_registration")
 def participant_merge(request, keep: int, duplicate: int):
-    """GET: both records side by side and what the merge will do; POST: merge."""
+    """GET: both records side by side and what the merge will do; POST: merge. An id no
+    record can have (beyond a 64-bit integer) is not found, before any query."""
+    if max(keep, duplicate) > LARGEST_ID:
+        raise Http404
     people = Participant.objects.select_related("area").in_bulk([keep, duplicate])
     if keep not in people or duplicate not in people:
         messages.info(request, _("That record no longer exists: it may have been merged already."))

@@ -70,13 +70,8 @@ class Amount:
     value: Decimal | int
     contributors: int = 0
     largest: Decimal | int = 0
-
-    def __add__(self, other: "Amount") -> "Amount":
-        return Amount(
-            self.value + other.value,
-            self.contributors + other.contributors,
-            max(self.largest, other.largest),
-        )
+    # Deliberately no addition: distinct contributors of two cells cannot be added (the same
+    # person may be in both); group in SQL instead (:func:`amounts_by`).
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,13 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import ExtractIsoWeekDay, TruncDate, TruncMonth
+from django.db.models.functions import (
+    ExtractIsoWeekDay,
+    ExtractQuarter,
+    ExtractYear,
+    TruncDate,
+    TruncMonth,
+)
 from django.utils.translation import gettext_lazy as _
 
 from calportal.reports.figures import (
@@ -209,11 +215,19 @@ def passes_active_on(day: datetime.date, scope: Scope = WHOLE_CAL) -> int:
     return 0 if passes is None else _active_on(passes, day).count()
 
 
+def passes_active_in_queryset(period: Period, scope: Scope = WHOLE_CAL) -> QuerySet[SeniorPass]:
+    """The passes active on at least one day of ``period`` (PA1b), from the status history, as
+    a :class:`SeniorPass` queryset to count or to take the holders from (also used by the
+    reach figures, RE1/RE2). A pass without any history row is never active. Empty for a scope
+    without holder data (an organisation, an initiative or an event)."""
+    passes = _passes(scope)
+    return SeniorPass.objects.none() if passes is None else _active_in(passes, period)
+
+
 def passes_active_in(period: Period, scope: Scope = WHOLE_CAL) -> int:
     """PA1b: the number of passes active on at least one day of ``period``, from the status
     history. 0 for a scope without holder data."""
-    passes = _passes(scope)
-    return 0 if passes is None else _active_in(passes, period).count()
+    return passes_active_in_queryset(period, scope).count()
 
 
 def passes_new(period: Period, scope: Scope = WHOLE_CAL) -> int:
@@ -279,6 +293,35 @@ def pass_uses_by_venue_month(period: Period, scope: Scope = WHOLE_CAL) -> dict[t
         return {}
     cells = _uses_by(_with_month(redemptions), ("venue", "month"))
     return {(venue, month.strftime("%Y-%m")): amount for (venue, month), amount in cells.items()}
+
+
+def pass_uses_by_venue_quarter(period: Period, scope: Scope = WHOLE_CAL) -> dict[tuple, Amount]:
+    """PA3 per venue and quarter: ``{(venue id, "YYYY Qn"): Amount}``, only cells with uses
+    (quarter of the local date of the redemption). Each cell is grouped in SQL, so its
+    contributors are the distinct holders of the whole quarter (a holder using a venue in
+    three months of it counts once). One query."""
+    redemptions = _redemptions(period, scope)
+    if redemptions is None:
+        return {}
+    quarters = redemptions.annotate(
+        year=ExtractYear("redeemed_at", tzinfo=WARSAW),
+        quarter=ExtractQuarter("redeemed_at", tzinfo=WARSAW),
+    )
+    cells = _uses_by(quarters, ("venue", "year", "quarter"))
+    return {
+        (venue, f"{year:04d} Q{quarter}"): amount
+        for (venue, year, quarter), amount in cells.items()
+    }
+
+
+def pass_uses_by_venue(period: Period, scope: Scope = WHOLE_CAL) -> dict[int, Amount]:
+    """PA3 per venue: ``{venue id: Amount}`` over the whole ``period``, only venues with uses;
+    the contributors of a cell are the distinct holders who used the venue in the period. One
+    query."""
+    redemptions = _redemptions(period, scope)
+    if redemptions is None:
+        return {}
+    return {venue: amount for (venue,), amount in _uses_by(redemptions, ("venue",)).items()}
 
 
 def pass_uses_by_month(period: Period, scope: Scope = WHOLE_CAL) -> dict[str, Amount]:

@@ -13,6 +13,7 @@ from calportal.reports.figures import INDICATORS, NOT_GIVEN, OUTSIDE, Scope
 from calportal.reports.periods import WARSAW, Period
 from initiatives import figures
 from initiatives.models import Funding, Participant, Registration
+from initiatives.passes.figures import passes_active_in_queryset
 from initiatives.passes.models import PassStatusChange, SeniorPass
 from resources_map.models import Area
 from tests.factories import EventFactory, InitiativeFactory, OrganisationFactory
@@ -51,7 +52,7 @@ def _build() -> dict:
     Persons (birth year, gender, residence): p1 1950 woman A1; p2 1965 man A1; p3 1990 woman
     A2; p4 1955 man outside; p5 1960 not given, no residence; p6 (no year) man A2; p7 1965
     woman A1 (pass only); p8 1940 man A2 (pass); p9 1950 man A2; p10 1945 woman A2 (pass);
-    p11 1950 woman, no residence (pass without history).
+    p11 1950 woman, no residence (pass without history: never active).
     """
     org_a, org_b, org_c, org_d = (OrganisationFactory() for _ in range(4))
     a1 = Area.objects.create(name="Centrum", kind="district")
@@ -189,7 +190,7 @@ def _build() -> dict:
         ("active", d(2025, 2, 1)),
         ("suspended", d(2025, 2, 1)),
     )
-    # No recorded history: its current status counts.
+    # No recorded history: never active, whatever its current status (PA1b of the passes).
     senior_pass(p11, 11, d(2024, 6, 1), d(2025, 5, 31), "active")
 
     Funding.objects.create(initiative=i1, source="municipal", amount=Decimal("1000.00"))
@@ -499,8 +500,8 @@ def test_reach_counts_participants_and_pass_holders_once(data):
         # suspended the same day) nor p9 (expired in December)
         a2.pk: {"persons": 2, "60+": 1, "post_working_age": 1},
         OUTSIDE: {"persons": 1, "60+": 1, "post_working_age": 1},
-        # p5 (gender not given), p11 (a pass with no recorded history)
-        NOT_GIVEN: {"persons": 2, "60+": 2, "post_working_age": 1},
+        # p5 (gender not given); not p11 (a pass with no recorded history is never active)
+        NOT_GIVEN: {"persons": 1, "60+": 1, "post_working_age": 0},
     }
     assert figures.reach_persons(Q1, Scope(area=a2.pk)) == {
         a2.pk: {"persons": 2, "60+": 1, "post_working_age": 1},
@@ -513,11 +514,13 @@ def test_reach_counts_participants_and_pass_holders_once(data):
 
 
 def test_passes_active_in_a_period(data):
-    holders = set(figures._passes_active_in(Q1).values_list("holder__last_name", flat=True))
-    assert holders == {"Testowa1", "Testowa7", "Testowa8", "Testowa11"}
+    # The reach figures take the holders from the passes module's PA1b.
+    passes = passes_active_in_queryset(Q1)
+    holders = set(passes.values_list("holder__last_name", flat=True))
+    assert holders == {"Testowa1", "Testowa7", "Testowa8"}  # not p11's pass without history
     # In January 2024 only p1's and p8's passes had been issued (p9's on 1 February).
     january = Period(datetime.date(2024, 1, 1), datetime.date(2024, 1, 31))
-    assert figures._passes_active_in(january).count() == 2
+    assert passes_active_in_queryset(january).count() == 2
 
 
 # -- funding and partners ----------------------------------------------------------------------

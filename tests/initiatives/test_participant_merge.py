@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from calportal.accounts.roles import Role
 from initiatives import services
@@ -132,6 +132,30 @@ def test_present_wins_over_an_older_confirmed_registration(keep, duplicate, staf
     assert event.places_taken == 1
 
 
+def test_the_kept_registration_takes_over_the_certificate_and_the_needs(keep, duplicate, staff):
+    first, second, third = EventFactory(), EventFactory(), EventFactory()
+    # The older registration is kept; what the newer one declared is not lost.
+    kept_first = register(first, keep, accessibility_needs="Wózek")
+    register(first, duplicate, certificate_declared=True, accessibility_needs="Pies asystujący")
+    kept_second = register(second, duplicate, certificate_declared=True)
+    register(second, keep, status=WAITING, accessibility_needs="Pętla indukcyjna")
+    kept_third = register(third, keep, accessibility_needs="Wózek")
+    register(third, duplicate, accessibility_needs=" Wózek ")  # the same needs: not repeated
+
+    result = services.participant_merge(keep=keep, duplicate=duplicate, by=staff)
+
+    assert len(result.cancelled) == 3
+    kept = {
+        r.pk: (r.certificate_declared, r.accessibility_needs)
+        for r in keep.registrations.exclude(status=CANCELLED)
+    }
+    assert kept == {
+        kept_first.pk: (True, "Wózek\nPies asystujący"),
+        kept_second.pk: (True, "Pętla indukcyjna"),
+        kept_third.pk: (False, "Wózek"),
+    }
+
+
 def test_empty_fields_of_the_kept_record_are_filled_never_overwritten(staff):
     area = Area.objects.create(name="Helenki", kind=AreaKind.DISTRICT)
     keep = ParticipantFactory(email="anna@example.org", phone="", birth_year=None)
@@ -174,7 +198,7 @@ def test_two_active_passes_are_refused_until_one_is_revoked(keep, duplicate, sta
     second = a_pass(duplicate, "SPS-2026-0002")
     registration = register(EventFactory(), duplicate)
 
-    with pytest.raises(services.ParticipantError, match="Revoke"):
+    with translation.override("en"), pytest.raises(services.ParticipantError, match="Revoke"):
         services.participant_merge(keep=keep, duplicate=duplicate, by=staff)
     assert Participant.objects.filter(pk=duplicate.pk).exists()
     registration.refresh_from_db()
@@ -325,6 +349,21 @@ def test_confirming_merges_and_a_refused_merge_has_no_button(keep, duplicate, lo
     assert response.status_code == 302
     assert not Participant.objects.filter(pk=duplicate.pk).exists()
     assert client.get(url).status_code == 302  # merged already: back to the duplicates
+
+
+def test_an_id_out_of_range_is_not_found(keep, login, staff):
+    client = login(staff)
+    too_big = 2**63  # one more than PostgreSQL's bigint holds
+    for args in ([keep.pk, too_big], [too_big, keep.pk], [keep.pk, 10**20]):
+        url = reverse("initiatives:participant_merge", args=args)
+        assert client.get(url).status_code == 404
+        assert client.post(url).status_code == 404
+    assert (
+        client.get(f"/manage/participants/merge/{keep.pk}/99999999999999999999/").status_code == 404
+    )
+    # The largest id PostgreSQL holds is merely a record that no longer exists.
+    url = reverse("initiatives:participant_merge", args=[keep.pk, 2**63 - 1])
+    assert client.get(url).status_code == 302
 
 
 # --- Who may ------------------------------------------------------------------------------------

@@ -226,6 +226,54 @@ def test_pa3_per_venue_and_month_adds_up(ids):
     assert figures.venues() == {v1: "Kawiarnia A", v2: "Kawiarnia B"}
 
 
+def test_pa3_per_venue_and_quarter_counts_each_holder_once(ids):
+    v1, v2 = ids["v1"], ids["v2"]
+
+    # V1: H1 3 (January, March), H2 1, H3 2 — 3 holders, not the 5 of the monthly cells.
+    expected = {v1: Amount(6, 3, 3), v2: Amount(2, 2, 1)}
+    assert figures.pass_uses_by_venue(Q1) == expected
+    assert figures.pass_uses_by_venue_quarter(Q1) == {
+        (v1, "2026 Q1"): expected[v1],
+        (v2, "2026 Q1"): expected[v2],
+    }
+    o1 = Scope(organisation=ids["o1"])
+    assert figures.pass_uses_by_venue(Q1, o1) == {v1: Amount(6, 3, 3)}
+    assert figures.pass_uses_by_venue_quarter(Q1, o1) == {(v1, "2026 Q1"): Amount(6, 3, 3)}
+    # The quarter of the local date: 00:30 on 1 April (31 March in UTC) is in Q2.
+    april = Period(D(2026, 4, 1), D(2026, 4, 30))
+    assert figures.pass_uses_by_venue_quarter(april) == {(v2, "2026 Q2"): Amount(1, 1, 1)}
+
+
+def test_one_holder_using_a_venue_every_month_of_a_quarter_is_one_contributor(ids):
+    venue = PartnerVenue.objects.get(pk=ids["v1"])
+    holder = make_holder(30, gender="woman", born=1950)
+    senior_pass = make_pass(holder, 30, D(2026, 6, 1), D(2027, 6, 1), [])
+    # Four uses in each of July, August and September; the first at 00:30 on 1 July (still
+    # 30 June in UTC) and the last at 23:30 on 30 September. One use at 00:30 on 1 October.
+    moments = [
+        *(at(2026, 7, 1, 0, 30), at(2026, 7, 6), at(2026, 7, 13), at(2026, 7, 20)),
+        *(at(2026, 8, 6), at(2026, 8, 13), at(2026, 8, 20), at(2026, 8, 27)),
+        *(at(2026, 9, 6), at(2026, 9, 13), at(2026, 9, 20), at(2026, 9, 30, 23, 30)),
+    ]
+    Redemption.objects.bulk_create(
+        Redemption(senior_pass=senior_pass, venue=venue, redeemed_at=moment)
+        for moment in [*moments, at(2026, 10, 1, 0, 30)]
+    )
+    assert len(moments) == 12
+    half_year = Period(D(2026, 6, 1), D(2026, 12, 31))
+
+    cells = figures.pass_uses_by_venue_quarter(half_year)
+
+    assert cells == {
+        (venue.pk, "2026 Q3"): Amount(12, contributors=1, largest=12),
+        (venue.pk, "2026 Q4"): Amount(1, 1, 1),
+    }
+    # Adding the months would have counted the holder three times.
+    months = figures.pass_uses_by_venue_month(half_year)
+    assert sum(a.contributors for (_v, month), a in months.items() if month < "2026-10") == 3
+    assert figures.pass_uses_by_venue(half_year) == {venue.pk: Amount(13, 1, 13)}
+
+
 def test_pa4_counts_a_holder_with_a_replaced_pass_once(ids):
     # Users H1, H2, H3 (two passes, one person); holders of PA1b passes H1, H2, H3, H5.
     assert figures.pass_users(Q1) == (3, 4)
@@ -293,6 +341,8 @@ def test_an_initiative_or_event_has_no_pass_figures(ids, scope):
     assert figures.pass_uses(Q1, scope) == Amount(0)
     assert figures.pass_users(Q1, scope) == (0, 0)
     assert figures.pass_uses_by_venue_month(Q1, scope) == {}
+    assert figures.pass_uses_by_venue_quarter(Q1, scope) == {}
+    assert figures.pass_uses_by_venue(Q1, scope) == {}
     assert figures.pool_use_by_venue(Q1, scope) == {}
 
 
@@ -315,6 +365,8 @@ def test_the_number_of_queries_does_not_grow_with_the_data(ids):
         lambda: figures.passes_new(Q1),
         lambda: figures.pass_uses(Q1),
         lambda: figures.pass_uses_by_venue_month(Q1),
+        lambda: figures.pass_uses_by_venue_quarter(Q1),
+        lambda: figures.pass_uses_by_venue(Q1),
         lambda: figures.pass_uses_by_month(Q1),
         lambda: figures.pass_uses_by_weekday(Q1),
         lambda: figures.pass_users(Q1),

@@ -539,7 +539,10 @@ def _passes(request: Request, used: list) -> dict:
     )
 
     venues = pass_figures.venues()
-    by_venue_month = pass_figures.pass_uses_by_venue_month(period, scope)
+    # Counted per cell in SQL: a holder who used a venue in three months is one contributor
+    # to its quarter, not three (the magnitude rule needs distinct persons).
+    by_venue_quarter = pass_figures.pass_uses_by_venue_quarter(period, scope)
+    by_venue = pass_figures.pass_uses_by_venue(period, scope)
     pool = pass_figures.pool_use_by_venue(period, scope)
     quarters = _quarters(common.months(period))
     columns = [ds.column(q, q, indicator="PA3") for q in quarters]
@@ -547,11 +550,8 @@ def _passes(request: Request, used: list) -> dict:
     columns.append(ds.column("PA5", INDICATORS["PA5"].name, unit="percent", indicator=None))
     rows = []
     for venue_id, name in venues.items():
-        per_quarter = defaultdict(lambda: Amount(0))
-        for (venue, month), amount in by_venue_month.items():
-            if venue == venue_id:
-                per_quarter[_quarter_of(month)] += amount
-        total = sum(per_quarter.values(), Amount(0))
+        per_quarter = {q: by_venue_quarter.get((venue_id, q), Amount(0)) for q in quarters}
+        total = by_venue.get(venue_id, Amount(0))
         share = pool.get(venue_id, {}).get("mean_share")
         pool_cell = ds.cell(
             None if share is None else round(float(share) * 100, 1),
