@@ -24,9 +24,7 @@ def request_with(remote_addr=PROXY, forwarded_for=None):
 
 
 @override_settings(TRUSTED_PROXY_COUNT=0)
-@pytest.mark.parametrize(
-    "forwarded_for", [None, CLIENT_A, f"{CLIENT_A}, {CLIENT_B}", "nonsense"]
-)
+@pytest.mark.parametrize("forwarded_for", [None, CLIENT_A, f"{CLIENT_A}, {CLIENT_B}", "nonsense"])
 def test_without_proxies_the_headers_are_ignored(forwarded_for):
     assert client_ip(request_with(remote_addr=CLIENT_B, forwarded_for=forwarded_for)) == CLIENT_B
 

@@ -170,10 +170,9 @@ def test_messages_are_forgotten_after_the_keeping_period(db, settings):
     assert list(Email.objects.values_list("pk", flat=True)) == [recent.pk]
 
 
-def test_the_sweep_hands_on_what_waits_once_and_again_only_when_its_task_was_lost(
-    db, monkeypatch
-):
+def test_the_sweep_hands_on_what_waits_once_and_again_only_when_its_task_was_lost(db, monkeypatch):
     handed = []
+
     def enqueue(task, email_id):
         handed.append(email_id)
         return True
