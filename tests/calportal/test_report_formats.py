@@ -362,7 +362,7 @@ def test_the_workbook_has_the_key_figures_first_a_sheet_per_table_and_the_append
         "Zasięg według obszaru",
         "Nowi i powracający",
         "Obecności według miesięcy",
-        "Godziny wolontariatu według org",  # Excel's limit: 31 characters
+        "Godziny wolontariatu według…",  # Excel's limit, 31 characters: cut at a word
         "Organizacje partnerskie",
         "Parameters",
         "Definitions",
@@ -372,7 +372,8 @@ def test_the_workbook_has_the_key_figures_first_a_sheet_per_table_and_the_append
 
 def test_sheet_names_are_cut_to_31_characters_and_kept_unique():
     names = unique_names(["A" * 40, "A" * 40, "legend"], limit=31, taken=["Legend"])
-    assert names == ["A" * 31, "A" * 27 + " (2)", "legend (2)"]
+    assert names[0] == "A" * 30 + "…"  # cut, and marked as cut
+    assert names[1] == "A" * 27 + " (2)" and names[2] == "legend (2)"
     assert all(len(name) <= 31 for name in names)
 
 

@@ -739,6 +739,12 @@ def _selfhelp(request: Request, used: list) -> dict:
         k=5,
         note=_("Topics with fewer than 5 members are shown together as other."),
     )
+    if not any(any(values.values()) for values in merged.values()):
+        return ds.section(
+            "selfhelp",
+            _("Self-help groups"),
+            text=[_("No self-help group met in the period.")],
+        )
     return ds.section("selfhelp", _("Self-help groups"), tables=[table])
 
 

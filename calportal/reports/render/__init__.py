@@ -117,12 +117,12 @@ def report_facts(dataset: dict, *, with_title: bool = True) -> list[tuple[str, s
 
 
 def unique_names(names, *, limit: int, taken=()) -> list[str]:
-    """``names`` cut to ``limit`` characters and made unique (case-insensitively, also against
-    ``taken``) by a numbered suffix."""
+    """``names`` cut to ``limit`` characters (at a word's end when there is one, with "…") and
+    made unique (case-insensitively, also against ``taken``) by a numbered suffix."""
     used = {name.lower() for name in taken}
     result = []
     for name in names:
-        name = name[:limit].strip() or "_"
+        name = _shortened(name.strip(), limit) or "_"
         candidate, number = name, 1
         while candidate.lower() in used:
             number += 1
@@ -131,6 +131,15 @@ def unique_names(names, *, limit: int, taken=()) -> list[str]:
         used.add(candidate.lower())
         result.append(candidate)
     return result
+
+
+def _shortened(name: str, limit: int) -> str:
+    if len(name) <= limit:
+        return name
+    cut = name[: limit - 1]
+    if " " in cut:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:–-") + "…"
 
 
 def file_slug(text: str) -> str:
