@@ -405,7 +405,17 @@ def _write_table(table: dict, base_k: int) -> None:
             unit = _unit(column, cell)
             if unit == figures.PERCENT and _base_too_small(cell):
                 cell["na"] = True
-            if cell.get("suppressed"):
+            if (
+                cell.get("na")
+                and not table.get("collapsed")
+                and not cell.get("below_k")
+                and cell.get("base") is None
+            ):
+                # Nothing to hide where nothing applies (e.g. the reach of people living
+                # outside the municipality).
+                cell["suppressed"] = False
+                cell["display"] = NOT_APPLICABLE
+            elif cell.get("suppressed"):
                 cell["display"] = hidden_text(k) if cell.get("below_k") else PROTECTIVE
             elif cell.get("na"):
                 cell["display"] = NOT_APPLICABLE
