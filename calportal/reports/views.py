@@ -1,8 +1,10 @@
+from functools import wraps
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
@@ -48,20 +50,24 @@ DESCRIPTIONS = {
 }
 
 
-def _reports_user(request):
-    if not request.user.is_authenticated:
-        from django.contrib.auth.views import redirect_to_login
+def reports_user_required(view):
+    """Anonymous visitors are sent to log in; a user with no report at all gets 403."""
 
-        return redirect_to_login(request.get_full_path())
-    if not access.may_use_reports(request.user):
-        raise PermissionDenied
-    return None
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            from django.contrib.auth.views import redirect_to_login
+
+            return redirect_to_login(request.get_full_path())
+        if not access.may_use_reports(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
 
 
+@reports_user_required
 def index(request):
-    refused = _reports_user(request)
-    if refused:
-        return refused
     kinds = [
         {"code": kind.value, "label": kind.label, "description": DESCRIPTIONS[kind.value]}
         for kind in ReportKind
@@ -81,10 +87,8 @@ def index(request):
     )
 
 
+@reports_user_required
 def new(request, kind: str):
-    refused = _reports_user(request)
-    if refused:
-        return refused
     if kind not in ReportKind.values:
         raise Http404
     if not access.allowed_variants(request.user, kind):
@@ -140,16 +144,19 @@ def _run_for(request, pk: int) -> ReportRun:
     return run
 
 
+@reports_user_required
 def run_detail(request, pk: int):
-    refused = _reports_user(request)
-    if refused:
-        return refused
     run = _run_for(request, pk)
     spec = get_kind(run.kind)
     narrative_form = None
     may_edit = _may_change(request.user, run)
     if spec.narrative and not run.is_official and run.status == "ready" and may_edit:
         narrative_form = NarrativeForm(fields=spec.narrative, initial_texts=run.narrative)
+    return _run_page(request, run, narrative_form)
+
+
+def _run_page(request, run: ReportRun, narrative_form) -> HttpResponse:
+    spec = get_kind(run.kind)
     return render(
         request,
         "reports/run.html",
@@ -161,16 +168,14 @@ def run_detail(request, pk: int):
             "narrative_items": [
                 (label, run.narrative.get(key, "")) for key, label in spec.narrative
             ],
-            "may_edit": may_edit,
+            "may_edit": _may_change(request.user, run),
             "may_mark_official": request.user.has_perm("reports.view_internal_report"),
         },
     )
 
 
+@reports_user_required
 def run_status(request, pk: int):
-    refused = _reports_user(request)
-    if refused:
-        return refused
     run = _run_for(request, pk)
     files = run.files()
     finished = run.is_finished and all(d.is_finished for d in files)
@@ -190,10 +195,8 @@ def run_status(request, pk: int):
 
 
 @require_POST
+@reports_user_required
 def run_narrative(request, pk: int):
-    refused = _reports_user(request)
-    if refused:
-        return refused
     run = _run_for(request, pk)
     if not _may_change(request.user, run):
         raise PermissionDenied
@@ -207,17 +210,7 @@ def run_narrative(request, pk: int):
         else:
             messages.success(request, _("Texts saved; the files are being prepared again."))
         return redirect(run)
-    return render(
-        request,
-        "reports/run.html",
-        {
-            "run": run,
-            "dataset": run.dataset,
-            "narrative_form": form,
-            "may_edit": True,
-            "may_mark_official": request.user.has_perm("reports.view_internal_report"),
-        },
-    )
+    return _run_page(request, run, form)
 
 
 @require_POST
@@ -240,10 +233,8 @@ def run_official(request, pk: int):
 
 
 @require_POST
+@reports_user_required
 def run_again(request, pk: int):
-    refused = _reports_user(request)
-    if refused:
-        return refused
     run = _run_for(request, pk)
     if not _may_change(request.user, run):
         raise PermissionDenied

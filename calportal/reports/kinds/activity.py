@@ -15,9 +15,6 @@ import selfhelp.figures as selfhelp_figures
 import volunteers.figures as volunteer_figures
 from calportal.reports import dataset as ds
 from calportal.reports.figures import (
-    AGE_BAND_KEYS,
-    AGE_UNKNOWN,
-    GENDERS,
     INDICATORS,
     NUMBER,
     Amount,
@@ -216,25 +213,8 @@ def _participants(request: Request, used: list) -> dict:
 
     # (a) age band × gender
     split = event_figures.participants_by_age_gender(period, scope)
-    gender_labels = {"female": _("Women"), "male": _("Men"), "not_given": _("Not given")}
-    columns = [ds.column(g, gender_labels[g], indicator="PE1") for g in GENDERS]
-    columns.append(ds.column("total", _("Total"), indicator="PE1", total=True))
-    rows = []
-    for band in AGE_BAND_KEYS:
-        cells = [split.get((band, g), 0) for g in GENDERS]
-        label = _("Age not given") if band == AGE_UNKNOWN else band
-        rows.append(ds.row(band, label, [*cells, sum(cells)]))
-    sums = [sum(split.get((b, g), 0) for b in AGE_BAND_KEYS) for g in GENDERS]
-    rows.append(ds.row("total", _("Total"), [*sums, sum(sums)], total=True))
-    tables.append(
-        ds.table(
-            "participants_age_gender",
-            _("Participants by age and gender"),
-            columns,
-            rows,
-            stub=_("Age in the year"),
-        )
-    )
+    tables.append(common.age_gender_table(split, "participants_age_gender"))
+    sums = [cell["value"] for cell in tables[-1]["rows"][-1]["cells"][:3]]  # the total row
     charts.append(
         ds.chart(
             "pyramid",

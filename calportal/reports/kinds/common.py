@@ -111,6 +111,29 @@ def shown(value, request: Request, *, k: int | None = None) -> str:
     return number(value)
 
 
+def age_gender_table(split: dict, table_id: str, *, skip_empty: bool = False) -> dict:
+    """Participants by age band (rows) and gender (columns), with totals, from
+    ``participants_by_age_gender``'s ``{(band, gender): n}``; ``skip_empty`` leaves out the
+    bands nobody is in (a single event's summary)."""
+    from calportal.reports.figures import AGE_BAND_KEYS, AGE_UNKNOWN, GENDERS
+
+    labels = {"female": _("Women"), "male": _("Men"), "not_given": _("Not given")}
+    columns = [ds.column(g, labels[g], indicator="PE1") for g in GENDERS]
+    columns.append(ds.column("total", _("Total"), indicator="PE1", total=True))
+    rows = []
+    for band in AGE_BAND_KEYS:
+        cells = [split.get((band, g), 0) for g in GENDERS]
+        if skip_empty and not any(cells):
+            continue
+        label = _("Age not given") if band == AGE_UNKNOWN else band
+        rows.append(ds.row(band, label, [*cells, sum(cells)]))
+    sums = [sum(split.get((b, g), 0) for b in AGE_BAND_KEYS) for g in GENDERS]
+    rows.append(ds.row("total", _("Total"), [*sums, sum(sums)], total=True))
+    return ds.table(
+        table_id, _("Participants by age and gender"), columns, rows, stub=_("Age in the year")
+    )
+
+
 def months(period: Period) -> list[str]:
     """``"YYYY-MM"`` of every month the period touches, in order."""
     keys, day = [], period.start.replace(day=1)

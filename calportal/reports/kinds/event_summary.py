@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 import initiatives.figures as event_figures
 import resources_map.figures as map_figures
 from calportal.reports import dataset as ds
-from calportal.reports.figures import AGE_BAND_KEYS, AGE_UNKNOWN, GENDERS, INDICATORS, NUMBER
+from calportal.reports.figures import INDICATORS, NUMBER
 from calportal.reports.kinds import common
 from calportal.reports.kinds.common import rate
 from calportal.reports.registry import KindSpec, Request, register
@@ -70,20 +70,7 @@ def build(request: Request) -> dict:
     )
 
     split = event_figures.participants_by_age_gender(period, scope)
-    gender_labels = {"female": _("Women"), "male": _("Men"), "not_given": _("Not given")}
-    columns = [ds.column(g, gender_labels[g], indicator="PE1") for g in GENDERS]
-    columns.append(ds.column("total", _("Total"), indicator="PE1", total=True))
-    rows = []
-    for band in AGE_BAND_KEYS:
-        cells = [split.get((band, g), 0) for g in GENDERS]
-        if any(cells):
-            label = _("Age not given") if band == AGE_UNKNOWN else band
-            rows.append(ds.row(band, label, [*cells, sum(cells)]))
-    sums = [sum(split.get((b, g), 0) for b in AGE_BAND_KEYS) for g in GENDERS]
-    rows.append(ds.row("total", _("Total"), [*sums, sum(sums)], total=True))
-    age_table = ds.table(
-        "age_gender", _("Participants by age and gender"), columns, rows, stub=_("Age in the year")
-    )
+    age_table = common.age_gender_table(split, "age_gender", skip_empty=True)
 
     areas = map_figures.areas()
     residence = event_figures.participants_by_residence(period, scope)
