@@ -850,7 +850,7 @@ class _Seeder:
         for meeting in meetings:
             if not meeting.held:
                 continue
-            day = meeting.starts_at.date()
+            day = timezone.localdate(meeting.starts_at)  # the Warsaw day, not UTC's
             present = [
                 member
                 for member in by_group.get(meeting.group_id, [])

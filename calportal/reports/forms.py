@@ -3,6 +3,7 @@ import datetime
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
@@ -132,7 +133,7 @@ class ReportRequestForm(forms.Form):
         cleaned["scope"] = scope
         if cleaned.get("identifier"):
             try:
-                resolve(cleaned["identifier"], today=datetime.date.today())
+                resolve(cleaned["identifier"], today=timezone.localdate())
             except PeriodError as error:
                 raise forms.ValidationError(str(error)) from None
         return cleaned

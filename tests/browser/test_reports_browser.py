@@ -79,7 +79,7 @@ def last_years_data():
     each (PE1 = 4, AT1 = 3 + 2 + 1 + 1 = 7); an absent and a waiting registration that do not
     count; one attendance two years ago (the comparison: PE1 = 1, AT1 = 1) and one this year
     (in no period of the report)."""
-    last = datetime.date.today().year - 1
+    last = timezone.localdate().year - 1  # "last year" as the form reads it: in Warsaw
     spring, summer, autumn = _event(last, 3, 12), _event(last, 6, 4), _event(last, 10, 8)
     before, now = _event(last - 1, 5, 20), _event(last + 1, 2, 3)
     people = {

@@ -8,7 +8,6 @@ to see it, so the command does not roll back: it deletes every row above the ids
 had before it started.
 """
 
-import datetime
 import json
 import os
 import subprocess
@@ -191,7 +190,7 @@ class Command(BaseCommand):
             )
         self.stdout.write(
             f"(process memory before the dataset: {benchmark.megabytes(figures['rss_before_mb'])};"
-            f" measured {datetime.datetime.now():%Y-%m-%d %H:%M})"
+            f" measured {timezone.localtime():%Y-%m-%d %H:%M})"
         )
 
 

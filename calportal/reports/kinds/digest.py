@@ -4,7 +4,7 @@ data-quality warnings, and the statutory deadlines of the next 60 days."""
 
 import datetime
 
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 import initiatives.figures as event_figures
@@ -46,7 +46,7 @@ def build(request: Request) -> dict:
     ]
     data["kpis"] = [ds.kpi(id, now, then) for id, now, then in values]
 
-    today = request.today or datetime.date.today()
+    today = request.today or timezone.localdate()
     recorded, ended = event_figures.attendance_recorded(request.period, scope)
     next_month_start = (today.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
     next_month_end = (next_month_start + datetime.timedelta(days=32)).replace(
