@@ -152,6 +152,7 @@ def _role_permissions() -> dict:
         "volunteers.migrations.0002_skills_and_roles",
         "selfhelp.migrations.0002_roles",
         "calportal.reports.migrations.0002_roles_and_statutory_calendar",
+        "calportal.reports.migrations.0004_reports_ii_kinds",
     ]
     sources = [FOUNDATION_PERMISSIONS] + [importlib.import_module(m).PERMISSIONS for m in modules]
     for source in sources:

@@ -35,6 +35,11 @@ def run_dataset(run: ReportRun) -> dict:
             }
         sections.append(section)
     dataset["sections"] = sections
+    from calportal.reports.registry import get_kind
+
+    spec = get_kind(run.kind)
+    if spec.with_inputs is not None:
+        dataset = spec.with_inputs(dataset, run.narrative)
     return dataset
 
 

@@ -31,21 +31,31 @@ MEAN = "mean"
 UNITS = (COUNT, NUMBER, HOURS, PLN, USES, PERCENT, MEAN)
 
 
+# The scope fields, the most specific first (an event belongs to an initiative, …).
+SCOPE_KINDS = ("event", "initiative", "task", "project", "group", "venue", "organisation", "area")
+
+
 @dataclass(frozen=True)
 class Scope:
     """What a figure covers: the whole CAL (everything ``None``), or one initiative, one event,
-    one organisation (initiatives it leads or partners, volunteers it hosts, venues it runs) or
-    one area (persons living there, resources and needs there)."""
+    one organisation (initiatives it leads or partners, volunteers it hosts, venues it runs),
+    one area (persons living there, resources and needs there), one project (funding
+    agreement: its initiatives), one public task (its initiatives and events), one partner
+    venue of the senior pass or one self-help group."""
 
     initiative: int | None = None
     event: int | None = None
     organisation: int | None = None
     area: int | None = None
+    project: int | None = None
+    task: int | None = None
+    venue: int | None = None
+    group: int | None = None
 
     @property
     def kind(self) -> str:
-        """``"cal"``, ``"initiative"``, ``"event"``, ``"organisation"`` or ``"area"``."""
-        for name in ("event", "initiative", "organisation", "area"):
+        """``"cal"``, or the name of the one field set (the most specific first)."""
+        for name in SCOPE_KINDS:
             if getattr(self, name) is not None:
                 return name
         return "cal"

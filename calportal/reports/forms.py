@@ -16,7 +16,7 @@ from calportal.reports.models import (
     Variant,
 )
 from calportal.reports.periods import PeriodError, resolve
-from calportal.reports.registry import get_kind
+from calportal.reports.registry import get_kind, get_scope
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -31,6 +31,8 @@ TIMEFRAMES = (
     ("last_12_months", _("The last 12 whole months")),
     ("custom", _("Dates I choose")),
 )
+# For a report about something with dates of its own (a project, a public task).
+OWN_PERIOD = ("own", _("Its own period (the project's or the task's dates)"))
 
 
 class ReportRequestForm(forms.Form):
@@ -79,7 +81,29 @@ class ReportRequestForm(forms.Form):
             layout.insert(0, Row(Column("initiative"), Column("event")))
         else:
             del self.fields["initiative"], self.fields["event"]
-        if kind == "R12":
+        self.scope_names = [name for name in spec.scopes if get_scope(name) is not None]
+        # Whether this user may have the report for the whole CAL at all.
+        self.cal_allowed = "cal" in spec.scopes and (
+            access.is_ops(user)
+            or (spec.team_shared and user.has_perm("reports.view_shared_report"))
+        )
+        with_dates = False
+        for name in self.scope_names:
+            scope = get_scope(name)
+            empty = _("The whole CAL") if self.cal_allowed else _("— choose —")
+            self.fields[name] = forms.TypedChoiceField(
+                label=scope.label,
+                coerce=int,
+                required=False,
+                empty_value=None,
+                choices=[("", empty)] + list(scope.choices(user)),
+            )
+            layout.insert(0, Row(Column(name)))
+            with_dates = with_dates or scope.timeframe is not None
+        if with_dates:
+            self.fields["timeframe"].choices = [OWN_PERIOD, *TIMEFRAMES]
+            self.fields["timeframe"].initial = OWN_PERIOD[0]
+        if "organisation" in spec.scopes:
             from calportal.organisations.figures import organisations
 
             if user.has_perm("reports.view_internal_report"):
@@ -88,7 +112,10 @@ class ReportRequestForm(forms.Form):
                 )
             else:
                 own = user.organisation_id
-                self.fields["organisation"].choices = [(own, organisations().get(own, "?"))]
+                choices = [("", _("The whole CAL"))] if self.cal_allowed else []
+                if own:
+                    choices.append((own, organisations().get(own, "?")))
+                self.fields["organisation"].choices = choices
             layout.insert(0, Row(Column("organisation")))
         else:
             del self.fields["organisation"]
@@ -111,7 +138,7 @@ class ReportRequestForm(forms.Form):
                 self.add_error("end", _("A period can be at most five years long."))
                 return cleaned
             cleaned["identifier"] = f"custom:{start.isoformat()}/{end.isoformat()}"
-        elif timeframe:
+        elif timeframe and timeframe != "own":
             cleaned["identifier"] = timeframe
         scope = {}
         if self.kind == "R11":
@@ -128,8 +155,26 @@ class ReportRequestForm(forms.Form):
                 dates = scope_dates(event_id=event)
                 if dates:
                     cleaned["identifier"] = f"custom:{dates[0].isoformat()}/{dates[1].isoformat()}"
-        if self.kind == "R12" and cleaned.get("organisation"):
+        if "organisation" in self.fields and cleaned.get("organisation"):
             scope = {"organisation": cleaned["organisation"]}
+        chosen = [name for name in self.scope_names if cleaned.get(name)]
+        if len(chosen) > 1:
+            raise forms.ValidationError(_("Choose only one of them."))
+        if chosen:
+            scope = {chosen[0]: cleaned[chosen[0]]}
+        elif self.scope_names and not self.cal_allowed and not scope:
+            raise forms.ValidationError(
+                _("Choose what the report is about: %(what)s.")
+                % {"what": get_scope(self.scope_names[0]).label}
+            )
+        if timeframe == "own":
+            owner = get_scope(chosen[0]) if chosen else None
+            if owner is None or owner.timeframe is None:
+                self.add_error(
+                    "timeframe", _("Only a project or a public task has a period of its own.")
+                )
+                return cleaned
+            cleaned["identifier"] = owner.timeframe(cleaned[chosen[0]])
         cleaned["scope"] = scope
         if cleaned.get("identifier"):
             try:
@@ -152,21 +197,38 @@ class ReportRequestForm(forms.Form):
 
 
 class NarrativeForm(forms.Form):
+    """The texts and typed values staff add to a run (``narrative_fields`` of its kind)."""
+
     def __init__(self, *args, fields, initial_texts: dict, **kwargs):
         super().__init__(*args, **kwargs)
-        for key, label in fields:
-            self.fields[key] = forms.CharField(
-                label=label,
-                required=False,
-                max_length=10000,
-                initial=initial_texts.get(key, ""),
-                widget=forms.Textarea(attrs={"rows": 6}),
-            )
+        for key, label, kind in fields:
+            if kind == "decimal":
+                self.fields[key] = forms.DecimalField(
+                    label=label,
+                    required=False,
+                    max_digits=14,
+                    decimal_places=2,
+                    initial=initial_texts.get(key) or None,
+                )
+            else:
+                self.fields[key] = forms.CharField(
+                    label=label,
+                    required=False,
+                    max_length=10000,
+                    initial=initial_texts.get(key, ""),
+                    widget=forms.Textarea(attrs={"rows": 6}),
+                )
         self.helper = FormHelper()
         self.helper.attrs = {"novalidate": ""}
         self.helper.layout = Layout(
-            *[key for key, _label in fields], Submit("save", _("Save the texts"))
+            *[key for key, _label, _kind in fields], Submit("save", _("Save the texts"))
         )
+
+    def texts(self) -> dict:
+        """The values as the run keeps them: strings, a number as ``"1234.50"``, "" if empty."""
+        return {
+            key: "" if value is None else str(value) for key, value in self.cleaned_data.items()
+        }
 
 
 class ScheduleForm(forms.ModelForm):
@@ -189,7 +251,7 @@ class ScheduleForm(forms.ModelForm):
             "recipients": forms.CheckboxSelectMultiple,
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         definition = self.instance.definition
         for name in ("title", "timeframe", "comparison", "variant", "language"):
@@ -212,10 +274,29 @@ class ScheduleForm(forms.ModelForm):
             self.initial.setdefault("organisation", (definition.scope or {}).get("organisation"))
         else:
             del self.fields["organisation"]
+        # A project or a public task: the schedule is for one of them, over its own period.
+        self.scope_names = [name for name in spec.scopes if get_scope(name) is not None]
+        for name in self.scope_names:
+            scope = get_scope(name)
+            cal = "cal" in spec.scopes
+            self.fields[name] = forms.TypedChoiceField(
+                label=scope.label,
+                coerce=int,
+                required=not cal and len(self.scope_names) == 1,
+                empty_value=None,
+                choices=[("", _("The whole CAL") if cal else _("— choose —"))]
+                + list(scope.choices(user)),
+            )
+            self.initial.setdefault(name, (definition.scope or {}).get(name))
+            if scope.timeframe is not None:
+                self.fields["timeframe"].choices = [OWN_PERIOD, *TIMEFRAMES[:-1]]
+                if definition.timeframe.startswith(f"{name}:"):
+                    self.initial["timeframe"] = OWN_PERIOD[0]
         self.helper = FormHelper()
         self.helper.attrs = {"novalidate": ""}
         self.helper.layout = Layout(
             *(["organisation"] if scoped else []),
+            *self.scope_names,
             "title",
             Row(Column("timeframe"), Column("comparison")),
             Row(Column("variant"), Column("language")),
@@ -233,7 +314,27 @@ class ScheduleForm(forms.ModelForm):
         if "organisation" in self.fields:
             organisation = self.cleaned_data.get("organisation")
             definition.scope = {"organisation": organisation} if organisation else {}
+        chosen = [name for name in self.scope_names if self.cleaned_data.get(name)]
+        if chosen:
+            definition.scope = {chosen[0]: self.cleaned_data[chosen[0]]}
+            if definition.timeframe == "own":
+                definition.timeframe = get_scope(chosen[0]).timeframe(self.cleaned_data[chosen[0]])
+        elif self.scope_names:
+            definition.scope = {}
         return definition
+
+    def clean(self):
+        cleaned = super().clean()
+        chosen = [name for name in self.scope_names if cleaned.get(name)]
+        if len(chosen) > 1:
+            raise forms.ValidationError(_("Choose only one of them."))
+        if cleaned.get("timeframe") == "own" and not (
+            chosen and get_scope(chosen[0]).timeframe is not None
+        ):
+            self.add_error(
+                "timeframe", _("Only a project or a public task has a period of its own.")
+            )
+        return cleaned
 
 
 class TargetsForm(forms.Form):

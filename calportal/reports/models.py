@@ -26,8 +26,18 @@ HELD_UP_AFTER = datetime.timedelta(minutes=1)
 
 
 class ReportKind(models.TextChoices):
+    """The report catalogue of REPORTS.md §6, by its numbers there."""
+
     ACTIVITY = "R1", _("R1 – The CAL's activity report")
+    OZPS = "R2", _("R2 – CAL data for the assessment of social-welfare resources (OZPS)")
+    STRATEGY = "R3", _("R3 – Monitoring of the strategy's indicators")
+    PROJECT = "R4", _("R4 – Project report and participant monitoring")
     EFFECTIVENESS = "R5", _("R5 – Evaluation of the CAL's effectiveness")
+    PUBLIC_TASK = "R6", _("R6 – Report on the performance of a public task")
+    COOPERATION = "R7", _("R7 – Data for the cooperation programme report")
+    VOLUNTEERING = "R8", _("R8 – Volunteering report")
+    SENIOR_PASS = "R9", _("R9 – Senior pass report")
+    SELFHELP = "R10", _("R10 – Self-help groups (anonymous)")
     EVENT_SUMMARY = "R11", _("R11 – Event or initiative summary")
     DIGEST = "R12", _("R12 – Monthly digest")
 
@@ -35,6 +45,8 @@ class ReportKind(models.TextChoices):
 class Variant(models.TextChoices):
     SHARED = "shared", _("Shared (small numbers hidden)")
     INTERNAL = "internal", _("Internal (all figures)")
+    # R9 for a partner venue: its own uses by month, nothing about holders.
+    VENUE = "venue", _("For the venue (its own uses only)")
 
 
 class Comparison(models.TextChoices):
@@ -104,6 +116,8 @@ class ReportDefinition(models.Model):
             ("view_internal_report", _("Run and read every report, all variants")),
             ("view_shared_report", _("Read the shared variant of the CAL's reports")),
             ("view_own_scope_report", _("Run the operational reports for one's own initiatives")),
+            ("view_venue_report", _("Read the senior pass report of one's own venue")),
+            ("view_selfhelp_report", _("Run the self-help groups report for one's groups")),
         ]
 
     def __str__(self) -> str:

@@ -36,7 +36,7 @@ from calportal.reports.models import (
     dataset_checksum,
 )
 from calportal.reports.periods import PeriodError, comparison, resolve
-from calportal.reports.registry import Request, get_kind
+from calportal.reports.registry import Request, get_kind, get_scope
 
 logger = logging.getLogger(__name__)
 WARSAW = zoneinfo.ZoneInfo("Europe/Warsaw")
@@ -113,6 +113,8 @@ def _run_title(kind: str, parameters: dict, period) -> str:
             from calportal.organisations.figures import organisations
 
             about = organisations().get(scope.organisation, "")
+        elif scope.kind != "cal" and get_scope(scope.kind) is not None:
+            about = get_scope(scope.kind).title(getattr(scope, scope.kind))
         dates = f"{period.start:%d.%m.%Y}–{period.end:%d.%m.%Y}"
         title = (
             f"{ReportKind(kind).label}: {about} ({dates})"
@@ -289,7 +291,10 @@ def request_files(run: ReportRun) -> None:
     from calportal.documents.tasks import render_document
 
     owner = run.requested_by or (run.definition.owner if run.definition_id else None)
+    formats = get_kind(run.kind).formats
     for field, kind, label in FORMATS:
+        if field not in formats:
+            continue
         document = Document.objects.create(
             kind=kind,
             params={"run": run.pk},
@@ -299,7 +304,7 @@ def request_files(run: ReportRun) -> None:
         )
         setattr(run, field, document)
         enqueue_on_commit(render_document, document.pk)
-    run.save(update_fields=[field for field, _kind, _label in FORMATS])
+    run.save(update_fields=[field for field, _kind, _label in FORMATS if field in formats])
 
 
 def narrative_save(*, run: ReportRun, texts: dict, by: User) -> ReportRun:

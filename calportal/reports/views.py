@@ -28,7 +28,7 @@ from calportal.reports.models import (
     ReportSchedule,
     SoftResult,
 )
-from calportal.reports.registry import get_kind
+from calportal.reports.registry import get_kind, is_registered, narrative_fields
 
 PAGE_SIZE = 25
 
@@ -69,9 +69,13 @@ def reports_user_required(view):
 @reports_user_required
 def index(request):
     kinds = [
-        {"code": kind.value, "label": kind.label, "description": DESCRIPTIONS[kind.value]}
+        {
+            "code": kind.value,
+            "label": kind.label,
+            "description": DESCRIPTIONS.get(kind.value) or get_kind(kind.value).description,
+        }
         for kind in ReportKind
-        if access.allowed_variants(request.user, kind.value)
+        if is_registered(kind.value) and access.allowed_variants(request.user, kind.value)
     ]
     runs = selectors.runs_page_queryset(access.visible_runs(request.user))
     page = Paginator(runs, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -89,7 +93,7 @@ def index(request):
 
 @reports_user_required
 def new(request, kind: str):
-    if kind not in ReportKind.values:
+    if kind not in ReportKind.values or not is_registered(kind):
         raise Http404
     if not access.allowed_variants(request.user, kind):
         raise PermissionDenied
@@ -110,7 +114,7 @@ def new(request, kind: str):
         {
             "form": form,
             "kind": ReportKind(kind),
-            "description": DESCRIPTIONS[kind],
+            "description": DESCRIPTIONS.get(kind) or get_kind(kind).description,
             "offers_shared": "shared" in access.allowed_variants(request.user, kind),
         },
     )
@@ -151,7 +155,7 @@ def run_detail(request, pk: int):
     narrative_form = None
     may_edit = _may_change(request.user, run)
     if spec.narrative and not run.is_official and run.status == "ready" and may_edit:
-        narrative_form = NarrativeForm(fields=spec.narrative, initial_texts=run.narrative)
+        narrative_form = NarrativeForm(fields=narrative_fields(spec), initial_texts=run.narrative)
     return _run_page(request, run, narrative_form)
 
 
@@ -162,11 +166,15 @@ def _run_page(request, run: ReportRun, narrative_form) -> HttpResponse:
         "reports/run.html",
         {
             "run": run,
-            "dataset": run.dataset,
+            "dataset": (
+                spec.with_inputs(run.dataset, run.narrative)
+                if spec.with_inputs and run.dataset
+                else run.dataset
+            ),
             "narrative_form": narrative_form,
             "worker_down": _worker_down(run),
             "narrative_items": [
-                (label, run.narrative.get(key, "")) for key, label in spec.narrative
+                (label, run.narrative.get(key, "")) for key, label, _kind in narrative_fields(spec)
             ],
             "may_edit": _may_change(request.user, run),
             "may_mark_official": request.user.has_perm("reports.view_internal_report"),
@@ -201,10 +209,10 @@ def run_narrative(request, pk: int):
     if not _may_change(request.user, run):
         raise PermissionDenied
     spec = get_kind(run.kind)
-    form = NarrativeForm(request.POST, fields=spec.narrative, initial_texts=run.narrative)
+    form = NarrativeForm(request.POST, fields=narrative_fields(spec), initial_texts=run.narrative)
     if form.is_valid():
         try:
-            services.narrative_save(run=run, texts=form.cleaned_data, by=request.user)
+            services.narrative_save(run=run, texts=form.texts(), by=request.user)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -253,18 +261,23 @@ def schedule_list(request):
         "reports/schedules.html",
         {
             "schedules": selectors.schedules(),
-            "new_kinds": [(code, ReportKind(code).label) for code in SCHEDULED_KINDS],
+            "new_kinds": [(code, ReportKind(code).label) for code in scheduled_kinds()],
         },
     )
 
 
-SCHEDULED_KINDS = ("R1", "R5", "R12")  # R11 is about one event: it follows the event instead
+def scheduled_kinds() -> list[str]:
+    """The kinds a schedule can be made for, in the catalogue's order (R11 is about one event:
+    it follows the event instead)."""
+    return [
+        code for code in ReportKind.values if is_registered(code) and get_kind(code).schedulable
+    ]
 
 
 @permission_required("reports.view_internal_report")
 def schedule_create(request, kind: str):
     """A new saved report definition and its schedule, in one form."""
-    if kind not in SCHEDULED_KINDS:
+    if kind not in scheduled_kinds():
         raise Http404
     definition = ReportDefinition(
         kind=kind,
@@ -282,7 +295,7 @@ def schedule_edit(request, pk: int):
 
 
 def _schedule_form(request, schedule: ReportSchedule):
-    form = ScheduleForm(request.POST or None, instance=schedule)
+    form = ScheduleForm(request.POST or None, instance=schedule, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():

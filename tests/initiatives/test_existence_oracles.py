@@ -69,8 +69,11 @@ def test_a_pass_applicant_already_waiting_gets_the_page_anyone_gets_and_an_email
 ):
     pass_services.application_create(
         person=PersonData(
-            first_name="Halina", last_name="Żurawska", email="halina@example.org",
-            phone="", birth_year=BORN,
+            first_name="Halina",
+            last_name="Żurawska",
+            email="halina@example.org",
+            phone="",
+            birth_year=BORN,
         ),
         call_back=False,
         message="",
@@ -99,7 +102,9 @@ def test_a_pass_applicant_on_file_with_only_a_phone_is_marked_for_a_call_back(
     )
 
     answer(
-        client, reverse("passes:apply"), pass_form("Halina", "Żurawska"),
+        client,
+        reverse("passes:apply"),
+        pass_form("Halina", "Żurawska"),
         django_capture_on_commit_callbacks,
     )
 
@@ -113,7 +118,10 @@ def test_a_pass_holder_applying_again_gets_the_page_anyone_gets(
     client, staff, programme, settings, django_capture_on_commit_callbacks, holder_email
 ):
     person = PersonData(
-        first_name="Halina", last_name="Żurawska", email=holder_email, phone="603000333",
+        first_name="Halina",
+        last_name="Żurawska",
+        email=holder_email,
+        phone="603000333",
         birth_year=BORN,
     )
     senior_pass = pass_services.pass_issue(person=person, issued_by=staff)
@@ -149,7 +157,9 @@ def test_a_registered_person_signing_up_again_gets_the_page_anyone_gets_and_the_
 
     known = answer(client, url, signup_data(), django_capture_on_commit_callbacks)
     new = answer(
-        client, url, signup_data(first_name="Irena", last_name="Nowa", email="irena@example.org"),
+        client,
+        url,
+        signup_data(first_name="Irena", last_name="Nowa", email="irena@example.org"),
         django_capture_on_commit_callbacks,
     )
 
@@ -169,7 +179,9 @@ def test_a_registered_person_with_only_a_phone_is_the_office_s_to_call(
 
     known = answer(client, url, phone_only, django_capture_on_commit_callbacks)
     new = answer(
-        client, url, {**phone_only, "last_name": "Nowa", "phone": "605000555"},
+        client,
+        url,
+        {**phone_only, "last_name": "Nowa", "phone": "605000555"},
         django_capture_on_commit_callbacks,
     )
 
@@ -184,7 +196,9 @@ def test_the_signup_page_shows_no_personal_link_even_to_a_new_person(
     ParticipantFactory(first_name="Grażyna", last_name="Żółkiewska", email="grazyna@example.org")
 
     _status, location, page = answer(
-        client, reverse("initiatives:event_public", args=[event.pk]), signup_data(),
+        client,
+        reverse("initiatives:event_public", args=[event.pk]),
+        signup_data(),
         django_capture_on_commit_callbacks,
     )
 
@@ -217,8 +231,9 @@ def test_someone_asking_to_join_again_gets_the_page_anyone_gets(
     existing = make_request(group, phone="602345678", email=email_on_file)
     url = reverse("selfhelp:group_public", args=[group.slug])
 
-    known = answer(client, url, join_form("Elżbieta", "602345678"),
-                   django_capture_on_commit_callbacks)
+    known = answer(
+        client, url, join_form("Elżbieta", "602345678"), django_capture_on_commit_callbacks
+    )
     new = answer(client, url, join_form("Anna", "609876543"), django_capture_on_commit_callbacks)
 
     assert known == new
@@ -255,15 +270,28 @@ def test_a_volunteer_applying_again_gets_the_page_anyone_gets(
     client, partner_a, organisation_a, django_capture_on_commit_callbacks, email_on_file, status
 ):
     volunteer = Volunteer.objects.create(
-        organisation=organisation_a, first_name="Anna", last_name="Wolna", phone="606000666",
-        email=email_on_file, birth_year=1990, status=status,
+        organisation=organisation_a,
+        first_name="Anna",
+        last_name="Wolna",
+        phone="606000666",
+        email=email_on_file,
+        birth_year=1990,
+        status=status,
     )
     url = reverse("volunteers:apply")
 
-    known = answer(client, url, volunteer_form(organisation_a, "Anna", "Wolna", "606000666"),
-                   django_capture_on_commit_callbacks)
-    new = answer(client, url, volunteer_form(organisation_a, "Ewa", "Nowa", "607000777"),
-                 django_capture_on_commit_callbacks)
+    known = answer(
+        client,
+        url,
+        volunteer_form(organisation_a, "Anna", "Wolna", "606000666"),
+        django_capture_on_commit_callbacks,
+    )
+    new = answer(
+        client,
+        url,
+        volunteer_form(organisation_a, "Ewa", "Nowa", "607000777"),
+        django_capture_on_commit_callbacks,
+    )
 
     assert known == new
     assert Volunteer.objects.filter(last_name="Wolna").count() == 1
@@ -279,8 +307,9 @@ def test_a_volunteer_applying_again_gets_the_page_anyone_gets(
 # --- Map report --------------------------------------------------------------------------------
 
 
-def test_a_map_report_answers_the_same_whoever_sends_it(client, db,
-                                                        django_capture_on_commit_callbacks):
+def test_a_map_report_answers_the_same_whoever_sends_it(
+    client, db, django_capture_on_commit_callbacks
+):
     url = reverse("resources_map:report")
     data = {
         "kind": "need",

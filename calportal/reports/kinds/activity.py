@@ -856,6 +856,7 @@ register(
         build=build,
         scopes=("cal",),
         default_timeframe="year_previous",
+        team_shared=True,
         narrative=NARRATIVE,
         is_empty=is_empty,
     )

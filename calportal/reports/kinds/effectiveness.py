@@ -443,5 +443,6 @@ register(
         build=build,
         scopes=("cal",),
         default_timeframe="year_previous",
+        team_shared=True,
     )
 )

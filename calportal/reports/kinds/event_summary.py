@@ -108,6 +108,7 @@ register(
         default_timeframe="year_to_date",
         variants=("internal",),
         own_scope=True,
+        schedulable=False,
         is_empty=lambda dataset: not any(k["value"] for k in dataset["kpis"]),
     )
 )

@@ -1,0 +1,3 @@
+app_name = "public_tasks"
+
+urlpatterns: list = []
