@@ -72,6 +72,7 @@ from calportal.reports.figures import (
     age_band_case,
     age_in_year,
     define,
+    linked,
 )
 from calportal.reports.periods import WARSAW, Period
 from initiatives.models import (
@@ -263,7 +264,18 @@ def _events_starting_in(period: Period, scope: Scope) -> QuerySet:
         events = events.filter(initiative_id=scope.initiative)
     if scope.organisation is not None:
         events = events.filter(initiative__in=_initiatives_of(scope.organisation))
-    return events
+    return _within_linked(events, scope)
+
+
+def _within_linked(events: QuerySet, scope: Scope) -> QuerySet:
+    """Under a project or public-task scope, only the events it covers (its initiatives' and
+    its single events)."""
+    covered = linked(scope)
+    if covered is None:
+        return events
+    return events.filter(
+        Q(initiative_id__in=list(covered.initiatives)) | Q(pk__in=list(covered.events))
+    )
 
 
 def _with_residents(events: QuerySet, scope: Scope) -> QuerySet:
@@ -498,6 +510,7 @@ def new_participants(period: Period, scope: Scope = WHOLE_CAL) -> int:
         earlier_events = earlier_events.filter(initiative_id=scope.initiative)
     if scope.organisation is not None:
         earlier_events = earlier_events.filter(initiative__in=_initiatives_of(scope.organisation))
+    earlier_events = _within_linked(earlier_events, scope)
     earlier = Registration.objects.filter(
         PRESENT, participant_id=OuterRef("participant_id"), event__in=earlier_events
     )
@@ -705,7 +718,7 @@ def reach_persons(period: Period, scope: Scope = WHOLE_CAL) -> dict:
     separate counts); the population (the denominator) is computed by the map's figures."""
     present = _present(period, scope)
     reached = Q(pk__in=present.values("participant_id"))
-    if scope.event is None and scope.initiative is None and scope.organisation is None:
+    if scope.kind in {"cal", "area"}:
         reached |= Q(pk__in=passes_active_in_queryset(period).values("holder_id"))
     persons = Participant.objects.filter(reached)
     if scope.area is not None:

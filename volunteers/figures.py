@@ -50,6 +50,7 @@ from calportal.reports.figures import (
     Scope,
     amounts_by,
     define,
+    linked,
 )
 from calportal.reports.periods import WARSAW, Period
 from volunteers.models import (
@@ -155,6 +156,15 @@ def _entries(scope: Scope) -> QuerySet[HoursEntry]:
         return entries.filter(opportunity__event_id=scope.event)
     if scope.kind == "area":
         return entries.filter(volunteer__areas=scope.area)
+    covered = linked(scope)
+    if covered is not None:
+        initiatives, events = list(covered.initiatives), list(covered.events)
+        return entries.filter(
+            Q(initiative_id__in=initiatives)
+            | Q(opportunity__initiative_id__in=initiatives)
+            | Q(opportunity__event__initiative_id__in=initiatives)
+            | Q(opportunity__event_id__in=events)
+        )
     return entries
 
 

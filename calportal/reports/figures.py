@@ -73,6 +73,35 @@ WHOLE_CAL = Scope()
 
 
 @dataclass(frozen=True)
+class Linked:
+    """What a project or a public task covers: whole initiatives (every event of them) and
+    single events of other initiatives (ids)."""
+
+    initiatives: frozenset = frozenset()
+    events: frozenset = frozenset()
+
+
+# Scope kinds defined by the initiatives and events linked to them ("project", "task"):
+# name → function(pk) -> Linked. Registered by the app that owns them (in its AppConfig.ready).
+_LINKED: dict[str, object] = {}
+
+
+def register_linked_scope(name: str, resolver) -> None:
+    """Let figures of events, attendance and volunteer hours take ``Scope(<name>=pk)``:
+    ``resolver(pk)`` returns the :class:`Linked` initiatives and events (an unknown pk gives an
+    empty :class:`Linked`, so its figures are zero)."""
+    _LINKED[name] = resolver
+
+
+def linked(scope: Scope) -> Linked | None:
+    """The initiatives and events a project or task scope covers; None for any other scope."""
+    resolver = _LINKED.get(scope.kind)
+    if resolver is None:
+        return None
+    return resolver(getattr(scope, scope.kind))
+
+
+@dataclass(frozen=True)
 class Amount:
     """A magnitude (hours, PLN, uses) with what the suppression rule needs: how many persons
     contributed to it and the largest single contribution (REPORTS.md §3.3)."""
