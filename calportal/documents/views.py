@@ -66,6 +66,10 @@ def document_download(request, pk: int):
     document = _get_document_for_user(request, pk)
     if document.status != DocumentStatus.READY:
         raise Http404
+    if document.kind.startswith("reports."):
+        from calportal.reports.documents import report_file_read
+
+        report_file_read(request.user, document)
     return FileResponse(
         document.file.open("rb"),
         as_attachment=True,

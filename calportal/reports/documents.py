@@ -48,6 +48,17 @@ def _shared_with(user, params: dict) -> bool:
     return run is not None and access.may_read(user, run)
 
 
+def report_file_read(user, document) -> None:
+    """Tell the run's kind that ``user`` downloads one of its files (its ``on_read`` hook)."""
+    from calportal.reports.registry import get_kind
+
+    run = ReportRun.objects.filter(pk=(document.params or {}).get("run")).first()
+    if run is not None:
+        spec = get_kind(run.kind)
+        if spec.on_read is not None:
+            spec.on_read(user, run)
+
+
 def _run(params: dict) -> ReportRun:
     return ReportRun.objects.get(pk=params["run"])
 

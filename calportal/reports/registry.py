@@ -62,8 +62,13 @@ class KindSpec:
     # Typed values kept on the run (ReportRun.narrative) that change the figures, not only the
     # texts: ``with_inputs(dataset, narrative) -> dataset`` is applied before every rendering.
     with_inputs: Callable[[dict, dict], dict] | None = None
-    # The files made for each run.
+    # The files made for each run, and per variant where a variant gets fewer (R10: the XLSX
+    # is for the coordinator's variant only).
     formats: tuple[str, ...] = ("pdf", "xlsx", "csv")
+    variant_formats: dict | None = None
+    # Called with (user, run) whenever a user opens a run's page or downloads one of its files
+    # (R10: reading it is written to the self-help access log).
+    on_read: Callable[[object, object], None] | None = None
     # Whether staff can make a schedule for it (R11 follows its event instead).
     schedulable: bool = True
 
@@ -116,6 +121,13 @@ def narrative_fields(spec: KindSpec) -> list[tuple[str, object, str]]:
     string such as ``"1234.50"``; ``""`` when not given). A kind declares a field as
     ``(key, label)`` or ``(key, label, type)``."""
     return [(item[0], item[1], item[2] if len(item) > 2 else "text") for item in spec.narrative]
+
+
+def formats_of(spec: KindSpec, variant: str) -> tuple[str, ...]:
+    """The files made for a run of this kind in this variant."""
+    if spec.variant_formats and variant in spec.variant_formats:
+        return spec.variant_formats[variant]
+    return spec.formats
 
 
 def is_registered(code: str) -> bool:

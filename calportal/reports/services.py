@@ -36,7 +36,7 @@ from calportal.reports.models import (
     dataset_checksum,
 )
 from calportal.reports.periods import PeriodError, comparison, resolve
-from calportal.reports.registry import Request, get_kind, get_scope
+from calportal.reports.registry import Request, formats_of, get_kind, get_scope
 
 logger = logging.getLogger(__name__)
 WARSAW = zoneinfo.ZoneInfo("Europe/Warsaw")
@@ -291,7 +291,7 @@ def request_files(run: ReportRun) -> None:
     from calportal.documents.tasks import render_document
 
     owner = run.requested_by or (run.definition.owner if run.definition_id else None)
-    formats = get_kind(run.kind).formats
+    formats = formats_of(get_kind(run.kind), run.variant)
     for field, kind, label in FORMATS:
         if field not in formats:
             continue

@@ -152,6 +152,8 @@ def _run_for(request, pk: int) -> ReportRun:
 def run_detail(request, pk: int):
     run = _run_for(request, pk)
     spec = get_kind(run.kind)
+    if spec.on_read is not None:
+        spec.on_read(request.user, run)
     narrative_form = None
     may_edit = _may_change(request.user, run)
     if spec.narrative and not run.is_official and run.status == "ready" and may_edit:
