@@ -28,6 +28,7 @@ from calportal.reports.models import (
     ReportSchedule,
     SoftResult,
 )
+from calportal.reports.figures import SCOPE_KINDS
 from calportal.reports.registry import get_kind, is_registered, narrative_fields
 
 PAGE_SIZE = 25
@@ -97,7 +98,9 @@ def new(request, kind: str):
         raise Http404
     if not access.allowed_variants(request.user, kind):
         raise PermissionDenied
-    form = ReportRequestForm(request.POST or None, kind=kind, user=request.user)
+    # "Prepare the report" links from a task, a project or an event choose what it is about.
+    initial = {name: value for name, value in request.GET.items() if name in SCOPE_KINDS}
+    form = ReportRequestForm(request.POST or None, kind=kind, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():
