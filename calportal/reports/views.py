@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from calportal.accounts.decorators import permission_required
 from calportal.reports import access, selectors, services
+from calportal.reports.figures import SCOPE_KINDS
 from calportal.reports.forms import (
     NarrativeForm,
     ReportRequestForm,
@@ -28,7 +29,6 @@ from calportal.reports.models import (
     ReportSchedule,
     SoftResult,
 )
-from calportal.reports.figures import SCOPE_KINDS
 from calportal.reports.registry import get_kind, is_registered, narrative_fields
 
 PAGE_SIZE = 25
