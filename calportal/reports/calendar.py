@@ -1,8 +1,11 @@
 """The statutory reporting calendar (REPORTS.md §5): the yearly deadlines the OPS and its
 partners must meet, shown in the monthly digest for the next 60 days. The dates come from the
-acts and practice cited in REPORTS.md's sources; they are the same every year."""
+acts and practice cited in REPORTS.md's sources; they are the same every year. Apps add the
+deadlines of their own objects (a public task's report 30 days after it ends, a project's
+reporting periods) with :func:`register_deadlines`."""
 
 import datetime
+from collections.abc import Callable
 
 from django.utils.translation import gettext_lazy as _
 
@@ -25,13 +28,26 @@ DEADLINES = (
 )
 
 
+_PROVIDERS: list[Callable[[datetime.date, datetime.date], list]] = []
+
+
+def register_deadlines(provider: Callable[[datetime.date, datetime.date], list]) -> None:
+    """Add ``provider(start, end) -> [(date, text), …]``: deadlines of an app's own objects
+    falling in ``[start, end]``, text in the active language (one query, please)."""
+    if provider not in _PROVIDERS:
+        _PROVIDERS.append(provider)
+
+
 def deadlines_between(start: datetime.date, end: datetime.date) -> list[tuple[datetime.date, str]]:
     """The deadlines falling in ``[start, end]`` (both included), in date order, as
-    ``(date, text)`` with the text in the active language."""
+    ``(date, text)`` with the text in the active language: the yearly statutory ones and
+    those the apps registered."""
     found = []
     for year in range(start.year, end.year + 1):
         for month, day, text in DEADLINES:
             due = datetime.date(year, month, day)
             if start <= due <= end:
                 found.append((due, str(text)))
+    for provider in _PROVIDERS:
+        found += [(due, str(text)) for due, text in provider(start, end)]
     return sorted(found)
