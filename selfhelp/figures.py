@@ -2,9 +2,9 @@
 aggregate SQL, the number of queries fixed whatever the number of groups, members or meetings.
 Every self-help figure is printed with k = 5 (REPORTS.md §3.2).
 
-Scopes (:class:`~calportal.reports.figures.Scope`): the whole CAL; an organisation (the groups
-whose facilitator works for it). Groups belong to no initiative, event or area: for those
-scopes every figure is zero.
+Scopes (:class:`~calportal.reports.figures.Scope`): the whole CAL; one group
+(``Scope(group=…)``: a facilitator's R10); an organisation (the groups whose facilitator works
+for it). Groups belong to no initiative, event or area: for those scopes every figure is zero.
 
 Each figure exists for the whole scope, and :func:`by_topic` / :func:`by_group` give all of
 them per topic or per group in four queries (R10's rows; R1 merges topics with fewer than 5
@@ -88,7 +88,14 @@ REQUEST_OUTCOMES = {
 }
 
 
+def groups_in(scope: Scope) -> QuerySet[Group]:
+    """The groups a scope covers (R10 logs a read of its figures against each of them)."""
+    return _groups(scope)
+
+
 def _groups(scope: Scope) -> QuerySet[Group]:
+    if scope.group is not None:
+        return Group.objects.filter(pk=scope.group)
     if scope.organisation is not None:
         return Group.objects.filter(facilitator__organisation=scope.organisation)
     if scope.kind == "cal":
@@ -271,3 +278,34 @@ def labels() -> dict[str, dict[str, str]]:
             "waiting": str(pgettext_lazy("request to join", "Waiting")),
         },
     }
+
+
+def group_names(scope: Scope) -> dict[int, dict[str, str]]:
+    """``{group id: {"name", "topic"}}`` of the scope's groups, ordered by name (the rows of the
+    coordinator's and the facilitator's R10). One query."""
+    return {
+        pk: {"name": name, "topic": topic}
+        for pk, name, topic in _groups(scope)
+        .order_by("name", "pk")
+        .values_list("pk", "name", "topic")
+    }
+
+
+# The access log's action for a read of R10's figures (a run's page or file, the figures page,
+# the PDF): one entry per group the figures cover, the run's number as the object.
+REPORT_READ = "report"
+
+
+def record_read(user, scope: Scope, object_id: int | None = None) -> int:
+    """Write to the self-help access log that ``user`` read R10's figures of ``scope``: one
+    entry per group it covers (REPORTS.md §6 R10, "reading it is written to the access log"),
+    with ``object_id`` the run's number when it is a run. One query to list the groups, one to
+    write. Returns how many entries were written."""
+    from selfhelp.models import AccessLog
+
+    entries = [
+        AccessLog(user=user, group_id=pk, action=REPORT_READ, object_id=object_id)
+        for pk in _groups(scope).values_list("pk", flat=True)
+    ]
+    AccessLog.objects.bulk_create(entries)
+    return len(entries)

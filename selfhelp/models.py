@@ -265,6 +265,7 @@ class AccessAction(models.TextChoices):
     EXPORT = "export", _("Exported the member list")
     ERASE = "erase", _("Erased a person's data")
     FACILITATOR = "facilitator", _("Changed the group's facilitator")
+    REPORT = "report", _("Read the anonymous figures (R10)")
 
 
 class AccessLog(models.Model):

@@ -10,11 +10,10 @@ from django.db.models import (
     QuerySet,
     Subquery,
 )
-from django.db.models.functions import Coalesce, TruncMonth
-from django.utils import timezone
+from django.db.models.functions import Coalesce
 
 from calportal.accounts.models import User
-from selfhelp.models import RUNNING_GROUP_STATUSES, Group, JoinRequest, Meeting, Member
+from selfhelp.models import RUNNING_GROUP_STATUSES, Group, JoinRequest
 
 # A current member: one who has not left. The same test decides whether a group is full.
 CURRENT_MEMBER = Q(members__left_on__isnull=True)
@@ -77,29 +76,3 @@ def groups_with_counts(queryset: QuerySet[Group]) -> QuerySet[Group]:
         meetings_held=Count("meetings", filter=Q(meetings__held=True), distinct=True),
     ).select_related("facilitator")
 
-
-def group_figures(groups: QuerySet[Group] | None = None) -> dict:
-    """Meetings held, average attendance and new members per month, per group and in total —
-    counts without identities, for the OPS's reports."""
-    groups = groups if groups is not None else Group.objects.all()
-    held = Meeting.objects.filter(group__in=groups, held=True)
-    rows = list(groups_with_counts(groups).order_by("name"))
-    attendance = {
-        row["group_id"]: row
-        for row in held.values("group_id").annotate(
-            meetings=Count("pk", distinct=True), attendances=Count("attendees")
-        )
-    }
-    for group in rows:
-        figures = attendance.get(group.pk, {"meetings": 0, "attendances": 0})
-        group.average_attendance = (
-            round(figures["attendances"] / figures["meetings"], 1) if figures["meetings"] else None
-        )
-    new_members = list(
-        Member.objects.filter(group__in=groups)
-        .annotate(month=TruncMonth("joined_on"))
-        .values("month", "group__name")
-        .annotate(count=Count("pk"))
-        .order_by("month", "group__name")
-    )
-    return {"groups": rows, "new_members": new_members, "today": timezone.localdate()}

@@ -8,6 +8,7 @@ opening is written to the access log.
 import datetime
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,6 +23,8 @@ from calportal.documents.services import document_request
 from calportal.outbox.selectors import messages_regarding
 from calportal.parsing import int_list
 from calportal.public_forms import public_form_accepted
+from calportal.reports.kinds.selfhelp_groups import dataset_for
+from selfhelp import figures as selfhelp_figures
 from selfhelp import selectors, services
 from selfhelp.forms import (
     AcceptForm,
@@ -44,6 +47,7 @@ from selfhelp.models import (
     Member,
     RequestStatus,
 )
+from selfhelp.report_forms import FiguresForm
 
 # --- Public -----------------------------------------------------------------------------------
 
@@ -129,21 +133,57 @@ def group_edit(request, pk: int):
     return render(request, "selfhelp/group_form.html", {"form": form, "group": group})
 
 
+def _figures_form(request, data) -> FiguresForm:
+    """The figures page's form for the user; 403 for anyone without R10 (REPORTS.md §8: OPS
+    staff by topic, the coordinator all groups, a facilitator their own)."""
+    form = FiguresForm(data, user=request.user)
+    if form.variant is None:
+        raise PermissionDenied
+    return form
+
+
 @permission_required("selfhelp.view_group")
 def figures(request):
-    return render(request, "selfhelp/figures.html", selectors.group_figures())
+    """R10's figures over a period, without a run: the same dataset as the report (k = 5 and
+    topics only in the shared variant); opening it is written to the access log."""
+    form = _figures_form(request, None)
+    data = request.GET.copy()
+    data.setdefault("timeframe", "year_to_date")
+    if "group" in form.fields and form.fields["group"].required and not data.get("group"):
+        data["group"] = form.fields["group"].initial  # a facilitator's first group
+    form = _figures_form(request, data)
+    dataset = None
+    if form.is_valid():
+        dataset = dataset_for(
+            identifier=form.cleaned_data["identifier"],
+            scope=form.cleaned_data["scope"],
+            variant=form.cleaned_data["variant"],
+            language=get_language() or "pl",
+        )
+        selfhelp_figures.record_read(request.user, form.cleaned_data["scope"])
+    return render(request, "selfhelp/figures.html", {"form": form, "dataset": dataset})
 
 
 @require_POST
 @permission_required("selfhelp.view_group")
 def figures_pdf(request):
+    form = _figures_form(request, request.POST)
+    if not form.is_valid():
+        return render(request, "selfhelp/figures.html", {"form": form, "dataset": None})
+    scope = form.cleaned_data["scope"]
     document = document_request(
         kind="selfhelp.report",
-        params={},
+        params={
+            "timeframe": form.cleaned_data["identifier"],
+            "scope": scope.as_dict(),
+            "variant": form.cleaned_data["variant"],
+            "language": get_language() or "pl",
+        },
         title=_("Self-help groups in figures"),
         requested_by=request.user,
         language=get_language(),
     )
+    selfhelp_figures.record_read(request.user, scope)
     return redirect(document)
 
 

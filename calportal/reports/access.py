@@ -39,7 +39,11 @@ def allowed_variants(user, kind: str) -> list[str]:
     """The variants of ``kind`` the user may have, most complete first; [] when none."""
     spec = get_kind(kind)
     if is_ops(user):
-        return list(spec.ops_variants or spec.variants)
+        variants = list(spec.ops_variants or spec.variants)
+        if spec.ops_variants is not None and spec.audience is not None:
+            # An OPS employee who is also, say, the self-help coordinator keeps that role's.
+            variants += spec.audience(user)
+        return [v for v in spec.variants if v in variants]
     variants = []
     if spec.audience is not None:
         variants = list(spec.audience(user))
@@ -55,9 +59,9 @@ def may_run(user, kind: str, scope: Scope, variant: str) -> bool:
     each recipient of a schedule at send time)."""
     if not user.is_active or variant not in allowed_variants(user, kind):
         return False
-    if is_ops(user):
-        return True
     spec = get_kind(kind)
+    if is_ops(user) and variant in (spec.ops_variants or spec.variants):
+        return True
     if (
         spec.team_shared
         and variant == Variant.SHARED
@@ -94,6 +98,12 @@ def visible_runs(user) -> QuerySet[ReportRun]:
     one run)."""
     runs = ReportRun.objects.all()
     if is_ops(user):
+        for spec in kinds():
+            if spec.ops_variants is not None:  # R10: OPS staff see only its shared runs
+                beyond = Q(kind=spec.code) & ~Q(variant__in=spec.ops_variants)
+                if spec.runs_filter is not None:
+                    beyond &= ~spec.runs_filter(user)
+                runs = runs.exclude(beyond)
         return runs
     allowed = Q(pk__in=[])
     if user.has_perm("reports.view_shared_report"):

@@ -8,6 +8,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from calportal.reports import access
+from calportal.reports.figures import WHOLE_CAL
 from calportal.reports.models import (
     Comparison,
     Language,
@@ -86,6 +87,8 @@ class ReportRequestForm(forms.Form):
         self.cal_allowed = "cal" in spec.scopes and (
             access.is_ops(user)
             or (spec.team_shared and user.has_perm("reports.view_shared_report"))
+            # R10: the self-help coordinator has it for all groups.
+            or any(access.may_run(user, kind, WHOLE_CAL, v) for v in variants)
         )
         with_dates = False
         for name in self.scope_names:

@@ -9,10 +9,11 @@ functions and never read the models themselves (see :mod:`calportal.reports.figu
   day. A pass suspended, revoked or replaced on a day is therefore not active on that day.
 * A redemption belongs to a period by the local (Europe/Warsaw) date of ``redeemed_at``.
 * **Scope**: the whole CAL; an **area** covers the holders living there (``Participant.area``)
-  and their uses; an **organisation** covers the uses at the venue it runs, and no holder data
-  (pass stocks, new passes and holders count 0: a venue's statement shows its own uses only,
-  REPORTS.md §6 R9); an **initiative** or an **event** has no pass figures (every function
-  returns zeros).
+  and their uses; an **organisation** covers the uses at the venue it runs, and a **venue**
+  (``Scope(venue=…)``, R9's venue statement) the uses at that venue — both without holder data
+  (pass stocks, new, expired and revoked passes and holders count 0: a venue's statement shows
+  its own uses only, REPORTS.md §6 R9); any other scope (an initiative, an event, a project, a
+  public task, a self-help group) has no pass figures (every function returns zeros).
 """
 
 import datetime
@@ -146,6 +147,8 @@ def _redemptions(period: Period, scope: Scope) -> QuerySet[Redemption] | None:
         return redemptions.filter(senior_pass__holder__area_id=scope.area)
     if scope.kind == "organisation":
         return redemptions.filter(venue__organisation_id=scope.organisation)
+    if scope.kind == "venue":
+        return redemptions.filter(venue_id=scope.venue)
     return None
 
 
@@ -239,6 +242,27 @@ def passes_new(period: Period, scope: Scope = WHOLE_CAL) -> int:
     return passes.filter(
         issued_on__gte=period.start, issued_on__lte=period.end, replaces__isnull=True
     ).count()
+
+
+def passes_ended(period: Period, scope: Scope = WHOLE_CAL) -> dict[str, int]:
+    """R9's companions of PA2: ``{"expired": n, "revoked": n}`` — passes whose status history
+    has an "expired" (the day after ``valid_until``, written by the nightly expiry) or a
+    "revoked" row beginning on a day of ``period``; each pass counted once per status. One
+    query. Zeros for a scope without holder data (an organisation, a venue, …)."""
+    passes = _passes(scope)
+    if passes is None:
+        return {"expired": 0, "revoked": 0}
+    in_period = Q(
+        status_changes__started_on__gte=period.start, status_changes__started_on__lte=period.end
+    )
+    return passes.aggregate(
+        expired=Count(
+            "pk", filter=in_period & Q(status_changes__status=PassStatus.EXPIRED), distinct=True
+        ),
+        revoked=Count(
+            "pk", filter=in_period & Q(status_changes__status=PassStatus.REVOKED), distinct=True
+        ),
+    )
 
 
 # --- PA3, PA4 ----------------------------------------------------------------------------------
@@ -381,16 +405,20 @@ def pool_use_by_venue(period: Period, scope: Scope = WHOLE_CAL) -> dict[int, dic
     (0.5 = half), ``uses ÷ (weeks × pool)``, None without a pool or a week. Venues that took no
     part in those weeks and had no uses are left out. Three queries."""
     weeks_range = _whole_weeks(period)
-    if weeks_range is None or scope.kind in ("initiative", "event"):
+    if weeks_range is None:
         return {}
     monday, sunday = weeks_range
     redemptions = _redemptions(Period(monday, sunday), scope)
+    if redemptions is None:
+        return {}
     uses = dict(redemptions.values("venue").annotate(n=Count("pk")).values_list("venue", "n"))
     venues = PartnerVenue.objects.filter(
         Q(active_until__isnull=True) | Q(active_until__gte=monday), active_from__lte=sunday
     )
     if scope.kind == "organisation":
         venues = venues.filter(organisation_id=scope.organisation)
+    elif scope.kind == "venue":
+        venues = venues.filter(pk=scope.venue)
     programme_pool = ProgrammeSettings.current().weekly_pool
     result = {}
     for venue in venues.only("pk", "active_from", "active_until", "weekly_pool"):
@@ -423,6 +451,18 @@ def _pool_use(uses: int, weeks: int, pool: int | None) -> dict:
 def venues() -> dict[int, str]:
     """Every venue of the programme: ``{id: name}``, by name."""
     return dict(PartnerVenue.objects.order_by("name", "pk").values_list("pk", "name"))
+
+
+def venue_of_organisation(organisation_id: int | None) -> int | None:
+    """The id of the venue an organisation runs (a venue staff member's ``organisation``), or
+    None when it runs none."""
+    if organisation_id is None:
+        return None
+    return (
+        PartnerVenue.objects.filter(organisation_id=organisation_id)
+        .values_list("pk", flat=True)
+        .first()
+    )
 
 
 def holders_by_age_gender(day: datetime.date, scope: Scope = WHOLE_CAL) -> dict[tuple, int]:

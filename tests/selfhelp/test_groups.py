@@ -9,7 +9,9 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from calportal.accounts.roles import Role
 from selfhelp.models import GroupStatus, JoinRequest, Meeting, Member, RequestStatus
+from tests.factories import UserFactory
 from tests.initiatives.conftest import pl
 from tests.selfhelp.conftest import join_data, make_meeting, make_member, make_request
 
@@ -233,10 +235,16 @@ def test_erasing_a_former_member_leaves_nothing_of_theirs_but_the_counts(
         "Straciłam",
     ):
         assert trace not in text
-    figures = login(overseer).get(reverse("selfhelp:figures")).context
-    row = next(g for g in figures["groups"] if g.pk == group.pk)
-    assert row.meetings_held == 1 and row.average_attendance == 1.0
-    assert sum(r["count"] for r in figures["new_members"]) == 1
+    today = timezone.localdate()
+    period = {"timeframe": "custom", "start": f"{today.year - 1}-01-01", "end": str(today)}
+    dataset = login(overseer).get(reverse("selfhelp:figures"), period).context["dataset"]
+    table = dataset["sections"][0]["tables"][0]  # R10: meetings and members per group
+    row = next(r for r in table["rows"] if r["key"] == str(group.pk))
+    values = {
+        c["key"]: cell["value"] for c, cell in zip(table["columns"], row["cells"], strict=True)
+    }
+    assert values["held"] == 1 and values["SH3"] == 1.0
+    assert values["joined"] == 1 and values["left"] == 1
 
 
 def test_a_declined_request_can_be_erased(login, facilitator, group):
@@ -257,12 +265,21 @@ def test_figures_count_meetings_attendance_and_new_members_without_names(login, 
         meeting.attendees.set(present)
     make_meeting(group, days_ago=-7)  # planned, not held
 
-    context = login(staff).get(reverse("selfhelp:figures")).context
+    today = timezone.localdate()
+    period = {"timeframe": "custom", "start": f"{today.year - 1}-01-01", "end": str(today)}
+    coordinator = UserFactory(email="koordynacja@example.org", role=Role.SELFHELP_COORDINATOR)
+    dataset = login(coordinator).get(reverse("selfhelp:figures"), period).context["dataset"]
 
-    row = next(g for g in context["groups"] if g.pk == group.pk)
-    assert (row.current_members, row.meetings_held, row.average_attendance) == (4, 2, 2.0)
-    body = login(staff).get(reverse("selfhelp:figures")).content.decode()
-    assert "Apolonia" not in body and "Bogumiła" not in body
+    table = dataset["sections"][0]["tables"][0]  # R10: meetings and members per group
+    row = next(r for r in table["rows"] if r["key"] == str(group.pk))
+    values = {
+        c["key"]: cell["value"] for c, cell in zip(table["columns"], row["cells"], strict=True)
+    }
+    assert (values["stock"], values["held"], values["SH3"]) == (4, 2, 2.0)
+    # OPS staff: by topic with k = 5 (4 members are "< 5"), no group's name.
+    body = login(staff).get(reverse("selfhelp:figures"), period).content.decode()
+    assert "Apolonia" not in body and "Bogumiła" not in body and group.name not in body
+    assert "&lt; 5" in body
 
 
 # --- Found in review ----------------------------------------------------------------------------

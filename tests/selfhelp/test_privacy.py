@@ -23,7 +23,9 @@ MATRIX = {
     "selfhelp:group_public": row(*[ALLOWED] * 7),
     "selfhelp:thanks": row(*[ALLOWED] * 7),
     "selfhelp:manage_list": row(ALLOWED, ALLOWED, ALLOWED, ALLOWED, ALLOWED, ALLOWED, LOGIN),
-    "selfhelp:figures": row(ALLOWED, ALLOWED, ALLOWED, ALLOWED, ALLOWED, ALLOWED, LOGIN),
+    # R10 (REPORTS.md §8): OPS by topic, the coordinator, a facilitator of a group; a facilitator
+    # without a group, partner coordinators and the CAL team: no.
+    "selfhelp:figures": row(ALLOWED, ALLOWED, DENIED, ALLOWED, DENIED, DENIED, LOGIN),
     "selfhelp:group_create": row(DENIED, ALLOWED, DENIED, ALLOWED, DENIED, DENIED, LOGIN),
     "selfhelp:group_edit": row(DENIED, ALLOWED, DENIED, ALLOWED, DENIED, DENIED, LOGIN),
     "selfhelp:access_log": row(DENIED, ALLOWED, DENIED, DENIED, DENIED, DENIED, LOGIN),

@@ -74,6 +74,7 @@ def variant_label(variant: str) -> str:
     return {
         "shared": _("Shared (small numbers hidden)"),
         "internal": _("Internal (all figures)"),
+        "venue": _("For the venue (its own uses only)"),
     }.get(variant, variant)
 
 
