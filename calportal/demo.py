@@ -148,6 +148,9 @@ def demo_data_load() -> list[DemoLogin]:
 
     participant_areas_demo_load()  # the map's areas exist now
     history_demo_load(organisations)  # past events with attendance, for the reports
+    from calportal.public_tasks.demo import public_tasks_demo_load
+
+    public_tasks_demo_load(organisations)  # a public task of TPP „Nadzieja” (R6)
     volunteers_demo_load(organisations)
     _load_logins(organisations, members)  # the venue login needs the venues
     from selfhelp.demo import selfhelp_demo_load

@@ -45,6 +45,10 @@ _ITEM_SECTIONS = {
     "organisations": "organisation",
     "team": "organisation",
     "accounts": "organisation",
+    "reports": "reports",
+    "public_tasks": "reports",
+    "projects": "reports",
+    "strategy": "reports",
 }
 _APP_ITEMS = {
     "resources_map": "map",
@@ -53,6 +57,9 @@ _APP_ITEMS = {
     "organisations": "organisations",
     "team": "team",
     "reports": "reports",
+    "public_tasks": "public_tasks",
+    "projects": "projects",
+    "strategy": "strategy",
 }
 
 

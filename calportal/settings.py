@@ -398,6 +398,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "calportal.reports.run_due_schedules",
         "schedule": 15 * 60,  # the scheduled reports that are due (REPORTS.md §5)
     },
+    "public-task-reports": {
+        "task": "public_tasks.due_reports",
+        # R6's draft on the task's end date and a reminder 20 days later (REPORTS.md §5)
+        "schedule": crontab(hour=6, minute=30),
+    },
     "worker-heartbeat": {
         "task": "calportal.tasks.heartbeat",
         "schedule": 30,  # /healthz reports a worker that has not answered for two minutes

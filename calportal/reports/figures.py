@@ -220,10 +220,14 @@ def amounts_by(queryset, keys: tuple[str, ...], person: str, value) -> dict[tupl
     (REPORTS.md §3.3). One query: the rows are first summed per (group, person) in SQL, then per
     group, so the cost grows with the data only linearly (no correlated subquery per group).
     Returns ``{tuple of key values: Amount}``; groups without rows are absent."""
+    from django.core.exceptions import EmptyResultSet
     from django.db import connections
 
     per_person = queryset.values(*keys, person).annotate(_part=value).order_by()
-    sql, params = per_person.query.sql_with_params()
+    try:
+        sql, params = per_person.query.sql_with_params()
+    except EmptyResultSet:  # e.g. ``pk__in=[]``: a scope that covers nothing
+        return {}
     compiler = per_person.query.get_compiler(per_person.db)
     quote = compiler.quote_name_unless_alias
     # The inner query's output columns are named after the keys (their aliases).
