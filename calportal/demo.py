@@ -151,6 +151,9 @@ def demo_data_load() -> list[DemoLogin]:
     from calportal.public_tasks.demo import public_tasks_demo_load
 
     public_tasks_demo_load(organisations)  # a public task of TPP „Nadzieja” (R6)
+    from calportal.strategy.demo import strategy_demo_load
+
+    strategy_demo_load()  # the municipal strategy's indicators (R3)
     volunteers_demo_load(organisations)
     _load_logins(organisations, members)  # the venue login needs the venues
     from selfhelp.demo import selfhelp_demo_load

@@ -39,3 +39,107 @@ def organisations() -> dict[int, str]:
 def labels() -> dict[str, dict[str, str]]:
     """``{"sector": {sector: label}}`` in the active language."""
     return {"sector": {value: str(label) for value, label in Sector.choices}}
+
+
+# --- R7: the forms of cooperation of each organisation (REPORTS.md §6 R7) ---------------------
+
+
+def _count(queryset, field: str):
+    """A correlated subquery: the number of distinct ``field`` values of ``queryset`` (which
+    filters on ``OuterRef("pk")``, the organisation)."""
+    from django.db.models import IntegerField, Subquery, Value
+    from django.db.models.functions import Coalesce
+
+    counted = (
+        queryset.order_by()
+        .annotate(group=Value(1))
+        .values("group")
+        .annotate(n=Count(field, distinct=True))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def cooperation_by_organisation(period: Period) -> dict[int, dict]:
+    """The non-financial forms of cooperation of each organisation in ``period``, for R7::
+
+        {organisation id: {"name": str, "sector": str,
+                           "led": initiatives it led with an event in E(P),
+                           "partnered": initiatives it was a partner of with an event in E(P),
+                           "joint_events": events of E(P) of initiatives it led or partnered,
+                           "team_member": bool, someone represented it on the CAL team on at
+                                          least one day of P,
+                           "venue": bool, it ran a venue of the senior programme active on at
+                                    least one day of P,
+                           "recipients": distinct persons present at an event of E(P) of an
+                                         initiative it led (PE1 of its initiatives)}}
+
+    Only organisations with at least one of these. E(P) and "present" as in REPORTS.md §2.
+    One query (a subquery per figure)."""
+    from django.db.models import Exists, OuterRef, Q
+
+    from initiatives.figures import PRESENT, held_events
+    from initiatives.models import Registration
+
+    events = held_events(period)
+    of_led = Q(initiative__lead_organisation=OuterRef("pk"))
+    of_partnered = Q(initiative__partner_organisations=OuterRef("pk"))
+    on_team = Organisation.objects.filter(
+        Q(team_members__end_date__isnull=True) | Q(team_members__end_date__gte=period.start),
+        pk=OuterRef("pk"),
+        team_members__start_date__lte=period.end,
+    )
+    runs_venue = Organisation.objects.filter(
+        Q(venue__active_until__isnull=True) | Q(venue__active_until__gte=period.start),
+        pk=OuterRef("pk"),
+        venue__active_from__lte=period.end,
+    )
+    present = Registration.objects.filter(
+        PRESENT, event__in=events, event__initiative__lead_organisation=OuterRef("pk")
+    )
+    rows = (
+        Organisation.objects.order_by("name", "pk")
+        .annotate(
+            led=_count(events.filter(of_led), "initiative"),
+            partnered=_count(events.filter(of_partnered), "initiative"),
+            joint_events=_count(events.filter(of_led | of_partnered), "pk"),
+            team_member=Exists(on_team),
+            senior_venue=Exists(runs_venue),
+            recipients=_count(present, "participant"),
+        )
+        .values(
+            "pk",
+            "name",
+            "sector",
+            "led",
+            "partnered",
+            "joint_events",
+            "team_member",
+            "senior_venue",
+            "recipients",
+        )
+    )
+    result = {}
+    for row in rows:
+        row["venue"] = row.pop("senior_venue")
+        if row["led"] or row["partnered"] or row["team_member"] or row["venue"]:
+            result[row.pop("pk")] = row
+    return result
+
+
+def recipients_of_led_initiatives(period: Period, *, sector: str | None = None) -> int:
+    """Distinct persons present at an event of E(P) of an initiative led by an organisation of
+    ``sector`` (any sector when None) — R2's "recipients of NGO-run actions", R7's total; a
+    person at two such initiatives counts once. One query."""
+    from initiatives.figures import PRESENT, held_events
+    from initiatives.models import Registration
+
+    present = Registration.objects.filter(PRESENT, event__in=held_events(period))
+    if sector is not None:
+        present = present.filter(event__initiative__lead_organisation__sector=sector)
+    return present.values("participant_id").distinct().count()
+
+
+def sectors() -> dict[int, str]:
+    """``{organisation id: sector}`` for the whole catalogue. One query."""
+    return dict(Organisation.objects.order_by().values_list("pk", "sector"))

@@ -205,6 +205,13 @@ def _rows() -> list[tuple[str, str, str, object]]:
     ]
 
 
+def yearly_functions() -> dict:
+    """``{row key: function(period) -> value or rate cell}`` for the whole CAL, the same
+    functions R5's table is made of (R3 takes the yearly values of its portal indicators from
+    them: :mod:`calportal.strategy.portal`)."""
+    return {key: compute for key, _label, _unit, compute in _rows()}
+
+
 INDICATOR_IDS = (
     "RE1",
     "RE2",
