@@ -146,14 +146,6 @@ def test_r2_forecasts_typed_on_the_run_reach_the_files(
     assert values[vo3["label"]] == (0, 0, 4.5, ".", 6.5)
 
 
-@pytest.mark.skipif(not os.environ.get("H5_PDF_DIR"), reason="only to look at the PDFs")
-@pytest.mark.django_db
-@pytest.mark.parametrize("language", ["pl", "en"])
-@pytest.mark.parametrize("kind", KINDS)
-def test_keep_pdfs_to_look_at(data, staff, django_capture_on_commit_callbacks, kind, language):
-    _pdf_text(_rendered(kind, staff, django_capture_on_commit_callbacks, language))
-
-
 def _built(kind, user, capture, variant="internal"):
     with time_machine.travel(NOW, tick=False), capture(execute=False):
         run = services.report_request(parameters=_parameters(kind, variant), requested_by=user)
