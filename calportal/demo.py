@@ -156,6 +156,9 @@ def demo_data_load() -> list[DemoLogin]:
     strategy_demo_load()  # the municipal strategy's indicators (R3)
     volunteers_demo_load(organisations)
     _load_logins(organisations, members)  # the venue login needs the venues
+    from calportal.projects.demo import projects_demo_load
+
+    projects_demo_load()  # an ESF+ project (R4); its assigned OPS staff need the logins
     from selfhelp.demo import selfhelp_demo_load
 
     selfhelp_demo_load()  # after the logins: groups need their facilitator's account

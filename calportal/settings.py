@@ -403,6 +403,10 @@ CELERY_BEAT_SCHEDULE = {
         # R6's draft on the task's end date and a reminder 20 days later (REPORTS.md §5)
         "schedule": crontab(hour=6, minute=30),
     },
+    "projects-delete-expired-lists": {
+        "task": "projects.delete_expired_lists",
+        "schedule": 3600,  # project participant lists are kept 7 days (REPORTS.md R4)
+    },
     "worker-heartbeat": {
         "task": "calportal.tasks.heartbeat",
         "schedule": 30,  # /healthz reports a worker that has not answered for two minutes

@@ -219,8 +219,10 @@ FI1 = define(
     "FI1",
     _("Funding"),
     _(
-        "Funding amounts by source of the initiatives with at least one event in E(P). Funding "
-        "has no dates yet, so the whole amount of each such initiative is counted."
+        "Funding amounts by source: every funding row whose year overlaps the period (the "
+        "whole amount of that year's row counts in any period touching the year) of the "
+        "initiatives in the scope; rows entered before years were recorded count, with their "
+        "whole amount, when their initiative has at least one event in E(P)."
     ),
     unit=PLN,
 )
@@ -746,12 +748,30 @@ def reach_persons(period: Period, scope: Scope = WHOLE_CAL) -> dict:
 
 
 def funding_by_source(period: Period, scope: Scope = WHOLE_CAL) -> dict[str, Decimal]:
-    """FI1: ``{source: PLN}`` summed over the funding of the initiatives with at least one event
-    in E(P); only sources with funding appear. Funding rows carry no dates yet (REPORTS.md §9,
-    D5): an initiative's whole funding counts in every period it has an event in."""
-    initiatives = held_events(period, scope).values("initiative_id")
+    """FI1: ``{source: PLN}`` summed over the funding rows whose year lies between the period's
+    first and last year (REPORTS.md §9, D5), of the initiatives within the scope (its
+    initiative, organisation, project or task); a row without a year (entered before years were
+    recorded) counts when its initiative has an event in E(P). Only sources with funding appear.
+    Under an event or area scope only the initiatives with an event in E(P) there count."""
+    initiatives = Initiative.objects.all()
+    if scope.initiative is not None:
+        initiatives = initiatives.filter(pk=scope.initiative)
+    if scope.organisation is not None:
+        initiatives = initiatives.filter(pk__in=_initiatives_of(scope.organisation))
+    covered = linked(scope)
+    if covered is not None:
+        initiatives = initiatives.filter(
+            Q(pk__in=list(covered.initiatives))
+            | Q(pk__in=Event.objects.filter(pk__in=list(covered.events)).values("initiative_id"))
+        )
+    active = held_events(period, scope).values("initiative_id")
+    if scope.event is not None or scope.area is not None:
+        initiatives = initiatives.filter(pk__in=active)
+    dated = Q(year__gte=period.start.year, year__lte=period.end.year)
+    undated = Q(year__isnull=True, initiative__in=active)
     rows = (
-        Funding.objects.filter(initiative__in=initiatives)
+        Funding.objects.filter(initiative__in=initiatives.values("pk"))
+        .filter(dated | undated)
         .values("source")
         .annotate(total=Sum("amount"))
         .order_by()

@@ -313,10 +313,40 @@ class InitiativeForm(forms.ModelForm):
 
 
 class FundingForm(forms.ModelForm):
+    """A funding row: its source, amount, the budget year it is for and, when it comes from a
+    funding agreement (a project), that agreement (REPORTS.md §9, D5)."""
+
+    year = forms.IntegerField(
+        label=_("year"),
+        min_value=1990,
+        max_value=2100,
+        required=False,
+        help_text=_("The budget year; empty: this year."),
+    )
+
     class Meta:
         model = Funding
-        fields = ["source", "amount", "note"]
+        fields = ["source", "amount", "year", "agreement", "note"]
         field_classes = {"amount": MoneyField}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agreement"].queryset = self.fields["agreement"].queryset.order_by("name")
+        self.fields["agreement"].empty_label = _("— none —")
+
+    def clean_year(self):
+        return self.cleaned_data.get("year") or timezone.localdate().year
+
+    def clean(self):
+        cleaned = super().clean()
+        year, agreement = cleaned.get("year"), cleaned.get("agreement")
+        if year and agreement and not agreement.start.year <= year <= agreement.end.year:
+            self.add_error(
+                "year",
+                _("The year must fall within the agreement's dates (%(start)s–%(end)s).")
+                % {"start": agreement.start.year, "end": agreement.end.year},
+            )
+        return cleaned
 
 
 # absolute_max: a forged TOTAL_FORMS (2**63) is refused at once instead of building 2,000 forms.

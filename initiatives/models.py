@@ -134,6 +134,17 @@ class Funding(models.Model):
     source = models.CharField(_("source"), max_length=20, choices=FundingSource.choices)
     amount = models.DecimalField(_("amount (PLN)"), max_digits=12, decimal_places=2)
     note = models.CharField(_("note"), max_length=200, blank=True)
+    # The budget year the amount is for (REPORTS.md §9, D5); FI1 counts a row in the periods
+    # that overlap its year. Empty only for rows entered before years were recorded.
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    agreement = models.ForeignKey(
+        "projects.Project",
+        verbose_name=_("funding agreement"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="fundings",
+    )
 
     class Meta:
         verbose_name = _("funding")
@@ -141,6 +152,10 @@ class Funding(models.Model):
         ordering = ["pk"]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gte=0), name="funding_amount_not_negative"),
+            models.CheckConstraint(
+                condition=Q(year__isnull=True) | Q(year__gte=1990, year__lte=2100),
+                name="funding_year_sensible",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -49,7 +49,7 @@ def initiative_list(request):
 def initiative_detail(request, pk: int):
     initiative = get_object_or_404(
         Initiative.objects.select_related("lead_organisation").prefetch_related(
-            "partner_organisations", "target_groups", "fundings"
+            "partner_organisations", "target_groups", "fundings__agreement"
         ),
         pk=pk,
     )

@@ -153,6 +153,10 @@ def _role_permissions() -> dict:
         "selfhelp.migrations.0002_roles",
         "calportal.reports.migrations.0002_roles_and_statutory_calendar",
         "calportal.reports.migrations.0004_reports_ii_kinds",
+        "calportal.public_tasks.migrations.0002_roles",
+        "calportal.projects.migrations.0002_roles",
+        "calportal.strategy.migrations.0002_roles",
+        "volunteers.migrations.0007_rate_table_and_work_kinds",
     ]
     sources = [FOUNDATION_PERMISSIONS] + [importlib.import_module(m).PERMISSIONS for m in modules]
     for source in sources:

@@ -64,8 +64,8 @@ def document_status(request, pk: int):
 @login_required
 def document_download(request, pk: int):
     document = _get_document_for_user(request, pk)
-    if document.status != DocumentStatus.READY:
-        raise Http404
+    if document.status != DocumentStatus.READY or not document.file:
+        raise Http404  # not made yet, or deleted by its retention rule
     if document.kind.startswith("reports."):
         from calportal.reports.documents import report_file_read
 

@@ -6,3 +6,9 @@ class ProjectsConfig(AppConfig):
     name = "calportal.projects"
     label = "projects"
     verbose_name = _("Projects and funding agreements")
+
+    def ready(self):
+        from calportal.projects import documents, reporting
+
+        reporting.register()
+        documents.register()

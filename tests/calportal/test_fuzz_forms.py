@@ -102,6 +102,8 @@ NOT_PAGES = {
     "passes:application_reject",
     "passes:pass_action",
     "passes:recorded",
+    "projects:participant_list",
+    "projects:period_report",
     "passes:redeem",
     "reports:run_again",
     "reports:run_narrative",

@@ -99,9 +99,13 @@ def test_comparison_periods(period, mode, expected):
         "custom:2026-01-01",
         "custom:2026-02-30/2026-03-01",
         "custom:2026-03-01/2026-01-01",
-        "project:7",
+        "project:7",  # no such project
+        "task:7",  # no such public task
+        "project:x",
+        "unknown:7",
     ],
 )
+@pytest.mark.django_db
 def test_anything_else_is_a_clear_error(identifier):
     with translation.override("en"), pytest.raises(PeriodError) as error:
         resolve(identifier, today=D(2026, 11, 30))
