@@ -70,7 +70,7 @@ def _indicator_table(project, period: Period, cumulative: Period | None) -> dict
         ds.column("cumulative_women", _("Cumul. W"), indicator="PR1"),
         ds.column("cumulative_men", _("Cumul. M"), indicator="PR1"),
         ds.column("cumulative", _("Cumul. total"), indicator="PR1"),
-        ds.column("achieved", _("% of the target"), unit=PERCENT),
+        ds.column("achieved", _("Share of the target (%)"), unit=PERCENT),
     ]
     rows = []
     for indicator in project.indicators.all():

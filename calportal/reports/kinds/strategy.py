@@ -321,7 +321,7 @@ def _set_section(indicator_set: dict, values: _Values, year: int, used: set) -> 
                     "year": year,
                 },
                 alt=_("Horizontal bars: for each indicator the share of the path from its "
-                      "baseline to its target achieved; 100% is the target."),
+                      "baseline to its target achieved; the full bar is the target."),
             )
         )  # fmt: skip
     return ds.section(
