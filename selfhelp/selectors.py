@@ -75,4 +75,3 @@ def groups_with_counts(queryset: QuerySet[Group]) -> QuerySet[Group]:
         waiting_requests=Coalesce(Subquery(waiting), 0),
         meetings_held=Count("meetings", filter=Q(meetings__held=True), distinct=True),
     ).select_related("facilitator")
-

@@ -20,7 +20,9 @@ from volunteers.models import (
     Skill,
     Volunteer,
     VolunteeringSettings,
+    VolunteerRate,
     VolunteerStatus,
+    WorkKind,
 )
 
 # (organisation key, first name, last name, year of birth, skills, status, agreement, check)
@@ -179,6 +181,42 @@ def volunteers_demo_load(organisations: dict) -> None:
             Assignment.objects.create(shift=shift, volunteer=by_name[name])
         Shift.objects.filter(pk=shift.pk).update(assigned_count=len(names))
 
+    # Kinds of work (seeded by the migration) and a rate table whose general rate changed two
+    # months ago, with a rate of its own for care of seniors.
+    kinds = {kind.name: kind for kind in WorkKind.objects.all()}
+    kind_of = {
+        picnic.pk: kinds.get("pomoc przy wydarzeniach"),
+        seniors.pk: kinds.get("opieka nad seniorami"),
+        pool.pk: kinds.get("prowadzenie zajęć"),
+        homework.pk: kinds.get("pomoc dzieciom i młodzieży"),
+    }
+    VolunteerRate.objects.get_or_create(
+        work_kind=None,
+        valid_from=today - datetime.timedelta(days=60),
+        defaults={
+            "hourly_rate": "33.00",
+            "source": "GUS – przeciętne wynagrodzenie godzinowe (dane przykładowe)",
+        },
+    )
+    # Announced ahead (not yet in effect: it may still be deleted on the rates page).
+    VolunteerRate.objects.get_or_create(
+        work_kind=None,
+        valid_from=today + datetime.timedelta(days=45),
+        defaults={
+            "hourly_rate": "34.20",
+            "source": "GUS – komunikat o przeciętnym wynagrodzeniu (dane przykładowe)",
+        },
+    )
+    if kinds.get("opieka nad seniorami"):
+        VolunteerRate.objects.get_or_create(
+            work_kind=kinds["opieka nad seniorami"],
+            valid_from=today - datetime.timedelta(days=365),
+            defaults={
+                "hourly_rate": "36.50",
+                "source": "Stawka opiekuna osób starszych, ogłoszenia PUP Śrem (dane przykładowe)",
+            },
+        )
+
     # Hours: about three months back, approved except the last fortnight (waiting) and a few
     # rejected ones with a reason.
     entries = []
@@ -205,6 +243,7 @@ def volunteers_demo_load(organisations: dict) -> None:
                     quarters=rng.choice([4, 6, 8, 10, 12, 16]),
                     opportunity=chosen,
                     activity="" if chosen else "Pomoc w biurze LCW",
+                    work_kind=kind_of.get(chosen.pk) if chosen else kinds.get("prace biurowe"),
                     with_children=None if chosen else False,
                     status=EntryStatus.REJECTED if rejected else status,
                     reject_reason="Ten dzień był już wpisany." if rejected else "",

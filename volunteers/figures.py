@@ -17,9 +17,11 @@ and never read the models themselves (see :mod:`calportal.reports.figures`).
 """
 
 import datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db.models import (
+    Case,
+    CharField,
     Count,
     DateField,
     DurationField,
@@ -35,10 +37,20 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    When,
 )
-from django.db.models.functions import Coalesce, Greatest, Least, Lower, Trim, TruncMonth
-from django.utils.translation import gettext, pgettext_lazy
+from django.db.models.functions import (
+    Cast,
+    Coalesce,
+    Concat,
+    Greatest,
+    Least,
+    Lower,
+    Trim,
+    TruncMonth,
+)
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from calportal.reports.figures import (
     COUNT,
@@ -48,6 +60,8 @@ from calportal.reports.figures import (
     WHOLE_CAL,
     Amount,
     Scope,
+    age_band_case,
+    age_in_year,
     amounts_by,
     define,
     linked,
@@ -62,10 +76,11 @@ from volunteers.models import (
     Opportunity,
     Shift,
     Volunteer,
-    VolunteeringSettings,
+    VolunteerRate,
     VolunteerStatus,
+    WorkKind,
 )
-from volunteers.selectors import with_compliance
+from volunteers.selectors import pln, rate_of_entry, value_sum, with_compliance, with_rate
 
 VO1 = define(
     "VO1",
@@ -90,10 +105,12 @@ VO4 = define(
     "VO4",
     _("Value of volunteer work (PLN)"),
     _(
-        "The sum of hours × rate over the approved hours entries dated in the period. Until the "
-        "dated rate table per kind of work exists, one rate is used for all work: the value of "
-        "an hour of volunteer work in the volunteering settings; the report prints it and its "
-        "source."
+        "The sum of hours × rate over the approved hours entries dated in the period, each "
+        "entry at the rate in force on its date for its kind of work: the row of the dated "
+        "rate table for that kind with the latest “valid from” not after the entry's date, "
+        "else the general row (for every kind without its own rate) with the latest “valid "
+        "from” not after it; an entry with no rate in force counts 0 zł. The report prints "
+        "each rate used and its source."
     ),
     unit=PLN,
 )
@@ -246,6 +263,13 @@ def volunteer_hours(period: Period, scope: Scope = WHOLE_CAL) -> Amount:
     return _total_hours(_approved(period, scope))
 
 
+def hours_of_status(period: Period, scope: Scope, status: str) -> Amount:
+    """Hours dated in ``period`` of one status (``"submitted"`` = pending, ``"approved"``,
+    ``"rejected"``) as an :class:`Amount` with its volunteers. Two queries."""
+    entries = _entries(scope).filter(date__gte=period.start, date__lte=period.end, status=status)
+    return _total_hours(entries)
+
+
 def hours_by_status(period: Period, scope: Scope = WHOLE_CAL) -> dict[str, Decimal]:
     """Hours dated in ``period`` by status: ``{"submitted" (pending), "approved",
     "rejected": Decimal hours}``, every status present. One query."""
@@ -262,25 +286,72 @@ def hours_by_status(period: Period, scope: Scope = WHOLE_CAL) -> dict[str, Decim
     return by_status
 
 
-def volunteer_rate() -> tuple[Decimal, str]:
-    """The rate VO4 uses (PLN per hour) and where it comes from, as the report prints it: one
-    rate for all work until the dated rate table of REPORTS.md §9 D6 exists."""
-    rate = VolunteeringSettings.current().hourly_rate
-    return rate, gettext("The value of an hour of volunteer work in the volunteering settings")
-
-
-def _value(hours: Amount, rate: Decimal) -> Amount:
-    def pln(amount: Decimal) -> Decimal:
-        return (amount * rate).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-
-    return Amount(pln(hours.value), hours.contributors, pln(hours.largest))
+def _values_by(entries: QuerySet[HoursEntry], keys: tuple[str, ...]) -> dict[tuple, Amount]:
+    """The value of ``entries`` (VO4: quarters ÷ 4 × the rate of each entry, see
+    :func:`volunteers.selectors.rate_of_entry`) grouped by ``keys``, each an :class:`Amount` in
+    zł (to 0.01) with the volunteers who contributed and the largest value of one volunteer.
+    One query, the rate looked up per entry in SQL."""
+    return {
+        key: Amount(pln(amount.value / 4), amount.contributors, pln(amount.largest / 4))
+        for key, amount in amounts_by(with_rate(entries), keys, "volunteer", value_sum()).items()
+    }
 
 
 def volunteer_value(period: Period, scope: Scope = WHOLE_CAL) -> Amount:
-    """VO4: approved hours in ``period`` × the rate of :func:`volunteer_rate`, in PLN (to
-    0.01), with the contributors and the largest value of one volunteer. Three queries."""
-    rate, _source = volunteer_rate()
-    return _value(volunteer_hours(period, scope), rate)
+    """VO4: Σ hours × the rate in force on each approved entry's date for its kind of work
+    (REPORTS.md §2, §9 D6), over the approved entries dated in ``period``, as an
+    :class:`Amount` in zł (to 0.01) with the volunteers who contributed and the largest value
+    of one volunteer. One query."""
+    return _values_by(_approved(period, scope), ()).get((), Amount(Decimal("0.00")))
+
+
+def rates_in_force(period: Period) -> list[dict]:
+    """The rows of the rate table that apply on at least one day of ``period``: for each kind
+    of work with rows of its own and for the general row (``work_kind`` None), the row in force
+    on the first day and every row taking effect later in the period. Each ``{"id", "work_kind"
+    (id or None), "work_kind_name" ("" for the general row), "rate" (Decimal zł an hour),
+    "valid_from" (date), "source" (str)}``, ordered by kind (general first), then date. One
+    query."""
+    rows = (
+        VolunteerRate.objects.filter(valid_from__lte=period.end)
+        .select_related("work_kind")
+        .order_by("work_kind__name", "work_kind_id", "valid_from")
+    )
+    by_kind: dict = {}
+    for rate in rows:
+        by_kind.setdefault(rate.work_kind_id, []).append(rate)
+    result = []
+    for kind_rows in sorted(by_kind.values(), key=lambda r: (r[0].work_kind_id is not None,)):
+        started = [r for r in kind_rows if r.valid_from <= period.start][-1:]
+        later = [r for r in kind_rows if r.valid_from > period.start]
+        for rate in started + later:
+            result.append(
+                {
+                    "id": rate.pk,
+                    "work_kind": rate.work_kind_id,
+                    "work_kind_name": rate.work_kind.name if rate.work_kind else "",
+                    "rate": rate.hourly_rate,
+                    "valid_from": rate.valid_from,
+                    "source": rate.source,
+                }
+            )
+    return result
+
+
+def work_kinds() -> dict[int, str]:
+    """``{kind of work id: name}`` of every kind, offered or not. One query."""
+    return dict(WorkKind.objects.order_by("name").values_list("pk", "name"))
+
+
+def by_work_kind(period: Period, scope: Scope = WHOLE_CAL) -> dict[tuple, dict]:
+    """Approved hours in ``period`` and their value by kind of work and the rate row applied:
+    ``{(kind id or None, rate row id or None): {"hours": Amount (hours), "value": Amount
+    (zł)}}`` — a kind whose rate changed within the period has a key per rate row; entries
+    with no kind use the general rate. Two queries."""
+    entries = _approved(period, scope).annotate(rate_row=rate_of_entry("pk"))
+    hours = _hours_by(entries, ("work_kind", "rate_row"))
+    values = _values_by(entries, ("work_kind", "rate_row"))
+    return {key: {"hours": amount, "value": values[key]} for key, amount in hours.items()}
 
 
 # --- VO5, VO6 ----------------------------------------------------------------------------------
@@ -390,6 +461,12 @@ def shift_fill(period: Period, scope: Scope = WHOLE_CAL) -> tuple[int, int]:
     fill rate is their quotient. ``(0, 0)`` for an area (shifts have none). One query."""
     if scope.kind == "area":
         return 0, 0
+    totals = _shifts(period, scope).aggregate(assigned=Sum("assigned_count"), needed=Sum("needed"))
+    return totals["assigned"] or 0, totals["needed"] or 0
+
+
+def _shifts(period: Period, scope: Scope) -> QuerySet[Shift]:
+    """Shifts starting in ``period`` (by local date) that ``scope`` covers (none for an area)."""
     start, until = period.bounds()
     shifts = Shift.objects.filter(starts_at__gte=start, starts_at__lt=until)
     if scope.kind == "organisation":
@@ -401,8 +478,9 @@ def shift_fill(period: Period, scope: Scope = WHOLE_CAL) -> tuple[int, int]:
         )
     elif scope.kind == "event":
         shifts = shifts.filter(opportunity__event_id=scope.event)
-    totals = shifts.aggregate(assigned=Sum("assigned_count"), needed=Sum("needed"))
-    return totals["assigned"] or 0, totals["needed"] or 0
+    elif scope.kind == "area":
+        shifts = shifts.none()
+    return shifts
 
 
 def certificates_issued(period: Period, scope: Scope = WHOLE_CAL) -> int:
@@ -425,7 +503,8 @@ def certificates_issued(period: Period, scope: Scope = WHOLE_CAL) -> int:
 def by_organisation(period: Period, scope: Scope = WHOLE_CAL) -> dict[int, dict]:
     """VO1–VO5 per hosting organisation: ``{organisation id: {"VO1": int, "VO2": int, "VO3":
     Amount (hours), "VO4": Amount (PLN), "under_30_days": int, "30_days_or_more": int}}``, only
-    organisations with approved hours in ``period``. Five queries."""
+    organisations with approved hours in ``period``. Four queries (VO4 at the rate in force on
+    each entry's date, see :func:`volunteer_value`)."""
     approved = _approved(period, scope)
     hours = _hours_by(approved, ("volunteer__organisation",))
     new = dict(
@@ -442,13 +521,13 @@ def by_organisation(period: Period, scope: Scope = WHOLE_CAL) -> dict[int, dict]
         .annotate(**_span_counts())
         .order_by()
     }
-    rate, _source = volunteer_rate()
+    values = _values_by(approved, ("volunteer__organisation",))
     return {
         organisation: {
             "VO1": amount.contributors,
             "VO2": new.get(organisation, 0),
             "VO3": amount,
-            "VO4": _value(amount, rate),
+            "VO4": values[(organisation,)],
             UNDER_30_DAYS: spans[organisation][UNDER_30_DAYS],
             FROM_30_DAYS: spans[organisation][FROM_30_DAYS],
         }
@@ -462,6 +541,247 @@ def hours_by_month_organisation(period: Period, scope: Scope = WHOLE_CAL) -> dic
     entries = _approved(period, scope).annotate(month=TruncMonth("date"))
     cells = _hours_by(entries, ("month", "volunteer__organisation"))
     return {(month.strftime("%Y-%m"), org): amount for (month, org), amount in cells.items()}
+
+
+def _volunteers(scope: Scope) -> QuerySet[Volunteer]:
+    """The volunteers ``scope`` covers: hosted by the organisation, reaching the area, or (an
+    initiative, an event, a project) with hours logged for it."""
+    volunteers = Volunteer.objects.all()
+    if scope.kind == "organisation":
+        return volunteers.filter(organisation_id=scope.organisation)
+    if scope.kind == "area":
+        return volunteers.filter(areas=scope.area)
+    if scope.kind == "cal":
+        return volunteers
+    return volunteers.filter(Exists(_entries(scope).filter(volunteer=OuterRef("pk"))))
+
+
+def by_age_band(period: Period, scope: Scope = WHOLE_CAL) -> dict[str, dict[str, int]]:
+    """R8 (a): the volunteers by age band (:data:`~calportal.reports.figures.AGE_BANDS`, age
+    in the year the period ends, REPORTS.md §1): ``{band: {"VO1", "VO2", "ended" (volunteers
+    whose ``ended_on`` is in ``period``, active in it or not), "under_30_days",
+    "30_days_or_more" (VO5)}}``; only bands with someone in them. Two queries."""
+    band = age_band_case(age_in_year(Value(period.end.year), F("birth_year")))
+    earlier = HoursEntry.objects.filter(
+        volunteer=OuterRef("pk"), status=EntryStatus.APPROVED, date__lt=period.start
+    )
+    rows = (
+        _with_span(_active_volunteers(period, scope), period)
+        .alias(returning=Exists(earlier))
+        .annotate(band=band)
+        .values("band")
+        .annotate(
+            VO1=Count("pk"),
+            VO2=Count("pk", filter=Q(returning=False)),
+            **_span_counts(),
+        )
+        .order_by()
+    )
+    result: dict[str, dict[str, int]] = {}
+    empty = {"VO1": 0, "VO2": 0, "ended": 0, UNDER_30_DAYS: 0, FROM_30_DAYS: 0}
+    for row in rows:
+        result[row.pop("band")] = {**empty, **row}
+    ended = (
+        _volunteers(scope)
+        .filter(ended_on__gte=period.start, ended_on__lte=period.end)
+        .annotate(band=band)
+        .values("band")
+        .annotate(n=Count("pk", distinct=True))
+        .order_by()
+    )
+    for row in ended:
+        result.setdefault(row["band"], dict(empty))["ended"] = row["n"]
+    return result
+
+
+def volunteers_ended(period: Period, scope: Scope = WHOLE_CAL) -> int:
+    """Volunteers whose ``ended_on`` falls in ``period`` (R8's "ended in the period")."""
+    return _volunteers(scope).filter(ended_on__gte=period.start, ended_on__lte=period.end).count()
+
+
+def by_month_status(period: Period, scope: Scope = WHOLE_CAL) -> dict[tuple, Amount]:
+    """R8 (b): hours dated in ``period`` per month and status: ``{("YYYY-MM", status): Amount
+    (hours)}`` (status ``submitted`` = pending, ``approved``, ``rejected``); only cells with
+    hours. One query."""
+    entries = (
+        _entries(scope)
+        .filter(date__gte=period.start, date__lte=period.end)
+        .annotate(month=TruncMonth("date"))
+    )
+    cells = _hours_by(entries, ("month", "status"))
+    return {(month.strftime("%Y-%m"), status): amount for (month, status), amount in cells.items()}
+
+
+def value_by_month(period: Period, scope: Scope = WHOLE_CAL) -> dict[str, Amount]:
+    """R8 (b): VO4 per month: ``{"YYYY-MM": Amount (zł)}``, only months with approved hours.
+    One query."""
+    entries = _approved(period, scope).annotate(month=TruncMonth("date"))
+    return {
+        month.strftime("%Y-%m"): amount
+        for (month,), amount in _values_by(entries, ("month",)).items()
+    }
+
+
+def by_opportunity(period: Period, scope: Scope = WHOLE_CAL) -> dict[str, dict]:
+    """R8 (c): VO3 and VO7 per piece of work: ``{key: {"label": str, "VO3": Amount (hours),
+    "assigned": int, "needed": int}}``, where ``key`` is ``"opportunity-<id>"`` (its hours and
+    the shifts starting in ``period``), ``"initiative-<id>"`` for an initiative (hours logged
+    for it without an opportunity) and ``"other"`` for work described in words. Four
+    queries."""
+    work = Case(
+        When(
+            opportunity__isnull=False,
+            then=Concat(Value("opportunity-"), Cast("opportunity_id", CharField())),
+        ),
+        When(
+            initiative__isnull=False,
+            then=Concat(Value("initiative-"), Cast("initiative_id", CharField())),
+        ),
+        default=Value("other"),
+        output_field=CharField(),
+    )
+    hours = _hours_by(_approved(period, scope).annotate(work=work), ("work",))
+    result = {
+        key: {"label": "", "VO3": amount, "assigned": 0, "needed": 0}
+        for (key,), amount in hours.items()
+    }
+    shifts = (
+        _shifts(period, scope)
+        .values("opportunity")
+        .annotate(assigned=Sum("assigned_count"), needed=Sum("needed"))
+        .order_by()
+    )
+    for row in shifts:
+        key = f"opportunity-{row['opportunity']}"
+        result.setdefault(key, {"label": "", "VO3": Amount(Decimal(0)), "assigned": 0, "needed": 0})
+        result[key].update(assigned=row["assigned"] or 0, needed=row["needed"] or 0)
+    from initiatives.models import Initiative
+
+    opportunities = {k.split("-")[1] for k in result if k.startswith("opportunity-")}
+    initiatives = {k.split("-")[1] for k in result if k.startswith("initiative-")}
+    titles = {
+        f"opportunity-{pk}": title
+        for pk, title in Opportunity.objects.filter(pk__in=opportunities).values_list("pk", "title")
+    }
+    titles |= {
+        f"initiative-{pk}": title
+        for pk, title in Initiative.objects.filter(pk__in=initiatives).values_list("pk", "title")
+    }
+    for key, row in result.items():
+        row["label"] = titles.get(key, "")
+    return result
+
+
+def compliance_list(period: Period, scope: Scope = WHOLE_CAL) -> list[dict]:
+    """R8 (e), internal only (names are personal data): the volunteers of VO6 with what is
+    wrong, ``[{"id", "name", "no_agreement": hours (Decimal) worked in ``period`` on days no
+    agreement covers — only for volunteers engaged 30 days or more (VO5), else 0,
+    "no_child_check": hours of work with children in ``period`` on days without a valid
+    check}]``, only volunteers with either, by name. Two queries."""
+    covering_agreement = Agreement.objects.filter(
+        volunteer=OuterRef("volunteer"), starts_on__lte=OuterRef("date")
+    ).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=OuterRef("date")))
+    valid_check = ChildSafetyCheck.objects.filter(
+        volunteer=OuterRef("volunteer"), checked_on__lte=OuterRef("date")
+    ).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=OuterRef("date")))
+    long_engaged = (
+        _with_span(Volunteer.objects.all(), period).filter(span__gte=_THIRTY_DAYS).values("pk")
+    )
+    rows = (
+        _approved(period, scope)
+        .alias(
+            uncovered=Q(~Exists(covering_agreement), volunteer__in=long_engaged),
+            unchecked=Q(_child_work(), ~Exists(valid_check)),
+        )
+        .values("volunteer", "volunteer__first_name", "volunteer__last_name")
+        .annotate(
+            no_agreement=Coalesce(Sum("quarters", filter=Q(uncovered=True)), 0),
+            no_child_check=Coalesce(Sum("quarters", filter=Q(unchecked=True)), 0),
+        )
+        .filter(Q(no_agreement__gt=0) | Q(no_child_check__gt=0))
+        .order_by("volunteer__last_name", "volunteer__first_name", "volunteer")
+    )
+    return [
+        {
+            "id": row["volunteer"],
+            "name": f"{row['volunteer__first_name']} {row['volunteer__last_name']}",
+            "no_agreement": _hours(row["no_agreement"]),
+            "no_child_check": _hours(row["no_child_check"]),
+        }
+        for row in rows
+    ]
+
+
+CHECK_WARNING_DAYS = 60
+
+
+def checks_expiring(day: datetime.date, scope: Scope = WHOLE_CAL) -> list[dict]:
+    """R8 (e), internal only: volunteers (not ended) whose latest check for work with
+    children runs out within :data:`CHECK_WARNING_DAYS` days after ``day`` (inclusive):
+    ``[{"id", "name", "valid_until": date}]``, soonest first. One query."""
+    latest = (
+        ChildSafetyCheck.objects.filter(volunteer=OuterRef("pk"))
+        .order_by(F("valid_until").desc(nulls_first=True))
+        .values("valid_until")[:1]
+    )
+    rows = (
+        _volunteers(scope)
+        .exclude(status=VolunteerStatus.ENDED)
+        .annotate(valid_until=Subquery(latest, output_field=DateField()))
+        .filter(
+            valid_until__gte=day, valid_until__lte=day + datetime.timedelta(days=CHECK_WARNING_DAYS)
+        )
+        .order_by("valid_until", "last_name", "first_name", "pk")
+        .values("pk", "first_name", "last_name", "valid_until")
+    )
+    return [
+        {
+            "id": r["pk"],
+            "name": f"{r['first_name']} {r['last_name']}",
+            "valid_until": r["valid_until"],
+        }
+        for r in rows
+    ]
+
+
+def by_volunteer(period: Period, scope: Scope = WHOLE_CAL) -> list[dict]:
+    """R8 (e), internal only: approved hours per volunteer in ``period`` and their value,
+    ``[{"id", "name", "VO3": Decimal hours, "VO4": Decimal zł}]`` by name. One query."""
+    rows = (
+        with_rate(_approved(period, scope))
+        .values("volunteer", "volunteer__first_name", "volunteer__last_name")
+        .annotate(value=value_sum(), quarters=Sum("quarters"))
+        .order_by("volunteer__last_name", "volunteer__first_name", "volunteer")
+    )
+    return [
+        {
+            "id": row["volunteer"],
+            "name": f"{row['volunteer__first_name']} {row['volunteer__last_name']}",
+            "VO3": _hours(row["quarters"]),
+            "VO4": pln(row["value"] / 4),
+        }
+        for row in rows
+    ]
+
+
+def certificates_list(period: Period, scope: Scope = WHOLE_CAL) -> list[dict]:
+    """R8 (f), internal only: the certificates of VO8, ``[{"number", "name", "hours"
+    (Decimal)}]`` by date of issue and number. One query."""
+    certificates = Certificate.objects.filter(
+        issued_on__gte=period.start, issued_on__lte=period.end
+    )
+    if scope.kind == "organisation":
+        certificates = certificates.filter(volunteer__organisation_id=scope.organisation)
+    elif scope.kind == "area":
+        certificates = certificates.filter(volunteer__areas=scope.area)
+    elif scope.kind != "cal":
+        return []
+    return [
+        {"number": number, "name": f"{first} {last}", "hours": _hours(quarters)}
+        for number, first, last, quarters in certificates.order_by(
+            "issued_on", "year", "sequence"
+        ).values_list("number", "volunteer__first_name", "volunteer__last_name", "total_quarters")
+    ]
 
 
 # --- Monthly digest warnings -------------------------------------------------------------------

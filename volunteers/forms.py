@@ -2,7 +2,7 @@ import datetime
 import re
 from decimal import Decimal, InvalidOperation
 
-from crispy_forms.layout import Submit
+from crispy_forms.layout import Hidden, Submit
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -28,7 +28,10 @@ from volunteers.models import (
     Skill,
     Volunteer,
     VolunteeringSettings,
+    VolunteerRate,
+    VolunteerStatus,
     Weekday,
+    WorkKind,
 )
 from volunteers.services import format_hours, has_valid_check
 
@@ -212,6 +215,7 @@ class VolunteerForm(forms.ModelForm):
             "birth_year",
             "grammatical_gender",
             "status",
+            "ended_on",
             "skills",
             "languages",
             "availability",
@@ -227,6 +231,7 @@ class VolunteerForm(forms.ModelForm):
             "areas": forms.CheckboxSelectMultiple,
             "safety_briefing_on": DATE,
             "guardian_consent_on": DATE,
+            "ended_on": DATE,
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
 
@@ -253,6 +258,15 @@ class VolunteerForm(forms.ModelForm):
                 "guardian_consent_on",
                 _("A volunteer under 18 needs the written consent of a parent or guardian."),
             )
+        # The end date belongs to an ended volunteer: today when not given, none otherwise.
+        if cleaned.get("status") == VolunteerStatus.ENDED:
+            ended_on = cleaned.get("ended_on")
+            if ended_on is None and "ended_on" not in self.errors:
+                cleaned["ended_on"] = timezone.localdate()
+            elif ended_on is not None and ended_on > timezone.localdate():
+                self.add_error("ended_on", _("The end date cannot be in the future."))
+        elif "status" in cleaned:
+            cleaned["ended_on"] = None
         return cleaned
 
 
@@ -375,6 +389,15 @@ class ShiftForm(forms.ModelForm):
         return cleaned
 
 
+def offered_work_kinds(keep=None):
+    """The kinds of work offered when logging hours, and ``keep`` (the entry's own kind, even
+    when no longer offered)."""
+    condition = Q(is_offered=True)
+    if keep is not None:
+        condition |= Q(pk=getattr(keep, "pk", keep))
+    return WorkKind.objects.filter(condition).order_by("name")
+
+
 class HoursForm(forms.Form):
     """One entry: a volunteer's hours on one day."""
 
@@ -384,6 +407,15 @@ class HoursForm(forms.Form):
     opportunity = forms.ModelChoiceField(label=_("Opportunity"), queryset=None, required=False)
     initiative = forms.ModelChoiceField(label=_("Initiative"), queryset=None, required=False)
     activity = forms.CharField(label=_("Or describe the work"), max_length=200, required=False)
+    work_kind = forms.ModelChoiceField(
+        label=_("Kind of work"),
+        queryset=None,
+        required=False,
+        help_text=_(
+            "Values the work in the reports and is listed on the certificate; without it the "
+            "general rate applies."
+        ),
+    )
     with_children = WithChildrenField()
     description = forms.CharField(
         label=_("Notes"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
@@ -405,6 +437,7 @@ class HoursForm(forms.Form):
         self.fields["volunteer"].disabled = editing
         self.fields["opportunity"].queryset = opportunities
         self.fields["initiative"].queryset = initiatives
+        self.fields["work_kind"].queryset = offered_work_kinds(keep=self.initial.get("work_kind"))
         self.fields["date"].initial = timezone.localdate()
         self.fields["hours"].help_text = _("Quarter-hour steps, e.g. %(first)s or %(second)s.") % {
             "first": format_hours(6),
@@ -453,8 +486,7 @@ class CertificateForm(forms.Form):
 class SettingsForm(forms.ModelForm):
     class Meta:
         model = VolunteeringSettings
-        fields = ["hourly_rate", "default_host"]
-        field_classes = {"hourly_rate": MoneyField}
+        fields = ["default_host"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -462,3 +494,43 @@ class SettingsForm(forms.ModelForm):
             is_partner=True
         )
         self.helper = _helper(Submit("save", _("Save")))
+
+
+class WorkKindForm(forms.ModelForm):
+    class Meta:
+        model = WorkKind
+        fields = ["name", "is_offered"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(Hidden("form", "kind"), Submit("save", _("Save the kind of work")))
+
+    def clean_name(self):
+        return " ".join(self.cleaned_data["name"].split())
+
+
+class RateForm(forms.ModelForm):
+    """A new row of the rate table. A row in effect is never changed: a new rate is a new row
+    from a later day."""
+
+    class Meta:
+        model = VolunteerRate
+        fields = ["valid_from", "work_kind", "hourly_rate", "source"]
+        field_classes = {"hourly_rate": MoneyField}
+        widgets = {"valid_from": DATE}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["work_kind"].queryset = WorkKind.objects.order_by("name")
+        self.fields["work_kind"].empty_label = _("Every kind without a rate of its own")
+        self.fields["hourly_rate"].help_text = _("Złoty per hour, e.g. 33,00.")
+        self.helper = _helper(Hidden("form", "rate"), Submit("save", _("Add the rate")))
+
+    def clean_hourly_rate(self):
+        rate = self.cleaned_data["hourly_rate"]
+        if rate is not None and rate < 0:
+            raise ValidationError(_("The rate cannot be negative."))
+        return rate
+
+    def clean_source(self):
+        return " ".join(self.cleaned_data["source"].split())

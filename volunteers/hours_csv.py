@@ -11,8 +11,18 @@ from django.utils.translation import gettext as _
 from calportal.csv_files import ImportFileError, parse_date, read_rows
 from volunteers import services
 from volunteers.forms import parse_quarters
+from volunteers.models import WorkKind
 
-COLUMNS = ["volunteer", "date", "hours", "opportunity", "activity", "children", "description"]
+COLUMNS = [
+    "volunteer",
+    "date",
+    "hours",
+    "opportunity",
+    "activity",
+    "kind",
+    "children",
+    "description",
+]
 REQUIRED = ["volunteer", "date", "hours"]
 YES = {"tak", "t", "yes", "y", "1"}
 NO = {"nie", "n", "no", "0"}
@@ -79,6 +89,7 @@ def import_hours(
     opportunity_by_title = {
         opportunity.title.strip().lower(): opportunity for opportunity in opportunities
     }
+    kind_by_name = {kind.name.casefold(): kind for kind in WorkKind.objects.all()}
     result = HoursImportResult(repeated=repeated)
     entries: list[tuple[int, services.HoursData]] = []
     row_errors: dict[int, list[str]] = {}
@@ -125,6 +136,12 @@ def import_hours(
                     _("no opportunity “%(title)s” in your organisation")
                     % {"title": row["opportunity"]}
                 )
+        work_kind = None
+        kind_name = " ".join(row.get("kind", "").split())
+        if kind_name:
+            work_kind = kind_by_name.get(kind_name.casefold())
+            if work_kind is None:
+                problems.append(_("no kind of work “%(name)s”") % {"name": kind_name})
         row_errors[number] = problems
         if matches and len(matches) == 1 and day is not None:
             # The rules of the service are checked too, so every problem of the row shows at
@@ -138,6 +155,7 @@ def import_hours(
                         quarters=quarters or 1,
                         opportunity=opportunity,
                         activity=row.get("activity", "")[:200],
+                        work_kind=work_kind,
                         description=row.get("description", "")[:2000],
                         with_children=with_children,
                         additional=repeated == Repeated.IMPORT,

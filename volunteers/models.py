@@ -125,6 +125,12 @@ class Volunteer(models.Model):
         default=False,
         help_text=_("Required by law for engagements of up to 30 days."),
     )
+    ended_on = models.DateField(
+        _("ended on"),
+        null=True,
+        blank=True,
+        help_text=_("The day the volunteer stopped working with the organisation."),
+    )
     policy_number = models.CharField(_("policy number"), max_length=60, blank=True)
     safety_briefing_on = models.DateField(_("health and safety briefing on"), null=True, blank=True)
     guardian_consent_on = models.DateField(
@@ -154,6 +160,7 @@ class Volunteer(models.Model):
             sane_year_constraint(
                 "guardian_consent_on", name="volunteer_guardian_consent_on_sane_year"
             ),
+            sane_year_constraint("ended_on", name="volunteer_ended_on_sane_year"),
         ]
 
     def __str__(self) -> str:
@@ -393,6 +400,86 @@ class Assignment(models.Model):
         return f"{self.volunteer} — {self.shift}"
 
 
+class WorkKind(models.Model):
+    """A kind of volunteer work (e.g. „opieka nad seniorami”): hours entries name one, the rate
+    table values it, and the certificate lists the kinds of work done. Edited by OPS staff."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    is_offered = models.BooleanField(
+        _("offered when logging hours"),
+        default=True,
+        help_text=_("A kind no longer offered stays on the hours already logged with it."),
+    )
+
+    class Meta:
+        verbose_name = _("kind of work")
+        verbose_name_plural = _("kinds of work")
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class VolunteerRate(models.Model):
+    """One row of the dated rate table of the value of volunteer work (REPORTS.md §9 D6): from
+    ``valid_from`` on, an hour of ``work_kind`` (None: of every kind without a rate of its own)
+    is worth ``hourly_rate`` zł. A row in effect is never changed: a new rate is a new row."""
+
+    valid_from = models.DateField(_("valid from"))
+    work_kind = models.ForeignKey(
+        WorkKind,
+        verbose_name=_("kind of work"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="rates",
+        help_text=_("Empty: every kind of work without a rate of its own."),
+    )
+    hourly_rate = models.DecimalField(
+        _("value of an hour (zł)"),
+        max_digits=7,
+        decimal_places=2,
+        validators=[MinValueValidator(0)],
+    )
+    source = models.CharField(
+        _("source"),
+        max_length=300,
+        help_text=_(
+            "Where the rate comes from, e.g. “GUS – average hourly wage, announcement of …”."
+        ),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("rate of volunteer work")
+        verbose_name_plural = _("rates of volunteer work")
+        ordering = ["-valid_from", "work_kind__name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["work_kind", "valid_from"],
+                name="one_rate_per_kind_and_day",
+                nulls_distinct=False,
+                violation_error_message=_("This kind of work already has a rate from this day."),
+            ),
+            models.CheckConstraint(
+                condition=Q(hourly_rate__gte=0),
+                name="rate_not_negative",
+                violation_error_message=_("The rate cannot be negative."),
+            ),
+            sane_year_constraint("valid_from", name="volunteerrate_valid_from_sane_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.work_kind or '*'} {self.valid_from} {self.hourly_rate}"
+
+    def in_effect(self, on=None) -> bool:
+        """Whether the row already applies (then it is kept as it is)."""
+        return self.valid_from <= (on or timezone.localdate())
+
+
 class EntryStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
     APPROVED = "approved", _("Approved")
@@ -424,6 +511,14 @@ class HoursEntry(models.Model):
         related_name="volunteer_hours",
     )
     activity = models.CharField(_("activity"), max_length=200, blank=True)
+    work_kind = models.ForeignKey(
+        WorkKind,
+        verbose_name=_("kind of work"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="hours",
+    )
     with_children = models.BooleanField(
         _("work with children"),
         null=True,
@@ -554,14 +649,6 @@ class Certificate(models.Model):
 class VolunteeringSettings(models.Model):
     """The OPS's settings (one row); also the lock that serialises certificate numbers."""
 
-    hourly_rate = models.DecimalField(
-        _("value of an hour of volunteer work (zł)"),
-        max_digits=7,
-        decimal_places=2,
-        default=Decimal("31.40"),
-        validators=[MinValueValidator(0)],
-        help_text=_("Used to show the value of the work in the totals."),
-    )
     default_host = models.ForeignKey(
         "organisations.Organisation",
         verbose_name=_("organisation that takes public applications"),

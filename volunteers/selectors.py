@@ -2,9 +2,22 @@
 organisation, or everything for OPS staff. Totals are aggregated in SQL."""
 
 import datetime
+from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import (
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from calportal.accounts.models import User
@@ -16,7 +29,7 @@ from volunteers.models import (
     HoursEntry,
     Opportunity,
     Volunteer,
-    VolunteeringSettings,
+    VolunteerRate,
     VolunteerStatus,
 )
 
@@ -109,19 +122,65 @@ def lacking_agreement(queryset: QuerySet[Volunteer]) -> QuerySet[Volunteer]:
     )
 
 
+def rate_of_entry(field: str):
+    """SQL for one field (``"hourly_rate"`` or ``"pk"``) of the rate row in force for each
+    hours entry (REPORTS.md §2 VO4, §9 D6): the row of the entry's kind of work with the latest
+    ``valid_from`` not after the entry's date, else the general row (no kind) with the latest
+    ``valid_from`` not after it; NULL when there is none."""
+    own = (
+        VolunteerRate.objects.filter(
+            work_kind=OuterRef("work_kind"), valid_from__lte=OuterRef("date")
+        )
+        .order_by("-valid_from")
+        .values(field)[:1]
+    )
+    general = (
+        VolunteerRate.objects.filter(work_kind__isnull=True, valid_from__lte=OuterRef("date"))
+        .order_by("-valid_from")
+        .values(field)[:1]
+    )
+    return Coalesce(Subquery(own), Subquery(general))
+
+
+def with_rate(entries: QuerySet[HoursEntry]) -> QuerySet[HoursEntry]:
+    """``entries`` annotated with ``rate``: zł an hour in force for each (0 without a rate)."""
+    return entries.annotate(
+        rate=Coalesce(
+            rate_of_entry("hourly_rate"),
+            Value(Decimal(0)),
+            output_field=DecimalField(max_digits=7, decimal_places=2),
+        )
+    )
+
+
+def value_sum() -> Sum:
+    """The aggregate of Σ quarters × rate over entries :func:`with_rate` annotated: four times
+    their value in zł (divide by 4)."""
+    return Sum(
+        F("quarters") * F("rate"), output_field=DecimalField(max_digits=20, decimal_places=2)
+    )
+
+
+def pln(amount) -> Decimal:
+    """An amount in zł rounded to the grosz (half up)."""
+    return Decimal(amount or 0).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
 def totals(entries: QuerySet[HoursEntry]) -> dict:
-    """Approved hours per volunteer, per organisation and per month, and their value."""
-    approved = entries.filter(status=EntryStatus.APPROVED)
-    rate = VolunteeringSettings.current().hourly_rate
+    """Approved hours per volunteer, per organisation and per month, and their value, each
+    entry at the rate in force on its date for its kind of work (the rate table). Four
+    queries."""
+    approved = with_rate(entries.filter(status=EntryStatus.APPROVED))
 
     def with_value(rows):
         for row in rows:
             row["hours"] = row["quarters"] / 4
-            row["value"] = rate * row["quarters"] / 4
+            row["value"] = pln(row["quarters_value"] / 4)
         return rows
 
+    # The value first: after it "quarters" names the sum, not the column.
+    sums = {"quarters_value": value_sum(), "quarters": Sum("quarters")}
     return {
-        "rate": rate,
         "by_volunteer": with_value(
             list(
                 approved.values(
@@ -130,14 +189,14 @@ def totals(entries: QuerySet[HoursEntry]) -> dict:
                     "volunteer__last_name",
                     "volunteer__organisation__name",
                 )
-                .annotate(quarters=Sum("quarters"), entries=Count("pk"))
+                .annotate(**sums, entries=Count("pk"))
                 .order_by("volunteer__last_name", "volunteer__first_name", "volunteer_id")
             )
         ),
         "by_organisation": with_value(
             list(
                 approved.values("volunteer__organisation_id", "volunteer__organisation__name")
-                .annotate(quarters=Sum("quarters"), volunteers=Count("volunteer", distinct=True))
+                .annotate(**sums, volunteers=Count("volunteer", distinct=True))
                 .order_by("volunteer__organisation__name")
             )
         ),
@@ -145,16 +204,16 @@ def totals(entries: QuerySet[HoursEntry]) -> dict:
             list(
                 approved.annotate(month=TruncMonth("date"))
                 .values("month")
-                .annotate(quarters=Sum("quarters"), volunteers=Count("volunteer", distinct=True))
+                .annotate(**sums, volunteers=Count("volunteer", distinct=True))
                 .order_by("month")
             )
         ),
-        "overall": _overall(approved, with_value),
+        "overall": _overall(approved, with_value, sums),
     }
 
 
-def _overall(approved, with_value):
-    row = approved.aggregate(quarters=Sum("quarters"), volunteers=Count("volunteer", distinct=True))
+def _overall(approved, with_value, sums):
+    row = approved.aggregate(**sums, volunteers=Count("volunteer", distinct=True))
     return with_value([row])[0] if row["quarters"] else None
 
 

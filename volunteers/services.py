@@ -130,9 +130,14 @@ def volunteer_save(*, form) -> Volunteer:
         return form.save()
 
 
-def volunteer_set_status(*, volunteer: Volunteer, status: str) -> Volunteer:
+def volunteer_set_status(
+    *, volunteer: Volunteer, status: str, ended_on: datetime.date | None = None
+) -> Volunteer:
     """Change the status. A minor becomes active only with a guardian's consent; a volunteer who
-    pauses or ends gives up their future shifts, so the places are free for others."""
+    pauses or ends gives up their future shifts, so the places are free for others. Ending
+    records ``ended_on`` (default: today in Warsaw; not in the future, not before their last
+    hours); any other status clears it. Raises :class:`VolunteeringError` when a rule is
+    broken."""
     if (
         status == VolunteerStatus.ACTIVE
         and volunteer.is_minor()
@@ -141,9 +146,27 @@ def volunteer_set_status(*, volunteer: Volunteer, status: str) -> Volunteer:
         raise VolunteeringError(
             _("%(name)s is under 18: record the guardian's consent first.") % {"name": volunteer}
         )
+    if status == VolunteerStatus.ENDED:
+        ended_on = ended_on or timezone.localdate()
+        if ended_on > timezone.localdate():
+            raise VolunteeringError(_("The end date cannot be in the future."))
+        last = (
+            HoursEntry.objects.filter(volunteer=volunteer)
+            .exclude(status=EntryStatus.REJECTED)
+            .order_by("-date")
+            .values_list("date", flat=True)
+            .first()
+        )
+        if last is not None and ended_on < last:
+            raise VolunteeringError(
+                _("%(name)s has hours on %(date)s: the end date cannot be before that.")
+                % {"name": volunteer, "date": formats.date_format(last, "SHORT_DATE_FORMAT")}
+            )
+    else:
+        ended_on = None
     with transaction.atomic():
-        Volunteer.objects.filter(pk=volunteer.pk).update(status=status)
-        volunteer.status = status
+        Volunteer.objects.filter(pk=volunteer.pk).update(status=status, ended_on=ended_on)
+        volunteer.status, volunteer.ended_on = status, ended_on
         if status in (VolunteerStatus.PAUSED, VolunteerStatus.ENDED):
             upcoming = Assignment.objects.filter(
                 volunteer=volunteer, shift__starts_at__gt=timezone.now()
@@ -249,6 +272,7 @@ class HoursData:
     description: str = ""
     with_children: bool | None = None
     additional: bool = False
+    work_kind: object = None
 
 
 class HoursErrors(Exception):
@@ -387,6 +411,7 @@ def hours_log(*, entries: list[HoursData], logged_by: User) -> list[HoursEntry]:
                     opportunity=entry.opportunity,
                     initiative=entry.initiative,
                     activity=entry.activity,
+                    work_kind=entry.work_kind,
                     with_children=_declared(entry),
                     description=entry.description,
                     logged_by=logged_by,
@@ -484,7 +509,15 @@ def hours_update(*, entry: HoursEntry, data: HoursData) -> HoursEntry:
         failure = _validate_entries([data], {volunteer.pk: volunteer}, exclude_pk=locked.pk)
         if failure is not None:
             raise failure
-        for name in ("date", "quarters", "opportunity", "initiative", "activity", "description"):
+        for name in (
+            "date",
+            "quarters",
+            "opportunity",
+            "initiative",
+            "activity",
+            "description",
+            "work_kind",
+        ):
             setattr(locked, name, getattr(data, name))
         locked.with_children = _declared(data)
         locked.status, locked.reject_reason = EntryStatus.SUBMITTED, ""
@@ -545,6 +578,27 @@ def entries_decide(*, entry_ids: list[int], approve: bool, reason: str, user: Us
 # --- Certificates -----------------------------------------------------------------------------
 
 
+def certificate_kinds(approved) -> list[dict]:
+    """The kinds of work a certificate lists, with their hours: ``[{"label": str, "quarters":
+    int}]``, most hours first. An entry's kind of work (REPORTS.md §9 D6) names it; entries
+    logged without one fall back to their opportunity, initiative or the words typed. One
+    query."""
+    totals: dict[str, int] = {}
+    rows = approved.values(
+        "work_kind__name", "opportunity__title", "initiative__title", "activity"
+    ).annotate(total=Sum("quarters"))
+    for row in rows.order_by():
+        label = (
+            row["work_kind__name"]
+            or row["opportunity__title"]
+            or row["initiative__title"]
+            or row["activity"]
+        )
+        totals[label] = totals.get(label, 0) + row["total"]
+    ordered = sorted(totals.items(), key=lambda item: (-item[1], item[0]))
+    return [{"label": label, "quarters": quarters} for label, quarters in ordered]
+
+
 def certificate_issue(
     *,
     volunteer: Volunteer,
@@ -573,15 +627,7 @@ def certificate_issue(
     approved = HoursEntry.objects.filter(
         volunteer=volunteer, status=EntryStatus.APPROVED, date__gte=period_from, date__lte=period_to
     )
-    kinds = [
-        {
-            "label": row["opportunity__title"] or row["initiative__title"] or row["activity"],
-            "quarters": row["total"],
-        }
-        for row in approved.values("opportunity__title", "initiative__title", "activity")
-        .annotate(total=Sum("quarters"))
-        .order_by("-total")
-    ]
+    kinds = certificate_kinds(approved)
     today = timezone.localdate()
     with transaction.atomic():
         # The settings row serialises numbering: one certificate number at a time.
@@ -614,3 +660,28 @@ def certificate_issue(
         )
         certificate.save(update_fields=["document"])
     return certificate
+
+
+# --- The rate table -----------------------------------------------------------------------------
+
+
+def rate_add(*, form, user: User):
+    """Save a new row of the rate table (REPORTS.md §9 D6). Rows are only ever added: a rate
+    in effect is never changed, so the reports of past periods keep their values."""
+    with transaction.atomic():
+        form.instance.created_by = user
+        return form.save()
+
+
+def rate_delete(*, rate) -> None:
+    """Delete a row not yet in effect (a mistake typed ahead); a row in effect has valued
+    hours already and stays. Raises :class:`VolunteeringError` for a row in effect."""
+    with transaction.atomic():
+        locked = type(rate).objects.select_for_update().filter(pk=rate.pk).order_by().first()
+        if locked is None:
+            return
+        if locked.in_effect():
+            raise VolunteeringError(
+                _("A rate in effect cannot be deleted: add a new rate from a later day instead.")
+            )
+        locked.delete()

@@ -59,4 +59,9 @@ urlpatterns = [
     path("manage/volunteering/totals/", views.totals, name="totals"),
     path("manage/volunteering/export/<slug:what>.csv", views.export, name="export"),
     path("manage/volunteering/settings/", views.settings_edit, name="settings"),
+    path("manage/volunteering/rates/", views.rates, name="rates"),
+    path("manage/volunteering/rates/<int:pk>/delete/", views.rate_delete, name="rate_delete"),
+    path(
+        "manage/volunteering/kinds-of-work/<int:pk>/", views.work_kind_edit, name="work_kind_edit"
+    ),
 ]

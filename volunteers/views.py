@@ -7,7 +7,7 @@ organisation's id is simply not found (404).
 import datetime
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q, Sum
 from django.http import Http404
@@ -37,9 +37,12 @@ from volunteers.forms import (
     HoursForm,
     HoursImportForm,
     OpportunityForm,
+    RateForm,
     SettingsForm,
     ShiftForm,
     VolunteerForm,
+    WorkKindForm,
+    offered_work_kinds,
     parse_quarters,
     parse_with_children,
 )
@@ -48,10 +51,23 @@ from volunteers.models import (
     EntryStatus,
     Shift,
     VolunteeringSettings,
+    VolunteerRate,
     VolunteerStatus,
+    WorkKind,
 )
 
 PAGE_SIZE = 25
+
+
+def parse_iso_date(text: str) -> datetime.date | None:
+    """A date typed as YYYY-MM-DD (a date input), or None when it is not one."""
+    try:
+        day = datetime.date.fromisoformat(text[:10])
+    except ValueError:
+        return None
+    return day if 1900 <= day.year <= 2100 else None
+
+
 QUEUE_PAGE_SIZE = 100
 
 
@@ -213,11 +229,15 @@ def volunteer_detail(request, pk: int):
 def volunteer_status(request, pk: int):
     volunteer = _volunteer(request, pk)
     status = request.POST.get("status")
+    typed_end = request.POST.get("ended_on", "").strip()
+    ended_on = parse_iso_date(typed_end) if typed_end else None
     if status not in VolunteerStatus.values:
         messages.error(request, _("Choose a status from the list."))
+    elif typed_end and ended_on is None:
+        messages.error(request, _("The end date is not a date."))
     else:
         try:
-            services.volunteer_set_status(volunteer=volunteer, status=status)
+            services.volunteer_set_status(volunteer=volunteer, status=status, ended_on=ended_on)
         except services.VolunteeringError as error:
             messages.error(request, str(error))
             return redirect(volunteer)
@@ -491,6 +511,7 @@ def _hours_data(cleaned) -> services.HoursData:
         description=cleaned.get("description", "").strip(),
         with_children=cleaned.get("with_children"),
         additional=bool(cleaned.get("additional")),
+        work_kind=cleaned.get("work_kind"),
     )
 
 
@@ -577,6 +598,7 @@ def hours_edit(request, pk: int):
         "opportunity": entry.opportunity,
         "initiative": entry.initiative,
         "activity": entry.activity,
+        "work_kind": entry.work_kind_id,
         "with_children": {True: "yes", False: "no"}.get(entry.with_children, ""),
         "description": entry.description,
     }
@@ -647,6 +669,9 @@ def hours_week(request):
     activity = request.POST.get("activity", "").strip()[:200]
     opportunity_id = request.POST.get("opportunity", "")
     opportunity = next((o for o in opportunities if str(o.pk) == opportunity_id), None)
+    work_kinds = list(offered_work_kinds())
+    work_kind_id = request.POST.get("work_kind", "")
+    work_kind = next((k for k in work_kinds if str(k.pk) == work_kind_id), None)
     with_children_raw = request.POST.get("with_children", "")
     with_children = parse_with_children(with_children_raw)
     additional = {key[2:] for key in request.POST if key.startswith("a-h-")}
@@ -678,6 +703,7 @@ def hours_week(request):
                             activity=activity,
                             with_children=with_children,
                             additional=key in additional,
+                            work_kind=work_kind,
                         ),
                     )
                 )
@@ -763,6 +789,8 @@ def hours_week(request):
             "opportunities": opportunities,
             "activity": activity,
             "opportunity_id": opportunity_id,
+            "work_kinds": work_kinds,
+            "work_kind_id": work_kind_id,
             "general_errors": general_errors,
             "with_children": with_children_raw,
             "with_children_choices": WITH_CHILDREN_CHOICES,
@@ -976,3 +1004,71 @@ def settings_edit(request):
         messages.success(request, _("The settings were saved."))
         return redirect("volunteers:totals")
     return render(request, "volunteers/settings.html", {"form": form})
+
+
+# --- The rate table and the kinds of work ------------------------------------------------------
+
+
+@permission_required("volunteers.view_volunteerrate")
+def rates(request):
+    """The dated rate table of the value of volunteer work (newest first, paginated) and the
+    kinds of work; OPS staff add a rate (a rate in effect is never changed: a new one is a new
+    row) or a kind of work."""
+    which = request.POST.get("form") if request.method == "POST" else None
+    rate_form = RateForm(request.POST if which == "rate" else None, prefix="rate")
+    kind_form = WorkKindForm(request.POST if which == "kind" else None, prefix="kind")
+    if which == "rate":
+        if not request.user.has_perm("volunteers.add_volunteerrate"):
+            raise PermissionDenied
+        if rate_form.is_valid():
+            services.rate_add(form=rate_form, user=request.user)
+            messages.success(request, _("The rate was added."))
+            return redirect("volunteers:rates")
+    elif which == "kind":
+        if not request.user.has_perm("volunteers.add_workkind"):
+            raise PermissionDenied
+        if kind_form.is_valid():
+            kind_form.save()
+            messages.success(request, _("The kind of work was added."))
+            return redirect("volunteers:rates")
+    elif which is not None:
+        messages.error(request, _("Choose what to add."))
+    history = VolunteerRate.objects.select_related("work_kind", "created_by").order_by(
+        "-valid_from", "work_kind__name", "-pk"
+    )
+    page = Paginator(history, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "volunteers/rates.html",
+        {
+            "page": page,
+            "today": timezone.localdate(),
+            "rate_form": rate_form,
+            "kind_form": kind_form,
+            "kinds": WorkKind.objects.order_by("name"),
+        },
+    )
+
+
+@require_POST
+@permission_required("volunteers.delete_volunteerrate")
+def rate_delete(request, pk: int):
+    rate = get_object_or_404(VolunteerRate, pk=pk)
+    try:
+        services.rate_delete(rate=rate)
+    except services.VolunteeringError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The rate was deleted."))
+    return redirect("volunteers:rates")
+
+
+@permission_required("volunteers.change_workkind")
+def work_kind_edit(request, pk: int):
+    kind = get_object_or_404(WorkKind, pk=pk)
+    form = WorkKindForm(request.POST or None, instance=kind)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The kind of work was saved."))
+        return redirect("volunteers:rates")
+    return render(request, "volunteers/work_kind_form.html", {"form": form, "kind": kind})

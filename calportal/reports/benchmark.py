@@ -130,6 +130,8 @@ def _models() -> list:
     """Every table the seeding writes, in the order it writes them."""
     from calportal.accounts.models import User
     from calportal.organisations.models import Organisation
+    from calportal.projects.models import Project, ProjectIndicator, ReportingPeriod
+    from calportal.public_tasks.models import CostLine, PlannedResult, PublicTask, TaskAction
     from calportal.reports.models import ReportRun
     from calportal.team.models import TeamMeeting
     from initiatives.models import (
@@ -146,7 +148,7 @@ def _models() -> list:
     )
     from resources_map.models import Area, AreaPopulation, Need, ResidentReport, Resource
     from selfhelp.models import Group, Meeting, Member
-    from volunteers.models import HoursEntry, Volunteer, VolunteeringSettings
+    from volunteers.models import HoursEntry, Volunteer, VolunteeringSettings, VolunteerRate
 
     return [
         User,
@@ -177,6 +179,16 @@ def _models() -> list:
         Need.initiatives.through,
         ResidentReport,
         TeamMeeting,
+        VolunteerRate,
+        Project,
+        Project.initiatives.through,
+        ReportingPeriod,
+        ProjectIndicator,
+        PublicTask,
+        PublicTask.initiatives.through,
+        PlannedResult,
+        TaskAction,
+        CostLine,
         ReportRun,
     ]
 
@@ -264,6 +276,7 @@ class _Seeder:
         self.selfhelp()
         self.map()
         self.team()
+        self.agreements()
 
     def count(self, name: str, value: int) -> None:
         self.counts[name] = self.counts.get(name, 0) + value
@@ -630,6 +643,7 @@ class _Seeder:
         )
         volunteer_ids = _new_ids(Volunteer, mark)
         initiatives = [initiative.pk for initiative in self.initiative_list]
+        work_kinds = self.rates()
         # Some volunteers give many hours, most a few.
         # (capped: nobody logs more than about one entry a day).
         weights = [min(rng.paretovariate(1.5), 25) for _id in volunteer_ids]
@@ -654,6 +668,7 @@ class _Seeder:
                     "Wpis podwójny." if status == "rejected" else "",
                     decided,
                     _aware(day, 19),
+                    rng.choice(work_kinds),
                 )
 
         self.count(
@@ -671,10 +686,140 @@ class _Seeder:
                     "reject_reason",
                     "decided_at",
                     "created_at",
+                    "work_kind",
                 ],
                 entries(),
             ),
         )
+
+    def rates(self) -> list[int | None]:
+        """The rate table for the three years (a general rate that changes on 1 July of the
+        report's year, and one kind with its own rate); returns the kinds of work hours are
+        logged under (None: an old entry without one)."""
+        from volunteers.models import VolunteerRate, WorkKind
+
+        kinds = list(WorkKind.objects.values_list("pk", flat=True)[:4])
+        rows = [
+            VolunteerRate(
+                valid_from=self.first_day,
+                hourly_rate=Decimal("30.50"),
+                source=f"benchmark {self.token}",
+            ),
+            VolunteerRate(
+                valid_from=datetime.date(self.year, 7, 1),
+                hourly_rate=Decimal("33.20"),
+                source=f"benchmark {self.token}",
+            ),
+        ]
+        if kinds:
+            rows.append(
+                VolunteerRate(
+                    valid_from=self.first_day,
+                    work_kind_id=kinds[0],
+                    hourly_rate=Decimal("45.00"),
+                    source=f"benchmark {self.token}",
+                )
+            )
+        VolunteerRate.objects.bulk_create(rows)
+        return kinds + [None]
+
+    # Funding agreements and public tasks (R4, R6) ---------------------------------------------
+
+    def agreements(self) -> None:
+        """An ESF+ project over the report's year and the one before, with a third of the
+        initiatives, half-year reporting periods and two indicators; and a public task of the
+        report's year commissioned to the first organisation, with 20 initiatives, results,
+        actions and cost lines."""
+        from calportal.projects.models import Project, ProjectIndicator, ReportingPeriod
+        from calportal.public_tasks.models import CostLine, PlannedResult, PublicTask, TaskAction
+
+        rng = self.rng
+        initiatives = list(self.initiative_list)
+        project = Project.objects.create(
+            name=f"Aktywni razem ({self.token})",
+            funder="Wojewódzki Urząd Pracy w Poznaniu – FEW 2021–2027",
+            agreement_number=f"FEWP.06.10-IZ.00-{self.token}/{self.year}",
+            start=datetime.date(self.year - 1, 1, 1),
+            end=datetime.date(self.year, 12, 31),
+            retention_end=datetime.date(self.year + 5, 12, 31),
+        )
+        project.initiatives.set(initiatives[: max(1, len(initiatives) // 3)])
+        ReportingPeriod.objects.bulk_create(
+            ReportingPeriod(project=project, start=start, end=end, due=end + datetime.timedelta(10))
+            for year in (self.year - 1, self.year)
+            for start, end in (
+                (datetime.date(year, 1, 1), datetime.date(year, 6, 30)),
+                (datetime.date(year, 7, 1), datetime.date(year, 12, 31)),
+            )
+        )
+        ProjectIndicator.objects.bulk_create(
+            [
+                ProjectIndicator(
+                    project=project,
+                    name="Liczba osób objętych wsparciem",
+                    kind="output",
+                    measure="started",
+                    target_women=900,
+                    target_men=600,
+                    target_total=1500,
+                ),
+                ProjectIndicator(
+                    project=project,
+                    name="Liczba osób, które podjęły aktywność społeczną",
+                    kind="result",
+                    measure="typed",
+                    target_total=300,
+                ),
+            ]
+        )
+        task = PublicTask.objects.create(
+            contract_number=f"BENCH/{self.token}/{self.year}",
+            contract_date=datetime.date(self.year, 1, 15),
+            title="Aktywizacja seniorów – kawiarenki, warsztaty, pikniki",
+            organisation=self.hosts[0],
+            starts_on=datetime.date(self.year, 2, 1),
+            ends_on=datetime.date(self.year, 12, 15),
+            grant_amount=Decimal("48000.00"),
+            grant_spent=Decimal("47250.00"),
+            own_financial=Decimal("2400.00"),
+        )
+        linked = initiatives[: min(20, len(initiatives))]
+        task.initiatives.set(linked)
+        PlannedResult.objects.bulk_create(
+            PlannedResult(task=task, position=index, name=name, target=target, measured_by=measure)
+            for index, (name, target, measure) in enumerate(
+                [
+                    ("Spotkania", Decimal(300), "EV1"),
+                    ("Uczestnicy", Decimal(2000), "PE1"),
+                    ("Obecności", Decimal(6000), "AT1"),
+                    ("Godziny wolontariatu", Decimal(2500), "VO3"),
+                ]
+            )
+        )
+        actions = TaskAction.objects.bulk_create(
+            TaskAction(
+                task=task,
+                position=index,
+                name=initiative.title[:300],
+                initiative=initiative,
+                planned_start=task.starts_on,
+                planned_end=task.ends_on,
+            )
+            for index, initiative in enumerate(linked[:10])
+        )
+        CostLine.objects.bulk_create(
+            CostLine(
+                task=task,
+                position=index,
+                kind="action" if index < 8 else "administrative",
+                action=actions[index] if index < len(actions) and index < 8 else None,
+                name=f"Koszt {index + 1}",
+                planned=Decimal(rng.randint(1000, 8000)),
+                incurred=Decimal(rng.randint(900, 8000)),
+            )
+            for index in range(10)
+        )
+        self.count("projects and public tasks", 2)
 
     # The senior pass ----------------------------------------------------------------------------
 
@@ -968,31 +1113,58 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+# The reports the benchmark times: R1 (issue 13), and R6, R4 and R8 (issue 14).
+KINDS = ("R1", "R6", "R4", "R8")
+
+
 def r1_run(year: int):
     """An R1 run for ``year`` with the default comparison (the year before), internal
     variant, in Polish, as the report form makes it (saved: the files print its number)."""
+    return report_run("R1", year)
+
+
+def report_run(kind: str, year: int):
+    """A run of ``kind`` over ``year``, internal variant, in Polish, as the report form makes
+    it: R1 and R8 for the whole CAL compared with the year before; R6 for the seeded public
+    task and R4 for the seeded project (the latest ones), without a comparison. Raises
+    ``LookupError`` when R6's or R4's object was not seeded."""
     from calportal.reports.models import ReportRun
 
     start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    scope, compared = {}, kind in {"R1", "R8"}
+    if kind == "R6":
+        from calportal.public_tasks.models import PublicTask
+
+        task = PublicTask.objects.filter(contract_number__startswith="BENCH/").last()
+        if task is None:
+            raise LookupError("no seeded public task")
+        scope = {"task": task.pk}
+    elif kind == "R4":
+        from calportal.projects.models import Project
+
+        project = Project.objects.filter(agreement_number__startswith="FEWP.06.10-IZ").last()
+        if project is None:
+            raise LookupError("no seeded project")
+        scope = {"project": project.pk}
     return ReportRun.objects.create(
-        kind="R1",
-        title=f"R1 benchmark {year}",
+        kind=kind,
+        title=f"{kind} benchmark {year}",
         parameters={
-            "kind": "R1",
-            "scope": {},
+            "kind": kind,
+            "scope": scope,
             "timeframe": f"custom:{start}/{end}",
-            "comparison": "same_period_last_year",
+            "comparison": "same_period_last_year" if compared else "none",
             "variant": "internal",
             "language": "pl",
             "k": 3,
         },
-        scope={},
+        scope=scope,
         variant="internal",
         language="pl",
         period_start=start,
         period_end=end,
-        comparison_start=start.replace(year=year - 1),
-        comparison_end=end.replace(year=year - 1),
+        comparison_start=start.replace(year=year - 1) if compared else None,
+        comparison_end=end.replace(year=year - 1) if compared else None,
     )
 
 
@@ -1012,16 +1184,19 @@ def dataset_queries(run) -> tuple[dict, int, float]:
     return dataset, len(queries) - (1 if snapshot else 0), seconds
 
 
-def measure(year: int, *, files: bool = True, profile: str | None = None) -> dict:
-    """Time R1 over ``year``: the dataset (seconds, SQL queries, memory it added), then each
-    file (seconds, bytes), and the process's peak memory. With ``profile`` (a path), the
-    dataset's and the PDF's cProfile statistics are written there (``.dataset``/``.pdf``)."""
+def measure(year: int, *, kind: str = "R1", files: bool = True, profile: str | None = None) -> dict:
+    """Time ``kind`` (one of :data:`KINDS`) over ``year``: the dataset (seconds, SQL queries,
+    memory it added), then each file the kind makes (seconds, bytes), and the process's peak
+    memory. With ``profile`` (a path), the dataset's and the PDF's cProfile statistics are
+    written there (``.dataset``/``.pdf``)."""
     from calportal.reports.documents import build_csv, build_pdf, build_xlsx
     from calportal.reports.models import dataset_checksum
+    from calportal.reports.registry import formats_of, get_kind
 
     logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
-    result: dict = {"year": year}
-    run = r1_run(year)
+    result: dict = {"year": year, "kind": kind}
+    run = report_run(kind, year)
+    formats = formats_of(get_kind(kind), run.variant)
     try:
         before = peak_rss_mb()
         result["rss_before_mb"] = round(before, 1)
@@ -1043,7 +1218,10 @@ def measure(year: int, *, files: bool = True, profile: str | None = None) -> dic
         run.save(update_fields=["dataset", "checksum", "status", "data_as_of"])
         if files:
             run.refresh_from_db()  # the worker renders from the stored JSON, as here
-            for name, builder in (("pdf", build_pdf), ("xlsx", build_xlsx), ("csv", build_csv)):
+            builders = (("pdf", build_pdf), ("xlsx", build_xlsx), ("csv", build_csv))
+            for name, builder in builders:
+                if name not in formats:
+                    continue
                 profiler = _profiler(profile) if name == "pdf" else None
                 started = time.perf_counter()
                 content = builder({"run": run.pk}).render(language=run.language)

@@ -22,7 +22,9 @@ def test_the_command_seeds_measures_in_a_fresh_process_and_deletes_its_data():
     call_command(
         "benchmark_reports", "--scale=0.001", f"--year={YEAR}", "--no-files", "--json", stdout=out
     )
-    figures = json.loads(out.getvalue().strip().splitlines()[-1])
+    measured = json.loads(out.getvalue().strip().splitlines()[-1])
+    assert set(measured) == {"R1", "R6", "R4", "R8"}
+    figures = measured["R1"]
     assert figures["year"] == YEAR
     assert figures["counts"]["participants"] == 100
     assert figures["counts"]["registrations"] > 100
@@ -33,6 +35,10 @@ def test_the_command_seeds_measures_in_a_fresh_process_and_deletes_its_data():
     assert figures["dataset"]["queries"] > 0
     assert 0 < figures["peak_rss_mb"] < 2000
     assert "pdf" not in figures  # --no-files
+    # The other reports saw the seeded public task, project and hours.
+    for kind in ("R6", "R4", "R8"):
+        assert measured[kind]["dataset"]["queries"] > 0, kind
+    assert measured["R8"]["kpis"]["VO3"] > 0
     assert not Participant.objects.exists()
     assert not Event.objects.exists()
 
@@ -45,11 +51,12 @@ def test_it_refuses_a_database_that_has_participants():
     assert Participant.objects.count() == 1
 
 
-def _queries_on(sizes: dict) -> tuple[int, dict]:
-    """R1's SQL queries for YEAR on a data set of ``sizes``, which is then rolled back."""
+def _queries_on(sizes: dict, kind: str = "R1") -> tuple[int, dict]:
+    """``kind``'s SQL queries for YEAR on a data set of ``sizes``, which is then rolled
+    back."""
     with transaction.atomic():
         benchmark.seed(year=YEAR, scale=0, sizes=sizes)
-        run = benchmark.r1_run(YEAR)
+        run = benchmark.report_run(kind, YEAR)
         dataset, queries, _seconds = benchmark.dataset_queries(run)
         registrations = Registration.objects.count()
         transaction.set_rollback(True)
@@ -58,7 +65,8 @@ def _queries_on(sizes: dict) -> tuple[int, dict]:
 
 
 @pytest.mark.django_db
-def test_the_queries_of_r1_do_not_grow_with_the_data():
+@pytest.mark.parametrize("kind", ["R1", "R6", "R4", "R8"])
+def test_the_queries_of_a_report_do_not_grow_with_the_data(kind):
     small = benchmark.sizes_for(0)
     larger = {
         **{key: value * 4 for key, value in small.items()},
@@ -68,8 +76,9 @@ def test_the_queries_of_r1_do_not_grow_with_the_data():
         "venues": 5,
         "groups": 6,
     }
-    queries_small, small_figures = _queries_on(small)
-    queries_larger, larger_figures = _queries_on(larger)
+    queries_small, small_figures = _queries_on(small, kind)
+    queries_larger, larger_figures = _queries_on(larger, kind)
     assert larger_figures["registrations"] > 3 * small_figures["registrations"]
-    assert larger_figures["AT1"] > small_figures["AT1"]
+    if kind == "R1":
+        assert larger_figures["AT1"] > small_figures["AT1"]
     assert queries_larger == queries_small

@@ -119,6 +119,7 @@ NOT_PAGES = {
     "volunteers:agreement_create",
     "volunteers:assignment_create",
     "volunteers:assignment_delete",
+    "volunteers:rate_delete",
     "volunteers:certificate_create",
     "volunteers:check_create",
     "volunteers:shift_create",

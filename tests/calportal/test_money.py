@@ -11,7 +11,6 @@ from django.utils import translation
 from calportal.money import MoneyField, parse_amount
 from initiatives.forms import FundingForm
 from initiatives.models import Funding, Initiative
-from volunteers.forms import SettingsForm
 
 
 @pytest.mark.parametrize(
@@ -115,8 +114,9 @@ def test_amounts_are_shown_back_in_the_local_format():
 
 def test_money_fields_everywhere_use_it(db):
     from initiatives.passes.forms import ProgrammeSettingsForm
+    from volunteers.forms import RateForm
 
-    assert isinstance(SettingsForm().fields["hourly_rate"], MoneyField)
+    assert isinstance(RateForm().fields["hourly_rate"], MoneyField)
     assert isinstance(ProgrammeSettingsForm().fields["price"], MoneyField)
     assert isinstance(FundingForm().fields["amount"], MoneyField)
 

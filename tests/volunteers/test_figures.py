@@ -39,7 +39,7 @@ from volunteers.models import (
     Opportunity,
     Shift,
     Volunteer,
-    VolunteeringSettings,
+    VolunteerRate,
 )
 
 Q1 = Period(datetime.date(2026, 1, 1), datetime.date(2026, 3, 31))
@@ -79,9 +79,10 @@ def data(django_db_setup, django_db_blocker):
     """Created once for the module inside a transaction rolled back at its end; each test
     runs in a savepoint within it."""
     with django_db_blocker.unblock(), transaction.atomic():
-        rate = VolunteeringSettings.current()
-        rate.hourly_rate = Decimal("31.40")
-        rate.save()
+        VolunteerRate.objects.all().delete()
+        VolunteerRate.objects.create(
+            valid_from=D(2000, 1, 1), hourly_rate=Decimal("31.40"), source="test"
+        )
         a1 = Area.objects.create(name="Osiedle Jeziorany", kind="district")
         oa = OrganisationFactory(name="Stowarzyszenie A")
         ob = OrganisationFactory(name="Fundacja B")
@@ -172,8 +173,7 @@ def test_only_approved_hours_make_active_volunteers_and_hours(ids):
 
 
 def test_pending_hours_never_enter_the_value(ids):
-    assert figures.volunteer_rate()[0] == Decimal("31.40")
-    assert figures.volunteer_rate()[1]
+    assert [r["rate"] for r in figures.rates_in_force(Q1)] == [Decimal("31.40")]
     # 12.5 h × 31.40 zł; the largest part: 4 h × 31.40 zł.
     assert figures.volunteer_value(Q1) == Amount(Decimal("392.50"), 5, Decimal("125.60"))
 

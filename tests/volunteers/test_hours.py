@@ -341,9 +341,12 @@ def test_queue_and_totals_run_a_fixed_number_of_queries_for_10_and_5000_entries(
 
 
 def test_totals_add_up_approved_hours_and_their_value(login, staff, volunteer_a, volunteer_b):
-    from volunteers.models import VolunteeringSettings
+    from volunteers.models import VolunteerRate
 
-    VolunteeringSettings.objects.update_or_create(pk=1, defaults={"hourly_rate": "30.00"})
+    VolunteerRate.objects.all().delete()
+    VolunteerRate.objects.create(
+        valid_from=datetime.date(2000, 1, 1), hourly_rate="30.00", source="test"
+    )
     make_entry(volunteer_a, quarters=10, status="approved")
     make_entry(volunteer_a, quarters=6, status="approved", days_ago=5)
     make_entry(volunteer_a, quarters=40, status="submitted")

@@ -15,7 +15,14 @@ from tests.volunteers.conftest import (
     make_shift,
     today,
 )
-from volunteers.models import Agreement, Assignment, Certificate, ChildSafetyCheck, HoursEntry
+from volunteers.models import (
+    Agreement,
+    Assignment,
+    Certificate,
+    ChildSafetyCheck,
+    HoursEntry,
+    WorkKind,
+)
 
 ROLES = ["staff", "partner_a", "team_member", None]
 
@@ -40,6 +47,8 @@ MATRIX = {
     "volunteers:totals": (ALLOWED, ALLOWED, DENIED, LOGIN),
     "volunteers:export": (ALLOWED, ALLOWED, DENIED, LOGIN),
     "volunteers:settings": (ALLOWED, DENIED, DENIED, LOGIN),
+    "volunteers:rates": (ALLOWED, DENIED, DENIED, LOGIN),
+    "volunteers:work_kind_edit": (ALLOWED, DENIED, DENIED, LOGIN),
 }
 POST_ONLY = {
     "volunteers:volunteer_status",
@@ -49,6 +58,7 @@ POST_ONLY = {
     "volunteers:shift_create",
     "volunteers:assignment_create",
     "volunteers:assignment_delete",
+    "volunteers:rate_delete",
 }
 
 
@@ -63,6 +73,7 @@ def objects(volunteer_a, organisation_a):
         "volunteers:opportunity_edit": [opportunity.pk],
         "volunteers:hours_edit": [entry.pk],
         "volunteers:export": ["entries"],
+        "volunteers:work_kind_edit": [WorkKind.objects.first().pk],
     }
 
 

@@ -1,11 +1,13 @@
-"""Time R1 on a city-sized data set (issue 13: the dataset in 10 s, the PDF in 30 s, 400 MB).
+"""Time the reports on a city-sized data set (issues 13 and 14: the dataset in 10 s, the PDF in
+30 s, 400 MB): R1, and R6 (a public task of 20 initiatives), R4 (a project of a third of the
+initiatives) and R8 (volunteering, the whole CAL) for one year.
 
 Seeds :mod:`calportal.reports.benchmark`'s data set for the year and the two before it,
-commits it, measures R1 in a fresh process (``--measure-only``: the seeding's memory does not
-count, as in a worker that only builds reports), prints the figures against the targets and
-deletes what it added (``--keep`` keeps it). The data must be committed for the other process
-to see it, so the command does not roll back: it deletes every row above the ids the tables
-had before it started.
+commits it, measures each report in a fresh process (``--measure-only``: the seeding's memory
+does not count, as in a worker that only builds reports), prints the figures against the
+targets and deletes what it added (``--keep`` keeps it). The data must be committed for the
+other process to see it, so the command does not roll back: it deletes every row above the ids
+the tables had before it started.
 """
 
 import json
@@ -29,8 +31,8 @@ PEAK_MB = 400
 class Command(BaseCommand):
     help = (
         "Seed a city-sized data set (100,000 participants, 200,000 registrations over 3 years, "
-        "…) and time report R1 for one year: dataset, PDF, XLSX, CSV, SQL queries and peak "
-        "memory. Refuses a database that has participants unless --force."
+        "…) and time reports R1, R6, R4 and R8 for one year: dataset, PDF, XLSX, CSV, SQL "
+        "queries and peak memory. Refuses a database that has participants unless --force."
     )
 
     def add_arguments(self, parser):
@@ -67,19 +69,34 @@ class Command(BaseCommand):
             metavar="PATH",
             help="Write cProfile statistics of the dataset and the PDF to PATH.dataset/.pdf.",
         )
+        parser.add_argument(
+            "--kinds",
+            default=",".join(benchmark.KINDS),
+            help=f"The reports to time, comma-separated (default: {','.join(benchmark.KINDS)}).",
+        )
         parser.add_argument("--random-seed", type=int, default=13)
         parser.add_argument("--json", action="store_true", help="Print the figures as JSON.")
 
     def handle(self, *args, **options):
         year = options["year"] or timezone.localdate().year - 1
-        if options["measure_only"]:
-            figures = benchmark.measure(
-                year, files=not options["no_files"], profile=options["profile"]
+        kinds = [kind.strip() for kind in options["kinds"].split(",") if kind.strip()]
+        unknown = set(kinds) - set(benchmark.KINDS)
+        if unknown or not kinds:
+            raise CommandError(
+                f"--kinds takes {', '.join(benchmark.KINDS)}; not {', '.join(sorted(unknown))}."
             )
+        if options["measure_only"]:
+            figures = {
+                kind: benchmark.measure(
+                    year, kind=kind, files=not options["no_files"], profile=options["profile"]
+                )
+                for kind in kinds
+            }
             if options["json"]:
                 self.stdout.write(json.dumps(figures, default=str))
             else:
-                self._table(figures)
+                for kind_figures in figures.values():
+                    self._table(kind_figures)
             return
 
         from initiatives.models import Participant
@@ -106,10 +123,12 @@ class Command(BaseCommand):
                 f"Seeded in {seeded.seconds:.1f} s: {benchmark.dataset_size_summary(seeded.counts)}"
             )
             benchmark.analyze()
-            self.stdout.write("Measuring R1 in a fresh process …")
-            figures = self._measure_in_child(year, options)
-            figures["seeding_seconds"] = round(seeded.seconds, 1)
-            figures["counts"] = seeded.counts
+            figures = {}
+            for kind in kinds:
+                self.stdout.write(f"Measuring {kind} in a fresh process …")
+                figures[kind] = self._measure_in_child(year, kind, options)[kind]
+                figures[kind]["seeding_seconds"] = round(seeded.seconds, 1)
+                figures[kind]["counts"] = seeded.counts
         finally:
             if options["keep"]:
                 self.stdout.write("The data set is kept (--keep).")
@@ -119,9 +138,10 @@ class Command(BaseCommand):
         if options["json"]:
             self.stdout.write(json.dumps(figures, default=str))
         else:
-            self._table(figures)
+            for kind_figures in figures.values():
+                self._table(kind_figures)
 
-    def _measure_in_child(self, year: int, options: dict) -> dict:
+    def _measure_in_child(self, year: int, kind: str, options: dict) -> dict:
         command = [
             sys.executable,
             str(settings.BASE_DIR / "manage.py"),
@@ -129,6 +149,7 @@ class Command(BaseCommand):
             "--measure-only",
             "--json",
             f"--year={year}",
+            f"--kinds={kind}",
         ]
         if options["no_files"]:
             command.append("--no-files")
@@ -147,9 +168,10 @@ class Command(BaseCommand):
 
     def _table(self, figures: dict) -> None:
         dataset = figures["dataset"]
+        kind = figures.get("kind", "R1")
         rows = [
             (
-                "R1 dataset (build_dataset)",
+                f"{kind} dataset (build_dataset)",
                 f"{dataset['seconds']:.2f} s",
                 f"≤ {DATASET_SECONDS} s",
                 dataset["seconds"] <= DATASET_SECONDS,
@@ -178,7 +200,8 @@ class Command(BaseCommand):
             )
         )
         self.stdout.write("")
-        self.stdout.write(f"R1 for {figures['year']} (compared with {figures['year'] - 1})")
+        compared = f" (compared with {figures['year'] - 1})" if kind in {"R1", "R8"} else ""
+        self.stdout.write(f"{kind} for {figures['year']}{compared}")
         if figures.get("counts"):
             self.stdout.write(f"Data: {benchmark.dataset_size_summary(figures['counts'])}")
         self.stdout.write(f"{'figure':<30} {'measured':<34} {'target':<10} result")

@@ -612,15 +612,15 @@ def _volunteering(request: Request, used: list) -> dict:
     }
     rows.append(ds.row("total", _("Total"), _volunteer_cells(total), total=True))
     used.extend(["VO1", "VO2", "VO3", "VO4", "VO5"])
-    rate_value, rate_source = volunteer_figures.volunteer_rate()
+    from calportal.reports.kinds.volunteering import rates_text
+
     table = ds.table(
         "volunteering",
         _("Volunteering by organisation"),
         columns,
         rows,
         stub=_("Organisation"),
-        note=_("Value at %(rate)s PLN per hour (%(source)s).")
-        % {"rate": common.number(rate_value, 2), "source": rate_source},
+        note=rates_text(period),
     )
 
     per_month = volunteer_figures.hours_by_month_organisation(period, scope)
@@ -835,7 +835,7 @@ def _funding(request: Request, used: list) -> dict:
     used.append("FI1")
     table = ds.table(
         "funding",
-        _("Funding of the initiatives with events in the period"),
+        _("Funding in the period"),
         [ds.column("amount", _("Amount (PLN)"), unit="pln")],
         rows,
         stub=pgettext("funding", "Source"),
