@@ -455,3 +455,22 @@ def test_the_pdf_and_the_spreadsheet_print_the_same_totals(data):
     for amount in ("3 500,00", "3 400,50", "2 900,50", "195,00", "85,3%", "17,2%", "12,1%"):
         assert amount in text.replace("\u00a0", " ").replace("\u202f", " ")
     assert "OPS.524.3.2026" in text
+
+
+def test_the_shared_variant_hides_a_small_portal_result_as_the_scale_table_does(data):
+    # A result measured by VO1 (2 volunteers, target 5): "< 3" in Part I.1 as in the scale of
+    # the work, its % hidden with it and no "below 80 %" flag that would tell (REPORTS.md §3).
+    PlannedResult.objects.create(
+        task=data["task"], position=10, name="Wolontariusze", target=Decimal("5"),
+        measured_by="VO1", achieved_typed=None, source="",
+    )  # fmt: skip
+    run = build(data["task"], variant="shared")
+    assert displays(table(run, "scale"))["VO1"] == ["< 3"]
+    results = table(run, "results")
+    row = next(row for row in results["rows"] if row["label"].endswith("Wolontariusze"))
+    assert [cell["display"] for cell in row["cells"]][1:] == ["< 3", "x"]
+    assert not row["below_target"]
+    internal = table(build(data["task"], variant="internal"), "results")
+    row = next(row for row in internal["rows"] if "Wolontariusze" in row["label"])
+    assert [cell["display"] for cell in row["cells"]][1] == "2"
+    assert row["below_target"]

@@ -60,16 +60,12 @@ def _indicator_table(project, period: Period, cumulative: Period | None) -> dict
     )
     typed_now = project_figures.typed_values(project, period)
     typed_all = project_figures.typed_values(project, cumulative) if cumulative else {}
+    # A row per indicator and measure (target, the period, cumulative) and four columns: a
+    # table of ten narrow columns is unreadable on A4.
     columns = [
-        ds.column("target_women", _("Target W"), unit=NUMBER),
-        ds.column("target_men", _("Target M"), unit=NUMBER),
-        ds.column("target_total", _("Target total"), unit=NUMBER),
-        ds.column("women", _("Period W"), indicator="PR1"),
-        ds.column("men", _("Period M"), indicator="PR1"),
-        ds.column("total", _("Period total"), indicator="PR1"),
-        ds.column("cumulative_women", _("Cumul. W"), indicator="PR1"),
-        ds.column("cumulative_men", _("Cumul. M"), indicator="PR1"),
-        ds.column("cumulative", _("Cumul. total"), indicator="PR1"),
+        ds.column("women", _("Women"), indicator="PR1"),
+        ds.column("men", _("Men"), indicator="PR1"),
+        ds.column("total", _("Total"), indicator="PR1"),
         ds.column("achieved", _("Share of the target (%)"), unit=PERCENT),
     ]
     rows = []
@@ -79,20 +75,26 @@ def _indicator_table(project, period: Period, cumulative: Period | None) -> dict
         else:
             now = typed_now.get(indicator.pk, (0, 0, 0))
             so_far = typed_all.get(indicator.pk, (0, 0, 0))
-        cells = [
-            {**ds.cell(indicator.target_women), "unit": NUMBER},
-            {**ds.cell(indicator.target_men), "unit": NUMBER},
-            {**ds.cell(indicator.target_total), "unit": NUMBER},
-            *now,
-            *so_far,
-        ]
         key = f"indicator-{indicator.pk}"
-        percent = common.rate(so_far[2], indicator.target_total, derived_from=[[key, "cumulative"]])
+        name = f"{indicator.name} ({indicator.get_kind_display()})"
+        percent = common.rate(
+            so_far[2], indicator.target_total, derived_from=[[f"{key}-cumulative", "total"]]
+        )
         # % of a target: its base is the target, not a sample; printed whenever there is one.
         percent["base"] = max(percent["base"], 10) if indicator.target_total else 0
-        cells.append(percent)
-        label = f"{indicator.name} ({indicator.get_kind_display()})"
-        rows.append(ds.row(key, label, cells))
+        targets = [indicator.target_women, indicator.target_men, indicator.target_total]
+        not_applicable = ds.cell(None, na=True)
+        target_label, period_label = _("target"), _("in the period")
+        cumulative_label = _("cumulative")
+        rows += [
+            ds.row(
+                f"{key}-target",
+                f"{name}: {target_label}",
+                [{**ds.cell(value), "unit": NUMBER} for value in targets] + [not_applicable],
+            ),
+            ds.row(f"{key}-period", f"{name}: {period_label}", [*now, not_applicable]),
+            ds.row(f"{key}-cumulative", f"{name}: {cumulative_label}", [*so_far, percent]),
+        ]
     return ds.table(
         "indicators",
         _("Project indicators"),
@@ -100,10 +102,10 @@ def _indicator_table(project, period: Period, cumulative: Period | None) -> dict
         rows,
         stub=_("Indicator"),
         note=_(
-            "W – women, M – men; the totals include persons whose sex is not given. Period: "
-            "achieved in the reported period; cumulative: from the project's start to the end of "
-            "the period. Indicators typed in by staff count the reporting periods that lie "
-            "within these dates."
+            "The totals include persons whose sex is not given. In the period: achieved in the "
+            "reported period; cumulative: from the project's start to the end of the period; "
+            "the share of the target is the cumulative total's. Indicators typed in by staff "
+            "count the reporting periods that lie within these dates."
         ),
     )
 

@@ -36,6 +36,7 @@ from calportal.public_tasks import figures as task_figures
 from calportal.public_tasks import selectors
 from calportal.reports import dataset as ds
 from calportal.reports.figures import (
+    COUNT,
     HOURS,
     INDICATORS,
     NOT_GIVEN,
@@ -47,6 +48,7 @@ from calportal.reports.figures import (
 )
 from calportal.reports.kinds import common
 from calportal.reports.registry import KindSpec, Request, register
+from calportal.reports.suppression import count_is_hidden, magnitude_is_hidden
 
 THRESHOLD = Decimal("80")  # % of the target below which a result is flagged (REPORTS.md §6 R6)
 ZERO = Decimal("0")
@@ -169,7 +171,7 @@ def build(request: Request) -> dict:
 
     data["sections"] = [
         ds.section("task", _("The public task"), text=head_lines),
-        _results_section(task, figures),
+        _results_section(task, figures, shared=request.variant == "shared", k=request.k),
         _scale_section(period, scope, figures),
         _actions_section(task, period),
         *_finance_sections(task, period, scope),
@@ -189,14 +191,35 @@ def _narrative(key: str) -> dict:
     return {"key": key, "label": str(label), "text": ""}
 
 
-def _results_section(task: dict, figures: dict) -> dict:
-    """Part I.1: rows = planned results; columns = target, achieved, % of the target."""
+# Units of the portal's measures in Part I.1: persons and their hours are suppressed in the
+# shared variant like everywhere else (REPORTS.md §3); events and their hours are things.
+MEASURE_UNITS = {
+    "EV1": NUMBER,
+    "EV3": NUMBER,
+    "PE1": COUNT,
+    "AT1": COUNT,
+    "VO1": COUNT,
+    "VO3": HOURS,
+}
+
+
+def _results_section(task: dict, figures: dict, *, shared: bool = False, k: int = 3) -> dict:
+    """Part I.1: rows = planned results; columns = target, achieved, % of the target. In the
+    shared variant an achieved value counted from persons is hidden by the rules of REPORTS.md
+    §3, its % with it, and then the < 80 % flag is not printed either (it would tell)."""
     rows, lines, results = [], [], []
     for number, result in enumerate(task["results"], start=1):
         measure = result["measured_by"]
+        key = f"result-{number}"
+        hidden = False
         if measure in PORTAL_MEASURES:
             value = figures[measure]
             achieved = Decimal(str(value.value if hasattr(value, "value") else value))
+            achieved_cell = {**ds.cell(value), "unit": MEASURE_UNITS.get(measure, NUMBER)}
+            if shared and MEASURE_UNITS.get(measure) == COUNT:
+                hidden = count_is_hidden(value, k)
+            elif shared and MEASURE_UNITS.get(measure) == HOURS:
+                hidden = magnitude_is_hidden(value.value, value.contributors, value.largest)
             how = _("%(id)s %(name)s, computed by the portal for the task's events") % {
                 "id": measure,
                 "name": INDICATORS[measure].name,
@@ -204,29 +227,29 @@ def _results_section(task: dict, figures: dict) -> dict:
         else:
             typed = result["achieved_typed"]
             achieved = Decimal(typed) if typed is not None else None
+            achieved_cell = {**ds.cell(achieved), "unit": NUMBER}
             how = _("typed in by the Contractor")
         target = Decimal(result["target"])
         flagged = below_threshold(achieved, target)
         label = f"{number}. {result['name']}"
         if result["unit"]:
             label += f" ({result['unit']})"
-        if flagged:
+        if flagged and not hidden:
             label += " — " + _("below the 80 % threshold")
-        row = ds.row(
-            f"result-{number}",
-            label,
-            [ds.cell(target), ds.cell(achieved), _percent_cell(percent_of(achieved, target))],
-        )
+        percent = _percent_cell(percent_of(achieved, target))
+        percent["derived_from"] = [[key, "achieved"]]  # §3.5: hidden with what it comes from
+        row = ds.row(key, label, [{**ds.cell(target), "unit": NUMBER}, achieved_cell, percent])
+        flagged = flagged and not hidden
         row["below_target"] = flagged
         rows.append(row)
         results.append(
             {
                 "name": result["name"],
                 "target": float(target),
-                "achieved": None if achieved is None else float(achieved),
+                "achieved": None if achieved is None or hidden else float(achieved),
                 "percent": (
                     None
-                    if percent_of(achieved, target) is None
+                    if percent_of(achieved, target) is None or hidden
                     else float(percent_of(achieved, target))
                 ),
                 "below_target": flagged,
@@ -240,7 +263,7 @@ def _results_section(task: dict, figures: dict) -> dict:
         )
     columns = [
         ds.column("target", _("Target value"), unit=NUMBER),
-        ds.column("achieved", _("Achieved"), unit=NUMBER),
+        ds.column("achieved", _("Achieved")),
         ds.column("percent", _("Percentage of the target"), unit=PERCENT),
     ]
     table = ds.table(
