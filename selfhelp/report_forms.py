@@ -1,12 +1,10 @@
 """The period and the group of the self-help figures page (R10 without a run)."""
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from calportal.reports import access
 from calportal.reports.figures import WHOLE_CAL, Scope
-from calportal.reports.periods import PeriodError, resolve
 
 CODE = "R10"
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -51,26 +49,12 @@ class FiguresForm(forms.Form):
             del self.fields["group"]
 
     def clean(self):
+        from calportal.reports.forms import check_period, clean_timeframe
+
         cleaned = super().clean()
-        timeframe = cleaned.get("timeframe")
-        if timeframe == "custom":
-            start, end = cleaned.get("start"), cleaned.get("end")
-            if not start or not end:
-                raise forms.ValidationError(_("Give both dates of the period."))
-            if end < start:
-                self.add_error("end", _("The period cannot end before it starts."))
-                return cleaned
-            if (end - start).days > 366 * 5:
-                self.add_error("end", _("A period can be at most five years long."))
-                return cleaned
-            cleaned["identifier"] = f"custom:{start.isoformat()}/{end.isoformat()}"
-        elif timeframe:
-            cleaned["identifier"] = timeframe
-        if cleaned.get("identifier"):
-            try:
-                resolve(cleaned["identifier"], today=timezone.localdate())
-            except PeriodError as error:
-                raise forms.ValidationError(str(error)) from None
+        if not clean_timeframe(self, cleaned):
+            return cleaned
+        check_period(cleaned)
         group = cleaned.get("group")
         scope = Scope(group=group) if group else WHOLE_CAL
         if self.variant is None or not access.may_run(self.user, CODE, scope, self.variant):

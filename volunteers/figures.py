@@ -404,13 +404,36 @@ def volunteer_span(period: Period, scope: Scope = WHOLE_CAL) -> dict[str, int]:
     return _with_span(_active_volunteers(period, scope), period).aggregate(**_span_counts())
 
 
+class _CollapseSpaces(Func):
+    """Runs of white space made one space: PostgreSQL's ``regexp_replace``; SQLite (the
+    embedded default) has none, so there it is the function registered by
+    :func:`sqlite_functions`."""
+
+    function = "regexp_replace"
+
+    def __init__(self, expression):
+        super().__init__(expression, Value(r"\s+"), Value(" "), Value("g"))
+
+
+def sqlite_functions(sender, connection, **kwargs) -> None:
+    """On every new SQLite connection: ``regexp_replace(text, pattern, replacement, flags)``
+    (the ``g`` flag only: every match), as PostgreSQL has it."""
+    if connection.vendor != "sqlite":
+        return
+    import re
+
+    def regexp_replace(text, pattern, replacement, flags):
+        if text is None:
+            return None
+        return re.sub(pattern, replacement, text, count=0 if "g" in (flags or "") else 1)
+
+    connection.connection.create_function("regexp_replace", 4, regexp_replace, deterministic=True)
+
+
 def _folded(expression):
     """Text compared as :func:`volunteers.models.folded_title` does: trimmed, runs of spaces
     made one, lower case (SQL ``lower`` stands in for Python's case folding)."""
-    collapsed = Func(
-        Trim(expression), Value(r"\s+"), Value(" "), Value("g"), function="regexp_replace"
-    )
-    return Lower(collapsed)
+    return Lower(_CollapseSpaces(Trim(expression)))
 
 
 def _child_work() -> Q:

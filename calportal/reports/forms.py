@@ -36,6 +36,38 @@ TIMEFRAMES = (
 OWN_PERIOD = ("own", _("Its own period (the project's or the task's dates)"))
 
 
+def clean_timeframe(form: forms.Form, cleaned: dict) -> bool:
+    """Set ``cleaned["identifier"]`` from a form's ``timeframe``, ``start`` and ``end`` fields
+    (a timeframe identifier, or ``custom:`` for "Dates I choose"; "own" is left to the
+    caller). Returns False, with an error on the form, when the dates are not a period;
+    raises ``ValidationError`` when one of them is missing."""
+    timeframe = cleaned.get("timeframe")
+    if timeframe == "custom":
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if not start or not end:
+            raise forms.ValidationError(_("Give both dates of the period."))
+        if end < start:
+            form.add_error("end", _("The period cannot end before it starts."))
+            return False
+        if (end - start).days > 366 * 5:
+            form.add_error("end", _("A period can be at most five years long."))
+            return False
+        cleaned["identifier"] = f"custom:{start.isoformat()}/{end.isoformat()}"
+    elif timeframe and timeframe != "own":
+        cleaned["identifier"] = timeframe
+    return True
+
+
+def check_period(cleaned: dict) -> None:
+    """Raise a translated ``ValidationError`` when ``cleaned["identifier"]`` (if any) names no
+    period (calportal.reports.periods.resolve)."""
+    if cleaned.get("identifier"):
+        try:
+            resolve(cleaned["identifier"], today=timezone.localdate())
+        except PeriodError as error:
+            raise forms.ValidationError(str(error)) from None
+
+
 class ReportRequestForm(forms.Form):
     """What a report is asked for. The choices offered depend on the kind and on what the
     user may see (:mod:`calportal.reports.access`)."""
@@ -130,19 +162,8 @@ class ReportRequestForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         timeframe = cleaned.get("timeframe")
-        if timeframe == "custom":
-            start, end = cleaned.get("start"), cleaned.get("end")
-            if not start or not end:
-                raise forms.ValidationError(_("Give both dates of the period."))
-            if end < start:
-                self.add_error("end", _("The period cannot end before it starts."))
-                return cleaned
-            if (end - start).days > 366 * 5:
-                self.add_error("end", _("A period can be at most five years long."))
-                return cleaned
-            cleaned["identifier"] = f"custom:{start.isoformat()}/{end.isoformat()}"
-        elif timeframe and timeframe != "own":
-            cleaned["identifier"] = timeframe
+        if not clean_timeframe(self, cleaned):
+            return cleaned
         scope = {}
         if self.kind == "R11":
             from initiatives.selectors import scope_dates
@@ -179,11 +200,7 @@ class ReportRequestForm(forms.Form):
                 return cleaned
             cleaned["identifier"] = owner.timeframe(cleaned[chosen[0]])
         cleaned["scope"] = scope
-        if cleaned.get("identifier"):
-            try:
-                resolve(cleaned["identifier"], today=timezone.localdate())
-            except PeriodError as error:
-                raise forms.ValidationError(str(error)) from None
+        check_period(cleaned)
         return cleaned
 
     def parameters(self) -> dict:

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import translation
 
 from calportal.accounts.roles import Role
 from calportal.public_tasks import services as task_services
@@ -211,10 +212,13 @@ def test_model_validation():
         ends_on=D(2026, 4, 1),
         grant_amount=Decimal("-1"),
     )
-    with pytest.raises(ValidationError) as error:
+    with translation.override("en"), pytest.raises(ValidationError) as error:
         task.full_clean()
     assert "grant_amount" in error.value.message_dict
     assert "The task cannot end before it starts." in str(error.value)
+    with translation.override("pl"), pytest.raises(ValidationError) as error:
+        task.full_clean()
+    assert "Zadanie nie może kończyć się przed rozpoczęciem." in str(error.value)
 
 
 def r6(task, variant="shared"):

@@ -327,3 +327,17 @@ def test_the_number_of_queries_does_not_grow_with_the_data(ids):
 
     assert counts() == before
     assert figures.volunteer_hours(Q1).value == Decimal("12.5") + 18
+
+
+def test_the_embedded_database_folds_titles_as_postgresql_does():
+    # SQLite (the two-command demo) has no regexp_replace: the portal registers one, so the
+    # compliance figures of R1 and R8 work there too.
+    import sqlite3
+    import types
+
+    from volunteers.figures import sqlite_functions
+
+    raw = sqlite3.connect(":memory:")
+    sqlite_functions(None, types.SimpleNamespace(vendor="sqlite", connection=raw))
+    sql = r"SELECT lower(regexp_replace(trim('  Opieka   NAD  dziećmi '), '\s+', ' ', 'g'))"
+    assert raw.execute(sql).fetchone()[0] == "opieka nad dziećmi"
