@@ -23,6 +23,10 @@ TEMPLATE = "pdf/reports/report.html"
 PDF_VARIANT = "pdf/ua-1"
 
 
+# Tables of this many columns (besides the stub) are printed on a landscape page.
+LANDSCAPE_COLUMNS = 8
+
+
 def report_pdf_build(dataset: dict) -> tuple[str, dict]:
     """``(template, context)`` for :func:`calportal.pdf.render_pdf` (render it in
     ``dataset["language"]``: the template's own words follow the active language; with
@@ -56,7 +60,10 @@ def _section(section: dict, dataset: dict, language: str) -> dict:
             table = find_table(dataset, chart["table"])
             if table is not None:
                 blocks.append({"table": table, "charts": _drawn([chart], table, language)})
-    return {**section, "blocks": blocks}
+    # A section with a wide table is printed on landscape pages, its heading and its other
+    # tables with it (rather than a heading alone on a portrait page).
+    wide = any(len(block["table"]["columns"]) >= LANDSCAPE_COLUMNS for block in blocks)
+    return {**section, "blocks": blocks, "landscape": wide}
 
 
 def _drawn(charts: list[dict], table: dict, language: str) -> list[dict]:
