@@ -93,6 +93,7 @@ class ReportRequestForm(forms.Form):
         self.kind, self.user = kind, user
         spec = get_kind(kind)
         self.fields["timeframe"].initial = spec.default_timeframe
+        self.fields["comparison"].initial = spec.default_comparison
         variants = access.allowed_variants(user, kind)
         self.fields["variant"].choices = [(v, Variant(v).label) for v in variants]
         self.fields["variant"].initial = variants[0] if variants else None
@@ -133,6 +134,13 @@ class ReportRequestForm(forms.Form):
                 empty_value=None,
                 choices=[("", empty)] + list(scope.choices(user)),
             )
+            if not self.cal_allowed and len(self.scope_names) == 1:
+                # Not for the whole CAL: one of them must be chosen (venue staff have one).
+                options = self.fields[name].choices[1:]
+                self.fields[name].required = True
+                self.fields[name].choices = options
+                if len(options) == 1:
+                    self.fields[name].initial = options[0][0]
             layout.insert(0, Row(Column(name)))
             with_dates = with_dates or scope.timeframe is not None
         if with_dates:

@@ -40,6 +40,9 @@ class KindSpec:
     build: Callable[[Request], dict]
     scopes: tuple[str, ...] = ("cal",)
     default_timeframe: str = "year_previous"
+    # The comparison the request form proposes: "none" for reports about a project or a task
+    # and for those with columns of several years of their own (R2, R3).
+    default_comparison: str = "same_period_last_year"
     narrative: tuple[tuple[str, object], ...] = ()
     variants: tuple[str, ...] = ("internal", "shared")
     is_empty: Callable[[dict], bool] = lambda dataset: False

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from calportal.accounts.decorators import permission_required
 from calportal.reports import access, selectors, services
+from calportal.reports.documents import run_dataset
 from calportal.reports.figures import SCOPE_KINDS
 from calportal.reports.forms import (
     NarrativeForm,
@@ -165,22 +166,16 @@ def run_detail(request, pk: int):
 
 
 def _run_page(request, run: ReportRun, narrative_form) -> HttpResponse:
-    spec = get_kind(run.kind)
     return render(
         request,
         "reports/run.html",
         {
             "run": run,
-            "dataset": (
-                spec.with_inputs(run.dataset, run.narrative)
-                if spec.with_inputs and run.dataset
-                else run.dataset
-            ),
+            # As the files print it: the texts typed on the run in their sections, and the
+            # typed values of kinds that take them (documents.run_dataset).
+            "dataset": run_dataset(run) if run.dataset else None,
             "narrative_form": narrative_form,
             "worker_down": _worker_down(run),
-            "narrative_items": [
-                (label, run.narrative.get(key, "")) for key, label, _kind in narrative_fields(spec)
-            ],
             "may_edit": _may_change(request.user, run),
             "may_mark_official": request.user.has_perm("reports.view_internal_report"),
         },

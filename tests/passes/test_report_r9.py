@@ -310,8 +310,10 @@ def test_the_request_form_offers_a_venue_only_its_own_venue(ids, login, venue_us
     client = login(venue_user_a)
     page = client.get(reverse("reports:new", args=["R9"]))
     assert page.status_code == 200
-    choices = list(page.context["form"].fields["venue"].choices)
-    assert choices[1:] == [(ids["va"], "Kawiarnia A")]
+    field = page.context["form"].fields["venue"]
+    # Only their own venue, chosen already (no "whole CAL" for them).
+    assert list(field.choices) == [(ids["va"], "Kawiarnia A")]
+    assert field.required and page.context["form"]["venue"].value() == ids["va"]
     assert [v for v, _label in page.context["form"].fields["variant"].choices] == ["venue"]
     # Asking for the other venue by its id is refused, and nothing is recorded.
     from calportal.reports.models import ReportRun

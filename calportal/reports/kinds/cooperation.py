@@ -264,6 +264,7 @@ register(
         build=build,
         scopes=("cal",),
         default_timeframe="year_previous",
+        default_comparison="none",
         team_shared=True,
         formats=("xlsx", "pdf"),
         with_inputs=with_texts,

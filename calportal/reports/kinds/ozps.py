@@ -237,6 +237,7 @@ register(
         build=build,
         scopes=("cal",),
         default_timeframe="year_previous",
+        default_comparison="none",
         team_shared=True,
         narrative=NARRATIVE,
         with_inputs=with_forecasts,

@@ -73,15 +73,19 @@ def _indicator_table(project, period: Period, cumulative: Period | None) -> dict
         if indicator.measure == Measure.STARTED:
             now, so_far = started_now, started_all
         else:
-            now = typed_now.get(indicator.pk, (0, 0, 0))
-            so_far = typed_all.get(indicator.pk, (0, 0, 0))
+            # Nothing typed for these periods yet: "." (no data), not a misleading 0.
+            now = typed_now.get(indicator.pk, (None, None, None))
+            so_far = typed_all.get(indicator.pk, (None, None, None))
         key = f"indicator-{indicator.pk}"
         name = f"{indicator.name} ({indicator.get_kind_display()})"
-        percent = common.rate(
-            so_far[2], indicator.target_total, derived_from=[[f"{key}-cumulative", "total"]]
-        )
-        # % of a target: its base is the target, not a sample; printed whenever there is one.
-        percent["base"] = max(percent["base"], 10) if indicator.target_total else 0
+        if so_far[2] is None:
+            percent = {**ds.cell(None), "unit": PERCENT}
+        else:
+            percent = common.rate(
+                so_far[2], indicator.target_total, derived_from=[[f"{key}-cumulative", "total"]]
+            )
+            # % of a target: its base is the target, not a sample; printed whenever there is one.
+            percent["base"] = max(percent["base"], 10) if indicator.target_total else 0
         targets = [indicator.target_women, indicator.target_men, indicator.target_total]
         not_applicable = ds.cell(None, na=True)
         target_label, period_label = _("target"), _("in the period")
@@ -329,6 +333,7 @@ register(
         build=build,
         scopes=("project",),
         default_timeframe="year_to_date",
+        default_comparison="none",
         variants=("internal", "shared"),
         formats=("pdf", "xlsx"),
         description=gettext_lazy(

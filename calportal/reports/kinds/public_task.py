@@ -589,6 +589,7 @@ register(
         build=build,
         scopes=("task",),
         default_timeframe="own",
+        default_comparison="none",
         schedulable=False,
         narrative=NARRATIVE,
         variants=("shared", "internal"),

@@ -369,6 +369,7 @@ register(
         build=build,
         scopes=("cal",),
         default_timeframe="year_previous",
+        default_comparison="none",
         team_shared=True,
         formats=("pdf", "xlsx"),
         with_inputs=with_texts,
