@@ -140,6 +140,33 @@ def recipients_of_led_initiatives(period: Period, *, sector: str | None = None) 
     return present.values("participant_id").distinct().count()
 
 
+def joint_events(period: Period, sectors: list[str]) -> dict[str, int]:
+    """R7's joint events as distinct events: ``{sector: n, "total": n}`` — the events of E(P)
+    of initiatives led or partnered by an organisation of that sector (of any organisation for
+    the total). An event two organisations share counts once in each sector it touches and
+    once in the total, not once per organisation. One query."""
+    from django.db.models import Count, Q
+
+    from initiatives.figures import held_events
+
+    def touching(sector=None):
+        if sector is None:
+            return Q(initiative__lead_organisation__isnull=False) | Q(
+                initiative__partner_organisations__isnull=False
+            )
+        return Q(initiative__lead_organisation__sector=sector) | Q(
+            initiative__partner_organisations__sector=sector
+        )
+
+    counts = held_events(period).aggregate(
+        total=Count("pk", distinct=True, filter=touching()),
+        **{f"s_{i}": Count("pk", distinct=True, filter=touching(s)) for i, s in enumerate(sectors)},
+    )
+    result = {sector: counts[f"s_{i}"] for i, sector in enumerate(sectors)}
+    result["total"] = counts["total"]
+    return result
+
+
 def sectors() -> dict[int, str]:
     """``{organisation id: sector}`` for the whole catalogue. One query."""
     return dict(Organisation.objects.order_by().values_list("pk", "sector"))

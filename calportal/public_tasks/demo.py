@@ -46,7 +46,7 @@ def public_tasks_demo_load(organisations: dict) -> PublicTask | None:
     task.initiatives.set([cafe])
     results = [
         ("Spotkania kawiarenki", "40", "spotkań", Measure.EV1, None, "Kalendarz portalu CAL"),
-        ("Uczestnicy (osoby)", "60", "osób", Measure.PE1, None, "Listy obecności w portalu"),
+        ("Uczestnicy", "60", "osób", Measure.PE1, None, "Listy obecności w portalu"),
         ("Godziny pracy wolontariuszy", "120", "godzin", Measure.VO3, None, "Karty czasu pracy"),
         ("Prelekcje zdrowotne", "10", "prelekcji", Measure.TYPED, "7", "Dziennik zajęć"),
         ("Zadowoleni uczestnicy", "80", "% ankietowanych", Measure.TYPED, "86", "Ankiety"),

@@ -100,9 +100,11 @@ def _other_forms(row: dict) -> str:
     return ", ".join(str(label) for present, label in forms if present) or "—"
 
 
-def _per_organisation(rows: dict, sector: str, label: str, recipients: int) -> dict:
-    """The organisations of one sector (rows) and their total; the total of participants is
-    of distinct persons."""
+def _per_organisation(
+    rows: dict, sector: str, label: str, recipients: int, joint_events: int
+) -> dict:
+    """The organisations of one sector (rows) and their total; the totals of participants and
+    of joint events are of distinct persons and events."""
     members = {org: row for org, row in rows.items() if row["sector"] == sector}
     table_rows = [
         ds.row(
@@ -131,7 +133,7 @@ def _per_organisation(rows: dict, sector: str, label: str, recipients: int) -> d
                 sum(row["led"] for row in members.values()),
                 sum(row["partnered"] for row in members.values()),
                 text_cell(""),
-                sum(row["joint_events"] for row in members.values()),
+                joint_events,  # distinct events, not the sum of the rows
                 _merged([row["hours"] for row in members.values()]),
                 recipients,  # distinct persons, not the sum of the rows
             ],
@@ -182,15 +184,21 @@ def _sector_rows() -> list[tuple[str, str, str]]:
     ]
 
 
-def _by_sector(rows: dict, labels: dict, recipients: dict, recipients_total: int) -> dict:
-    """Rows: the forms of cooperation; columns: the sectors and the total. Participants are
-    distinct persons within a sector and in the total."""
+def _by_sector(
+    rows: dict, labels: dict, recipients: dict, recipients_total: int, events: dict
+) -> dict:
+    """Rows: the forms of cooperation; columns: the sectors and the total. Participants and
+    joint events are distinct within a sector and in the total (``events``:
+    organisations.figures.joint_events)."""
     every = list(rows.values())
     figures = {
-        sector: _sector_figures([r for r in every if r["sector"] == sector], recipients[sector])
+        sector: {
+            **_sector_figures([r for r in every if r["sector"] == sector], recipients[sector]),
+            "joint_events": events[sector],
+        }
         for sector in labels
     }
-    total = _sector_figures(every, recipients_total)
+    total = {**_sector_figures(every, recipients_total), "joint_events": events["total"]}
     columns = [ds.column(sector, label, unit=NUMBER) for sector, label in labels.items()]
     columns.append(ds.column("total", _("Total"), unit=NUMBER, total=True))
     table_rows = []
@@ -204,8 +212,8 @@ def _by_sector(rows: dict, labels: dict, recipients: dict, recipients_total: int
         table_rows,
         stub=_("Form of cooperation"),
         note=_(
-            "Participants: distinct persons within a sector and in the total (a person at "
-            "initiatives of two sectors counts in each sector and once in the total)."
+            "Participants and joint events: distinct within a sector and in the total (a "
+            "person or an event of two sectors counts in each sector and once in the total)."
         ),
     )
 
@@ -226,10 +234,11 @@ def build(request: Request) -> dict:
         for sector in labels
     }
     total = organisation_figures.recipients_of_led_initiatives(period)
-    tables = [_by_sector(rows, labels, recipients, total)]
+    events = organisation_figures.joint_events(period, list(labels))
+    tables = [_by_sector(rows, labels, recipients, total, events)]
     if request.variant == "internal":
         tables += [
-            _per_organisation(rows, sector, label, recipients[sector])
+            _per_organisation(rows, sector, label, recipients[sector], events[sector])
             for sector, label in labels.items()
             if any(row["sector"] == sector for row in rows.values())
         ]
