@@ -192,9 +192,16 @@ def _value_axis(axis, data: _Data):
     axis.grid(True, color=GRID, linewidth=0.5)
 
 
+# At most this many category labels under a chart: with more (36 months of a project), every
+# n-th is written, the others left blank, instead of labels printed over each other.
+MAX_CATEGORY_LABELS = 12
+
+
 def _category_axis(axes, data: _Data, positions):
-    axes.set_xticks(positions, data.labels)
-    if sum(len(label) for label in data.labels) > 60:
+    step = -(-len(data.labels) // MAX_CATEGORY_LABELS)  # ceiling division
+    labels = [label if index % step == 0 else "" for index, label in enumerate(data.labels)]
+    axes.set_xticks(positions, labels)
+    if sum(len(label) for label in labels) > 60:
         for label in axes.get_xticklabels():
             label.set_rotation(40)
             label.set_horizontalalignment("right")
@@ -214,8 +221,13 @@ def _unit(axes, data: _Data, which: str = "y"):
 def _legend(axes, data: _Data, *, below: bool = False):
     """Below the chart (outside the bars, which it would hide) or, for a chart without
     category labels under it, where it covers least."""
-    if below:
-        axes.figure.legend(loc="outside lower center", ncols=4, fontsize=8)
+    names = [str(data.label(key)) for key in data.series] if data.series else []
+    longest = max((len(name) for name in names), default=0)
+    if below or len(names) > 4:
+        # As many columns as the longest name leaves room for on the page's width (an
+        # organisation's full name takes a line of its own rather than being cut off).
+        ncols = 4 if longest <= 20 else 2 if longest <= 40 else 1
+        axes.figure.legend(loc="outside lower center", ncols=ncols, fontsize=8)
     else:
         axes.legend(loc="best", fontsize=8)
 
