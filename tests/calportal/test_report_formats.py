@@ -665,3 +665,29 @@ def test_the_map_shades_each_area_and_leaves_a_hidden_one_unlabelled(dataset):
     assert "Sołectwo Bodzyniewo" not in texts  # its figure is hidden: no label, no shade
     assert _parse(svg).get("aria-label") == "Mapa zasięgu"
     assert svg.count("<path") >= 4  # three areas' four polygons (and the scale)
+
+
+def test_a_list_too_long_to_print_is_left_to_the_spreadsheet(dataset):
+    # Every volunteer of a city (R8's hours per volunteer): the PDF says where the list is
+    # instead of printing a hundred pages; the XLSX has every row.
+    from calportal.reports.render.pdf import MAX_PDF_ROWS
+
+    long = table(
+        "per_person",
+        "Per person",
+        "Person",
+        [column("hours", "Hours")],
+        [row(f"p{n}", f"Person {n}", [shown(n)]) for n in range(MAX_PDF_ROWS + 1)],
+    )
+    data = {**dataset, "sections": [*dataset["sections"]]}
+    data["sections"].append(
+        {"id": "long", "title": "Long", "text": [], "tables": [long], "charts": []}
+    )
+    with translation.override("en"):
+        _template, context = report_pdf_build(data)
+        block = context["sections"][-1]["blocks"][0]
+        html = render_to_string("pdf/reports/_table.html", {"table": block["table"]})
+    assert block["table"]["rows"] == [] and block["table"]["too_long"] == MAX_PDF_ROWS + 1
+    assert "Person 1<" not in html and "301 rows: too many to print" in html
+    workbook = load_workbook(io.BytesIO(render_xlsx(data)))
+    assert any(sheet.max_row > MAX_PDF_ROWS for sheet in workbook.worksheets)

@@ -25,6 +25,8 @@ PDF_VARIANT = "pdf/ua-1"
 
 # Tables of this many columns (besides the stub) are printed on a landscape page.
 LANDSCAPE_COLUMNS = 8
+# Tables of more rows than this are not printed in the PDF, only in the XLSX and CSV files.
+MAX_PDF_ROWS = 300
 
 
 def report_pdf_build(dataset: dict) -> tuple[str, dict]:
@@ -60,6 +62,14 @@ def _section(section: dict, dataset: dict, language: str) -> dict:
             table = find_table(dataset, chart["table"])
             if table is not None:
                 blocks.append({"table": table, "charts": _drawn([chart], table, language)})
+    # A list longer than a PDF can usefully hold (every volunteer of the city) is left to the
+    # spreadsheet: the PDF says so instead of printing a hundred pages.
+    blocks = [
+        {**block, "table": {**block["table"], "rows": [], "too_long": len(block["table"]["rows"])}}
+        if len(block["table"]["rows"]) > MAX_PDF_ROWS
+        else block
+        for block in blocks
+    ]
     # A section with a wide table is printed on landscape pages, its heading and its other
     # tables with it (rather than a heading alone on a portrait page).
     wide = any(len(block["table"]["columns"]) >= LANDSCAPE_COLUMNS for block in blocks)
