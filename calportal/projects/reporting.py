@@ -65,10 +65,28 @@ def project_title(pk: int) -> str:
     return Project.objects.filter(pk=pk).values_list("name", flat=True).first() or "?"
 
 
+def report_deadlines(start: datetime.date, end: datetime.date) -> list[tuple[datetime.date, str]]:
+    """For the statutory calendar (R12's deadlines): ``[(due date, text)]`` of the projects'
+    reporting periods whose report to the funder is due in ``[start, end]``. One query."""
+    from calportal.projects.models import ReportingPeriod
+
+    periods = ReportingPeriod.objects.filter(due__gte=start, due__lte=end).order_by("due")
+    return [
+        (
+            due,
+            _("The project report (R4) of %(project)s for %(start)s–%(end)s")
+            % {"project": name, "start": f"{first:%d.%m.%Y}", "end": f"{last:%d.%m.%Y}"},
+        )
+        for due, name, first, last in periods.values_list("due", "project__name", "start", "end")
+    ]
+
+
 def register() -> None:
     from calportal.projects.figures import linked
+    from calportal.reports.calendar import register_deadlines
 
     register_linked_scope("project", linked)
+    register_deadlines(report_deadlines)
     register_prefix("project", resolve_period)
     register_scope(
         ScopeKind(

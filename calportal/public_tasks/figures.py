@@ -190,3 +190,25 @@ def has_official_r6(pk: int) -> bool:
     from calportal.reports.models import ReportRun
 
     return ReportRun.objects.filter(kind="R6", scope__task=pk, is_official=True).exists()
+
+
+def report_deadlines(start: datetime.date, end: datetime.date) -> list[tuple[datetime.date, str]]:
+    """For the statutory calendar (R12's deadlines): ``[(due date, text)]`` of the public tasks
+    whose report on their performance is due in ``[start, end]`` — 30 days after the task
+    ends (art. 18 ust. 4 of the act on public-benefit activity). One query."""
+    from django.utils.translation import gettext as _
+
+    from .services import REPORT_DUE_DAYS
+
+    days = datetime.timedelta(days=REPORT_DUE_DAYS)
+    tasks = PublicTask.objects.filter(ends_on__gte=start - days, ends_on__lte=end - days)
+    return [
+        (
+            ends_on + days,
+            _("The report on the public task %(contract)s (%(organisation)s), R6")
+            % {"contract": contract, "organisation": organisation},
+        )
+        for contract, organisation, ends_on in tasks.order_by("ends_on").values_list(
+            "contract_number", "organisation__name", "ends_on"
+        )
+    ]
