@@ -144,7 +144,11 @@ def test_staff_prepare_r1_for_last_year_and_the_files_agree(
     page = context.new_page()
     log_in(page, live_server.url, staff.email)
 
-    page.get_by_role("navigation").get_by_role("link", name="Raporty", exact=True).click()
+    # "Raporty" is a menu for OPS staff: the reports, public tasks, projects, the strategy.
+    navigation = page.get_by_role("navigation")
+    navigation.get_by_role("button", name="Raporty", exact=True).click()
+    expect(navigation.get_by_role("link", name="Zadania publiczne")).to_be_visible()
+    navigation.get_by_role("link", name="Raporty", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Raporty")
     page.get_by_role("link", name="Przygotuj R1", exact=True).click()
     page.get_by_label("Okres").select_option(label="Poprzedni rok")
