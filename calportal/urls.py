@@ -27,6 +27,8 @@ urlpatterns += i18n_patterns(
     path("public-tasks/", include("calportal.public_tasks.urls")),
     path("projects/", include("calportal.projects.urls")),
     path("strategy/", include("calportal.strategy.urls")),
+    path("data-protection/", include("calportal.privacy.urls")),
+    path("audit/", include("calportal.audit.urls")),
     path("", include("initiatives.urls")),
     path("", include("initiatives.passes.urls")),
     path("", include("resources_map.urls")),

@@ -323,6 +323,15 @@ class Participant(NameKeyMixin, models.Model):
     consent_given_at = models.DateTimeField(_("consent given"))
     consent_scope = models.CharField(_("what was agreed to"), max_length=200)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Anonymisation (PRIVACY.md §2): an anonymised person is one row per calendar year (the
+    # per-person-per-year token is the row itself), holding that year's facts, without name or
+    # contact; birth_year is generalised to the lowest year of the age band in that year.
+    anonymised_year = models.PositiveSmallIntegerField(null=True, blank=True, db_index=True)
+    age_band = models.CharField(max_length=10, blank=True)
+    # The local year of the person's first attendance, for the whole CAL ("cal") and per
+    # scope ("initiative:<id>", "organisation:<id>"), copied at anonymisation so that "new
+    # vs returning" (PE3) survives: {"cal": 2023, "initiative:5": 2025}.
+    first_years = models.JSONField(default=dict, blank=True)
 
     class Meta:
         verbose_name = _("participant")
@@ -392,6 +401,9 @@ class Registration(models.Model):
     language = models.CharField(
         _("language"), max_length=10, default="pl", help_text=_("E-mails are sent in it.")
     )
+    # Set when the accessibility-needs text was deleted by its retention rule (PRIVACY.md §1):
+    # the figures still count that the person had needs.
+    had_accessibility_needs = models.BooleanField(default=False, editable=False)
     certificate_declared = models.BooleanField(
         _("declared a disability certificate"), default=False
     )

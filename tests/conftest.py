@@ -157,6 +157,7 @@ def _role_permissions() -> dict:
         "calportal.projects.migrations.0002_roles",
         "calportal.strategy.migrations.0002_roles",
         "volunteers.migrations.0007_rate_table_and_work_kinds",
+        "calportal.privacy.migrations.0002_roles_and_retention_rules",
     ]
     sources = [FOUNDATION_PERMISSIONS] + [importlib.import_module(m).PERMISSIONS for m in modules]
     for source in sources:
@@ -247,6 +248,24 @@ def team_member(roles):
     return UserFactory(
         email="team@example.org", full_name="Tadeusz Team", role=Role.CAL_TEAM_MEMBER
     )
+
+
+@pytest.fixture
+def dpo(roles):
+    """The data protection officer: reads the privacy pages, changes nothing."""
+    return UserFactory(email="iod@example.org", full_name="Irena Inspektor", role=Role.DPO)
+
+
+@pytest.fixture
+def data_officer(roles):
+    """An OPS staff member who answers data-protection requests (OPS staff + Data requests)."""
+    from django.contrib.auth.models import Group
+
+    user = UserFactory(
+        email="rodo@example.org", full_name="Olga Ochrona", role=Role.OPS_STAFF
+    )
+    user.groups.add(Group.objects.get(name=Role.DATA_REQUESTS.value))
+    return user
 
 
 @pytest.fixture

@@ -140,6 +140,10 @@ class Volunteer(models.Model):
     message = models.TextField(_("message from the application"), blank=True)
     consent_given_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # Anonymisation (PRIVACY.md §2), as for participants: one row per calendar year of hours,
+    # without name or contact; first_years = {"cal": first year with hours, "organisation:<id>": ...}.
+    anonymised_year = models.PositiveSmallIntegerField(null=True, blank=True, db_index=True)
+    first_years = models.JSONField(default=dict, blank=True)
 
     class Meta:
         verbose_name = _("volunteer")

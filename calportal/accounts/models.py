@@ -62,6 +62,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text=_("Lets the person open the technical administration site."),
     )
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    # When the account was last made inactive: its personal fields are pseudonymised a
+    # retention period later (PRIVACY.md §1, "staff_account").
+    deactivated_at = models.DateTimeField(_("deactivated at"), null=True, blank=True)
     invited_by = models.ForeignKey(
         "self",
         verbose_name=_("invited by"),

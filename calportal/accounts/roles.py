@@ -17,6 +17,11 @@ class Role(models.TextChoices):
     # Self-help groups: oversight is a role of its own, not every OPS account.
     SELFHELP_COORDINATOR = "Self-help coordinator", _("Self-help groups coordinator")
     GROUP_FACILITATOR = "Group facilitator", _("Self-help group facilitator")
+    # Privacy (PRIVACY.md §6): the data protection officer reads everything of the privacy
+    # lifecycle and changes nothing; the OPS staff who answer data-subject requests, erase,
+    # and keep the retention rules, consent texts and registers have a role of their own.
+    DPO = "Data protection officer", _("Data protection officer")
+    DATA_REQUESTS = "Data requests", _("Handles data-protection requests (OPS)")
 
 
 FOUNDATION_PERMISSIONS = {
