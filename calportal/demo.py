@@ -115,10 +115,18 @@ class DemoLogin:
     email: str
     full_name: str
     organisation_key: str | None
+    # Further roles of the same login (e.g. the coordinator also answers data requests).
+    extra_roles: tuple[Role, ...] = ()
 
 
 LOGINS = [
-    DemoLogin(Role.OPS_STAFF, "koordynator@example.org", "Anna Kowalczyk (demo)", "ops"),
+    DemoLogin(
+        Role.OPS_STAFF,
+        "koordynator@example.org",
+        "Anna Kowalczyk (demo)",
+        "ops",
+        extra_roles=(Role.DATA_REQUESTS,),
+    ),
     DemoLogin(
         Role.PARTNER_COORDINATOR, "nadzieja@example.org", "Piotr Zieliński (demo)", "nadzieja"
     ),
@@ -128,6 +136,7 @@ LOGINS = [
     DemoLogin(Role.CAL_TEAM_MEMBER, "zespol@example.org", "Agnieszka Dudek", "library"),
     DemoLogin(Role.VENUE_STAFF, "kawiarnia@example.org", "Ewa Ratuszowa (demo)", "venue"),
     DemoLogin(Role.GROUP_FACILITATOR, "grupy@example.org", "Teresa Wolska (demo)", None),
+    DemoLogin(Role.DPO, "iod@example.org", "Irena Inspektorska (demo)", None),
 ]
 
 
@@ -162,6 +171,9 @@ def demo_data_load() -> list[DemoLogin]:
     from selfhelp.demo import selfhelp_demo_load
 
     selfhelp_demo_load()  # after the logins: groups need their facilitator's account
+    from calportal.privacy.demo import privacy_demo_load
+
+    privacy_demo_load()  # after the volunteers: the register has a row per host organisation
     return LOGINS
 
 
@@ -226,6 +238,8 @@ def _load_logins(organisations, members) -> None:
         user.set_password(DEMO_PASSWORD)
         user.save(update_fields=["password"])
         user.groups.add(Group.objects.get(name=login.role.value))
+        for role in login.extra_roles:
+            user.groups.add(Group.objects.get(name=role.value))
         if login.role == Role.CAL_TEAM_MEMBER and login.full_name in members:
             TeamMember.objects.filter(pk=members[login.full_name].pk).update(user=user)
 

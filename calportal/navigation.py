@@ -49,7 +49,40 @@ _ITEM_SECTIONS = {
     "public_tasks": "reports",
     "projects": "reports",
     "strategy": "reports",
+    "privacy_overview": "privacy",
+    "privacy_requests": "privacy",
+    "privacy_retention": "privacy",
+    "privacy_processing": "privacy",
+    "privacy_breaches": "privacy",
+    "privacy_erasure": "privacy",
+    "privacy_consent": "privacy",
+    "audit": "privacy",
 }
+# The data-protection pages (namespace "privacy"): the item is told by the url name's start.
+_PRIVACY_ITEMS = (
+    ("dpo", "privacy_overview"),
+    ("request", "privacy_requests"),
+    ("retention", "privacy_retention"),
+    ("processing", "privacy_processing"),
+    ("breach", "privacy_breaches"),
+    ("erasure", "privacy_erasure"),
+    ("consent", "privacy_consent"),
+)
+# Any of these lets a user read the data-protection pages (PRIVACY.md §6).
+PRIVACY_READ_PERMISSIONS = tuple(
+    f"privacy.view_{model}"
+    for model in (
+        "subjectrequest",
+        "retentionrule",
+        "retentionrun",
+        "consenttext",
+        "consent",
+        "erasurerecord",
+        "recipientnotice",
+        "breach",
+        "processingactivity",
+    )
+)
 _APP_ITEMS = {
     "resources_map": "map",
     "selfhelp": "groups",
@@ -60,6 +93,7 @@ _APP_ITEMS = {
     "public_tasks": "public_tasks",
     "projects": "projects",
     "strategy": "strategy",
+    "audit": "audit",
 }
 
 
@@ -75,14 +109,31 @@ def nav_item_for(app_name: str, url_name: str) -> str:
         return "counter" if url_name in _COUNTER_PAGES else "passes"
     if app_name == "accounts":
         return "accounts" if url_name.startswith("user_") else ""
+    if app_name == "privacy":
+        return next((item for start, item in _PRIVACY_ITEMS if url_name.startswith(start)), "")
     return _APP_ITEMS.get(app_name, "")
 
 
+def may_read_privacy(user) -> bool:
+    """Whether ``user`` holds any ``privacy.view_*`` permission: the data protection officer
+    and the OPS staff who handle data protection get the "Data protection" menu."""
+    return bool(user and user.is_authenticated) and any(
+        user.has_perm(permission) for permission in PRIVACY_READ_PERMISSIONS
+    )
+
+
 def navigation(request) -> dict:
-    """Context: ``nav_item`` and ``nav_section`` ("initiatives", "community", "organisation")."""
+    """Context: ``nav_item`` and ``nav_section`` ("initiatives", "community", "organisation",
+    "privacy"), and ``nav_privacy`` (whether to show the "Data protection" menu; computed only
+    where a template asks)."""
     match = getattr(request, "resolver_match", None)
     item = nav_item_for(match.app_name or "", match.url_name or "") if match else ""
-    return {"nav_item": item, "nav_section": _ITEM_SECTIONS.get(item, "")}
+    user = getattr(request, "user", None)
+    return {
+        "nav_item": item,
+        "nav_section": _ITEM_SECTIONS.get(item, ""),
+        "nav_privacy": lambda: may_read_privacy(user),
+    }
 
 
 def _origin(url: str) -> str:

@@ -43,6 +43,44 @@ class PublicForm(forms.Form):
     def is_spam(self) -> bool:
         return bool(self.data.get("hp_check"))
 
+    # The ConsentPurpose of the form's consent (PRIVACY.md §5); None: the form asks none.
+    consent_purpose: str | None = None
+
+    @property
+    def consent_clause(self) -> "ConsentClause | None":
+        """The clause the form shows: the registry's text in force in the active language."""
+        if self.consent_purpose is None:
+            return None
+        if not hasattr(self, "_consent_clause"):
+            self._consent_clause = ConsentClause.of(self.consent_purpose)
+        return self._consent_clause
+
+
+class ConsentClause:
+    """What a form's information clause shows (PRIVACY.md §5–6): the consent text in force for
+    a purpose (None if the registry has none), its public page, and the data protection
+    officer (``settings.DPO_EMAIL``, and ``DPO_NAME`` when set)."""
+
+    def __init__(self, purpose: str, text):
+        from django.urls import reverse
+
+        self.purpose = purpose
+        self.text = text
+        self.url = reverse("privacy:consent_public", args=[purpose])
+        self.dpo_email = settings.DPO_EMAIL
+        self.dpo_name = getattr(settings, "DPO_NAME", "")
+
+    @classmethod
+    def of(cls, purpose: str) -> "ConsentClause":
+        from calportal.privacy.consent import current_text
+        from calportal.privacy.models import ConsentText
+
+        try:
+            text = current_text(purpose)
+        except ConsentText.DoesNotExist:
+            text = None
+        return cls(purpose, text)
+
 
 def public_form_accepted(request, form, *, group: str, limit_message: str) -> tuple[bool, int]:
     """Return ``(accepted, status)``; when accepted the view may act on ``form.cleaned_data``.

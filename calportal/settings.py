@@ -106,6 +106,17 @@ if not DEBUG:
     # In production gunicorn serves the collected static files itself.
     MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
 
+# --- Audit trail (django-auditlog; PRIVACY.md §6) ----------------------------------------------
+# Which models are tracked and which fields masked: calportal/audit/tracking.py. The middleware
+# names the logged-in user as the actor of each change; it must follow authentication.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "auditlog.middleware.AuditlogMiddleware",
+)
+# No IP addresses in the trail (minimisation; failed logins keep theirs for 90 days in axes).
+AUDITLOG_DISABLE_REMOTE_ADDR = True
+AUDITLOG_MASK_CALLABLE = "calportal.audit.tracking.mask"
+
 ROOT_URLCONF = "calportal.urls"
 WSGI_APPLICATION = "calportal.wsgi.application"
 
@@ -376,6 +387,11 @@ CELERY_BEAT_SCHEDULE = {
     "volunteer-stale-applications": {
         "task": "volunteers.purge_stale_applications",
         "schedule": 24 * 3600,
+    },
+    "privacy-retention": {
+        "task": "privacy.apply_retention",
+        # every retention rule of PRIVACY.md §1 that fell due, at night
+        "schedule": crontab(hour=2, minute=30),
     },
     "outbox-sweep": {
         "task": "calportal.outbox.sweep",

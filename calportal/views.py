@@ -68,6 +68,10 @@ def dashboard(request):
         from selfhelp.selectors import groups_with_counts, workspace_groups
 
         context["own_groups"] = list(groups_with_counts(workspace_groups(user)).order_by("name"))
+    if user.has_perm("privacy.view_subjectrequest"):
+        from calportal.privacy.views_dpo import subject_request_deadlines
+
+        context["privacy_requests"] = subject_request_deadlines()
     if user.has_perm("accounts.view_user"):
         context["pending_invitations"] = User.objects.filter(
             is_active=True, password__startswith=UNUSABLE_PASSWORD_PREFIX

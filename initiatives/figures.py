@@ -28,6 +28,11 @@ for pass holders who did not attend (reach), the year the period ends in.
 PE3 ("first present registration ever") looks at the events of the scope: under an initiative
 or organisation scope a person is new when they first came to *those* events in the period,
 even if they had come to other initiatives before (R4 counts "started support" this way).
+
+Anonymised persons (PRIVACY.md §2, :mod:`calportal.privacy.anonymise`) are one row per calendar
+year: every figure of a period within one year counts them as before (their row's year of birth
+gives the same age band in that year); PE3 reads the first years the row keeps; accessibility
+needs count the flag left when the text was deleted.
 """
 
 import datetime
@@ -459,7 +464,8 @@ def accessibility_needs(period: Period, scope: Scope = WHOLE_CAL) -> int:
     return (
         _registrations(period, scope)
         .exclude(status=RegistrationStatus.CANCELLED)
-        .exclude(accessibility_needs="")
+        # The text is deleted 30 days after the event (PRIVACY.md §1); the flag stays.
+        .filter(~Q(accessibility_needs="") | Q(had_accessibility_needs=True))
         .count()
     )
 
@@ -502,7 +508,11 @@ def persons_reached(period: Period, scope: Scope = WHOLE_CAL) -> int:
 
 def new_participants(period: Period, scope: Scope = WHOLE_CAL) -> int:
     """PE3: persons in PE1 with no present registration for a (not cancelled) event of the scope
-    that started before the period — their first ever is in it. Returning = PE1 − PE3."""
+    that started before the period — their first ever is in it. Returning = PE1 − PE3.
+
+    A person's earlier years may be on other rows (anonymised one row per year, PRIVACY.md §2):
+    a row whose ``first_years`` (for the CAL, the initiative or the organisation of the scope)
+    is before the period's year is returning too (see :func:`_first_year_key`)."""
     start, _until = period.bounds()
     earlier_events = Event.objects.filter(starts_at__lt=start).exclude(status=EventStatus.CANCELLED)
     # The same scope with no period: "ever" means any earlier event of these initiatives.
@@ -516,9 +526,33 @@ def new_participants(period: Period, scope: Scope = WHOLE_CAL) -> int:
     earlier = Registration.objects.filter(
         PRESENT, participant_id=OuterRef("participant_id"), event__in=earlier_events
     )
-    return (
-        _present(period, scope).filter(~Exists(earlier)).values("participant_id").distinct().count()
-    )
+    present = _present(period, scope).filter(~Exists(earlier))
+    key = _first_year_key(scope)
+    if key is not None:
+        # Earlier years of anonymised persons are on other rows (PRIVACY.md §2): the row keeps
+        # the year of the person's first attendance in the scope.
+        present = present.alias(
+            came_before=Case(
+                When(Q(**{f"participant__first_years__{key}__lt": start.year}), then=Value(True)),
+                default=Value(False),
+            )
+        ).filter(came_before=False)
+    return present.values("participant_id").distinct().count()
+
+
+def _first_year_key(scope: Scope) -> str | None:
+    """The key of ``Participant.first_years`` that says when a person first came to the events
+    of ``scope`` (calportal.privacy.anonymise keeps it): ``"cal"``, ``"initiative:<id>"`` or
+    ``"organisation:<id>"``. None for an event (its registrations are all of one year, on one
+    row) and for a project or public task, whose participants stay identifiable until their
+    retention ends (PRIVACY.md §1)."""
+    if scope.event is not None or linked(scope) is not None:
+        return None
+    if scope.initiative is not None:
+        return f"initiative:{scope.initiative}"
+    if scope.organisation is not None:
+        return f"organisation:{scope.organisation}"
+    return "cal"
 
 
 def participants_with_disability(period: Period, scope: Scope = WHOLE_CAL) -> int:
@@ -615,8 +649,11 @@ def participants_by_residence(period: Period, scope: Scope = WHOLE_CAL) -> dict:
 
 def participants_without_area() -> int:
     """Persons whose residence is unknown (neither an area nor outside the municipality): a
-    data-quality count for the monthly digest (R12); all participants, not only a period's."""
-    return Participant.objects.filter(area__isnull=True, outside_municipality=False).count()
+    data-quality count for the monthly digest (R12); all identifiable participants, not only a
+    period's (anonymised rows cannot be mapped any more: their typed district is gone)."""
+    return Participant.objects.filter(
+        area__isnull=True, outside_municipality=False, anonymised_year__isnull=True
+    ).count()
 
 
 # -- breakdowns --------------------------------------------------------------------------------

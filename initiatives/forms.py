@@ -13,7 +13,8 @@ from calportal.contacts import PhoneField, format_phone
 from calportal.dates import example_date, parse_date_list
 from calportal.money import MoneyField
 from calportal.organisations.models import Organisation
-from calportal.public_forms import PublicForm
+from calportal.privacy.models import ConsentPurpose
+from calportal.public_forms import ConsentClause, PublicForm
 from initiatives.models import (
     ACCESSIBILITY_FIELDS,
     Event,
@@ -133,8 +134,19 @@ class ContactFieldsMixin:
         return cleaned
 
 
+def health_data_without_consent(cleaned: dict) -> bool:
+    """Whether a signup gives health data (accessibility needs, a disability certificate)
+    without the separate health-data consent."""
+    given = (cleaned.get("accessibility_needs") or "").strip() or cleaned.get(
+        "disability_certificate"
+    )
+    return bool(given) and not cleaned.get("health_consent")
+
+
 class SignupForm(ContactFieldsMixin, PublicForm):
     """The public signup form (a :class:`PublicForm`: honeypot, consent, autocomplete)."""
+
+    consent_purpose = ConsentPurpose.EVENT_SIGNUP
 
     consent_required_message = _("Please tick the consent: without it we cannot sign you up.")
 
@@ -158,6 +170,15 @@ class SignupForm(ContactFieldsMixin, PublicForm):
     disability_certificate = forms.BooleanField(
         label=_("I have a disability certificate (orzeczenie o niepełnosprawności)."),
         required=False,
+    )
+    # Health data (needs, a certificate) has its own, optional consent (art. 9(2)(a) GDPR).
+    health_consent = forms.BooleanField(
+        label=_(
+            "I agree that the organisers use this information about my health "
+            "(my needs, a disability certificate) to prepare the event for me."
+        ),
+        required=False,
+        help_text=_("Only needed if you wrote your needs or ticked the certificate above."),
     )
     consent = forms.BooleanField(
         label=_(
@@ -186,6 +207,38 @@ class SignupForm(ContactFieldsMixin, PublicForm):
             self.fields["disability_certificate"].required = True
         else:
             del self.fields["disability_certificate"]
+
+    @property
+    def health_clause(self) -> ConsentClause:
+        """The separate clause of the health-data consent, shown next to its checkbox."""
+        if not hasattr(self, "_health_clause"):
+            self._health_clause = ConsentClause.of(ConsentPurpose.DISABILITY)
+        return self._health_clause
+
+    # True when the person wrote needs without the health-data consent: the signup goes
+    # through without them (the view tells the person), so that an optional extra never
+    # stops a senior from signing up.
+    health_data_refused = False
+
+    def clean(self):
+        cleaned = super().clean()
+        if not health_data_without_consent(cleaned):
+            return cleaned
+        if self.event.initiative.disability_certificate_required:
+            # The certificate is a condition of this initiative: it needs the consent.
+            self.add_error(
+                "health_consent",
+                _(
+                    "This event is for people with a disability certificate: to keep your "
+                    "declaration we need this separate consent to information about your "
+                    "health. Please tick it."
+                ),
+            )
+        else:
+            cleaned["accessibility_needs"] = ""
+            cleaned["disability_certificate"] = False
+            self.health_data_refused = True
+        return cleaned
 
     def clean_companions(self):
         companions = self.cleaned_data["companions"]
@@ -233,11 +286,25 @@ class PhoneRegistrationForm(ContactFieldsMixin, forms.Form):
     accessibility_needs = forms.CharField(
         label=_("Accessibility needs"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    health_consent = forms.BooleanField(
+        label=_(
+            "I read the clause on health data to the person and they agreed that their needs "
+            "are recorded."
+        ),
+        required=False,
+        help_text=_("Needed only when you write the person's accessibility needs."),
+    )
     consent = forms.BooleanField(
         label=_(
-            "The person agreed to the processing of their data "
-            "after hearing the information clause."
-        )
+            "I read the consent clause to the person and they agreed to the processing of "
+            "their data."
+        ),
+        error_messages={
+            "required": _(
+                "Read the consent clause to the person and tick this box: without their "
+                "consent we cannot register them."
+            )
+        },
     )
 
     def __init__(self, *args, candidates=None, **kwargs):
@@ -252,7 +319,28 @@ class PhoneRegistrationForm(ContactFieldsMixin, forms.Form):
         )
         self.helper = _helper(Submit("register", _("Register")))
 
+    @property
+    def consent_clause(self) -> ConsentClause:
+        """The clause staff read to the person (the text in force in the active language)."""
+        if not hasattr(self, "_consent_clause"):
+            self._consent_clause = ConsentClause.of(ConsentPurpose.EVENT_SIGNUP)
+        return self._consent_clause
+
+    @property
+    def health_clause(self) -> ConsentClause:
+        if not hasattr(self, "_health_clause"):
+            self._health_clause = ConsentClause.of(ConsentPurpose.DISABILITY)
+        return self._health_clause
+
     def clean(self):
+        if health_data_without_consent(self.cleaned_data):
+            self.add_error(
+                "health_consent",
+                _(
+                    "Accessibility needs are health data: record them only after reading the "
+                    "clause on health data to the person and ticking this box."
+                ),
+            )
         if self.cleaned_data.get("participant"):
             return forms.Form.clean(self)
         cleaned = super().clean()

@@ -338,8 +338,9 @@ class Participant(NameKeyMixin, models.Model):
         verbose_name_plural = _("participants")
         ordering = ["last_name", "first_name"]
         constraints = [
+            # An anonymised row (PRIVACY.md §2) has neither: it is no one's contact any more.
             models.CheckConstraint(
-                condition=~Q(email="") | ~Q(phone=""),
+                condition=~Q(email="") | ~Q(phone="") | Q(anonymised_year__isnull=False),
                 name="participant_has_contact",
                 violation_error_message=_("Give an e-mail address or a phone number."),
             ),

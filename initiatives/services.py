@@ -19,6 +19,8 @@ from django.utils.translation import gettext as _
 
 from calportal.accounts.models import User
 from calportal.contacts import name_key, name_text_key, normalise_phone, same_contact_q
+from calportal.privacy import consent
+from calportal.privacy.models import ConsentChannel, ConsentPurpose
 from initiatives.models import (
     Attendance,
     Event,
@@ -202,12 +204,30 @@ def registration_create(
     check_window: bool = True,
     certificate_declared: bool = False,
     language: str | None = None,
+    health_consent: bool | None = None,
 ) -> SignupResult:
     """Sign a person up: confirmed if the places fit, otherwise on the waiting list.
 
     Staff registering someone who phoned in pass ``check_window=False`` to register outside
     the online registration window (but never for a cancelled or past event).
+
+    The consent is recorded (PRIVACY.md §5) with the text in force: online by the person, or
+    by phone / on site with ``created_by`` as the staff member who read the clause. Health data
+    (``accessibility_needs``, ``certificate_declared``) needs the separate ``health_consent``
+    (art. 9(2)(a)); without it :class:`RegistrationError` is raised. ``None`` means "not
+    said": staff (``created_by`` set) confirm it on their form, which refuses health data
+    without it, so it counts as given for them and as not given for the public.
     """
+    health_data = bool(accessibility_needs.strip() or certificate_declared)
+    if health_consent is None:
+        health_consent = created_by is not None and health_data
+    if health_data and not health_consent:
+        raise RegistrationError(
+            _(
+                "Accessibility needs and a disability certificate are health data: they are "
+                "kept only with the separate consent to it."
+            )
+        )
     with transaction.atomic():
         event = _lock_event(event_id)
         state = event.registration_state()
@@ -262,8 +282,36 @@ def registration_create(
         )
         if fits:
             _take_places(event, places)
+        _record_consents(registration, health_consent=bool(health_consent))
         _notify("registration_received", registration.pk)
         return SignupResult(registration=registration, created=True)
+
+
+def _record_consents(registration: Registration, *, health_consent: bool) -> None:
+    """The sign-up consent on the registration (and on the person, the first time), and the
+    health-data consent when given. Staff-taken consents carry the staff member."""
+    channel = consent.channel_of_source(registration.source)
+    if channel == ConsentChannel.ONLINE and registration.created_by_id:
+        channel = ConsentChannel.PHONE
+    taken = {
+        "channel": channel,
+        "taken_by": registration.created_by,
+        "language": registration.language,
+        "at": registration.consent_given_at,
+    }
+    signup = consent.record(registration, ConsentPurpose.EVENT_SIGNUP, **taken)
+    registration.consent_text_version = signup.text.version
+    registration.save(update_fields=["consent_text_version"])
+    participant = registration.participant
+    if not participant.consents.filter(
+        text__purpose=ConsentPurpose.EVENT_SIGNUP, withdrawn_at__isnull=True
+    ).exists():
+        first = consent.record(participant, ConsentPurpose.EVENT_SIGNUP, **taken)
+        if participant.consent_text_version != first.text.version:
+            participant.consent_text_version = first.text.version
+            participant.save(update_fields=["consent_text_version"])
+    if health_consent:
+        consent.record(registration, ConsentPurpose.DISABILITY, **taken)
 
 
 RESEND_INTERVAL = 600  # seconds: one repeated e-mail per registration per ten minutes

@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from calportal.accounts.decorators import permission_required
+from calportal.audit.models import Access
+from calportal.audit.services import record_access
 from calportal.contacts import format_phone, name_text_key, phone_search_digits
 from initiatives import services
 from initiatives.forms import DistrictMapForm, residence_choices
@@ -52,6 +54,7 @@ def participant_list(request):
             match |= Q(phone__contains=digits)
         participants = participants.filter(match)
     participants = _with_counts(participants).order_by("last_name", "first_name", "pk")
+    record_access(request.user, Access.PARTICIPANTS)
     page = Paginator(participants, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "initiatives/participants/list.html", {"page": page, "query": query})
 
@@ -205,6 +208,9 @@ def participant_merge(request, keep: int, duplicate: int):
         messages.info(request, _("That record no longer exists: it may have been merged already."))
         return redirect("initiatives:participant_duplicates")
     kept, other = people[keep], people[duplicate]
+    if request.method != "POST":
+        record_access(request.user, Access.PARTICIPANT, kept)
+        record_access(request.user, Access.PARTICIPANT, other)
     if request.method == "POST":
         try:
             result = services.participant_merge(keep=kept, duplicate=other, by=request.user)

@@ -105,6 +105,7 @@ def _signup(request, event: Event, form: SignupForm):
             companions=data["companions"],
             accessibility_needs=data["accessibility_needs"],
             certificate_declared=bool(data.get("disability_certificate")),
+            health_consent=bool(data.get("health_consent")),
             language=get_language(),
         )
     except services.RegistrationError as error:
@@ -115,6 +116,15 @@ def _signup(request, event: Event, form: SignupForm):
     # personal link goes only to the contact details on file.
     if not result.created:
         services.registration_resend_link(registration=result.registration)
+    if form.health_data_refused:
+        messages.warning(
+            request,
+            _(
+                "We did not keep what you wrote about your needs: information about health is "
+                "kept only with the separate consent, which was not ticked. If you want us to "
+                "prepare something for you, please call us."
+            ),
+        )
     return redirect("initiatives:signup_received", pk=event.pk)
 
 

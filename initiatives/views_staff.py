@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from calportal.accounts.decorators import permission_required
+from calportal.audit.models import Access
+from calportal.audit.services import record_access
 from calportal.contacts import name_text_key, phone_search_digits
 from calportal.csv_files import csv_response, csv_text
 from calportal.documents.services import document_request
@@ -193,6 +195,7 @@ def _get_event(pk: int) -> Event:
 @permission_required("initiatives.view_registration")
 def event_registrations(request, pk: int):
     event = _get_event(pk)
+    record_access(request.user, Access.REGISTRATIONS, event)
     lists = selectors.event_registrations(event)
     return render(
         request,
@@ -374,6 +377,7 @@ def event_message(request, pk: int):
 @permission_required("initiatives.view_registration")
 def event_registrations_csv(request, pk: int):
     event = _get_event(pk)
+    record_access(request.user, Access.EXPORT, event, detail="csv")
     lists = selectors.event_registrations(event)
     body = csv_text(
         [

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
 from calportal.contacts import PhoneField
+from calportal.privacy.models import ConsentPurpose
 from calportal.public_forms import PublicForm
 from initiatives.forms import _helper
 from initiatives.models import Initiative, TargetGroup
@@ -339,6 +340,8 @@ class PopulationForm(forms.Form):
 
 class ReportForm(PublicForm):
     """The public form: report a need or offer help. ``hp_check`` is a honeypot."""
+
+    consent_purpose = ConsentPurpose.MAP_REPORT
 
     consent_required_message = _(
         "Please tick the consent: without it we cannot contact you about the report."

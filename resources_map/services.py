@@ -6,6 +6,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from calportal.accounts.models import User
+from calportal.privacy import consent
+from calportal.privacy.models import ConsentChannel, ConsentPurpose
 from resources_map.models import (
     Diagnosis,
     FoundBy,
@@ -47,6 +49,20 @@ def diagnosis_save(*, form, user: User) -> Diagnosis:
 
 
 def report_create(*, data: dict) -> ResidentReport:
+    """Store a resident's report with the consent to the map clause in force (PRIVACY.md §5)."""
+    with transaction.atomic():
+        report = _report_store(data)
+        consent.record(
+            report,
+            ConsentPurpose.MAP_REPORT,
+            channel=ConsentChannel.ONLINE,
+            language=report.language,
+            at=report.consent_given_at,
+        )
+    return report
+
+
+def _report_store(data: dict) -> ResidentReport:
     return ResidentReport.objects.create(
         kind=data["kind"],
         description=data["description"].strip(),

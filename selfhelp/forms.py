@@ -8,6 +8,7 @@ from django.utils.translation import ngettext
 from calportal.accounts.models import User
 from calportal.accounts.roles import Role
 from calportal.contacts import PhoneField
+from calportal.privacy.models import ConsentPurpose
 from calportal.public_forms import PublicForm
 from initiatives.forms import _helper
 from selfhelp.models import ContactWay, Group, Meeting
@@ -16,6 +17,8 @@ from selfhelp.services import current_members
 
 class JoinForm(PublicForm):
     """The gentle public form: few fields, nothing about why. ``hp_check`` is a honeypot."""
+
+    consent_purpose = ConsentPurpose.SELFHELP
 
     first_name = forms.CharField(
         label=_("Your first name"),

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from calportal.audit.models import Access, AccessEvent
 from calportal.choices import WEEKDAYS
 from calportal.contacts import PhoneNumberField
 from calportal.dates import sane_year_constraint
@@ -257,27 +258,24 @@ class Meeting(models.Model):
         return f"{self.group} — {timezone.localtime(self.starts_at):%Y-%m-%d %H:%M}"
 
 
-class AccessAction(models.TextChoices):
-    MEMBERS = "members", _("Opened the member list")
-    REQUESTS = "requests", _("Opened the requests")
-    REQUEST = "request", _("Opened a request")
-    MEETING = "meeting", _("Opened a meeting's attendance and notes")
-    EXPORT = "export", _("Exported the member list")
-    ERASE = "erase", _("Erased a person's data")
-    FACILITATOR = "facilitator", _("Changed the group's facilitator")
-    REPORT = "report", _("Read the anonymous figures (R10)")
+# The self-help access log is the part of the portal's access log (calportal.audit) that
+# concerns a group; its actions are the portal's.
+AccessAction = Access
 
 
-class AccessLog(models.Model):
-    """Who opened what sensitive, and when. Never holds the person's name — only ids."""
+class SelfHelpAccessManager(models.Manager):
+    def get_queryset(self):
+        return super().get_queryset().filter(group__isnull=False)
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    group = models.ForeignKey(Group, on_delete=models.PROTECT, related_name="+")
-    action = models.CharField(_("what"), max_length=20, choices=AccessAction.choices)
-    object_id = models.PositiveBigIntegerField(null=True, blank=True)
-    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+class AccessLog(AccessEvent):
+    """Who opened what sensitive of a self-help group, and when: the portal's access events
+    that name a group. Never holds the person's name — only ids."""
+
+    objects = SelfHelpAccessManager()
 
     class Meta:
+        proxy = True
         verbose_name = _("access log entry")
         verbose_name_plural = _("access log")
         ordering = ["-at", "-pk"]

@@ -10,12 +10,12 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from calportal.accounts.models import User
+from calportal.audit.services import record_access
 from calportal.contacts import name_key, name_pattern, same_contact_q
 from calportal.outbox.services import forget_messages_regarding, queue_email
 from selfhelp.models import (
     OPEN_REQUEST_STATUSES,
     AccessAction,
-    AccessLog,
     Group,
     GroupStatus,
     JoinRequest,
@@ -29,8 +29,21 @@ class GroupError(Exception):
     """A step that cannot happen; the message is shown as it is."""
 
 
+# The kind of record a self-help access names, where one kind fits the action.
+_ACCESS_OBJECT_TYPES = {
+    AccessAction.REQUEST: "selfhelp.joinrequest",
+    AccessAction.MEETING: "selfhelp.meeting",
+    AccessAction.FACILITATOR: "accounts.user",
+}
+
+
 def log_access(user: User, group: Group, action: str, object_id: int | None = None) -> None:
-    AccessLog.objects.create(user=user, group=group, action=action, object_id=object_id)
+    """Write to the portal's access log (calportal.audit) that ``user`` opened something of
+    ``group``; the self-help access log page shows these entries. Ids only, never names."""
+    obj = None
+    if object_id is not None:
+        obj = (_ACCESS_OBJECT_TYPES.get(action, ""), object_id)
+    record_access(user, action, obj, group=group)
 
 
 def current_members(group: Group) -> int:
@@ -99,6 +112,16 @@ def _request_store(group: Group, data: dict, waiting: bool) -> JoinRequest:
         consent_given_at=timezone.now(),
         language=get_language() or "pl",
         status=RequestStatus.WAITING if waiting else RequestStatus.NEW,
+    )
+    from calportal.privacy import consent
+    from calportal.privacy.models import ConsentChannel, ConsentPurpose
+
+    consent.record(
+        join_request,
+        ConsentPurpose.SELFHELP,
+        channel=ConsentChannel.ONLINE,
+        language=join_request.language,
+        at=join_request.consent_given_at,
     )
     if join_request.email:
         _queue_request_email(join_request, "request_received")

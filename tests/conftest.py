@@ -158,6 +158,7 @@ def _role_permissions() -> dict:
         "calportal.strategy.migrations.0002_roles",
         "volunteers.migrations.0007_rate_table_and_work_kinds",
         "calportal.privacy.migrations.0002_roles_and_retention_rules",
+        "calportal.audit.migrations.0002_selfhelp_log_and_roles",
     ]
     sources = [FOUNDATION_PERMISSIONS] + [importlib.import_module(m).PERMISSIONS for m in modules]
     for source in sources:
@@ -261,9 +262,7 @@ def data_officer(roles):
     """An OPS staff member who answers data-protection requests (OPS staff + Data requests)."""
     from django.contrib.auth.models import Group
 
-    user = UserFactory(
-        email="rodo@example.org", full_name="Olga Ochrona", role=Role.OPS_STAFF
-    )
+    user = UserFactory(email="rodo@example.org", full_name="Olga Ochrona", role=Role.OPS_STAFF)
     user.groups.add(Group.objects.get(name=Role.DATA_REQUESTS.value))
     return user
 

@@ -14,6 +14,9 @@ and never read the models themselves (see :mod:`calportal.reports.figures`).
   piece of work: an initiative or an event has none (0); shifts have no area (0 for an area).
 * Whether a volunteer is new (VO2) and how long they have been engaged (VO5, VO6) is judged on
   all their approved work, not only on the part the scope covers.
+* An anonymised volunteer (PRIVACY.md §2) is one row per calendar year of work; the row keeps the
+  year their approved work began (VO2) and, when earlier, the day it began (VO5). Its checks
+  for work with children are deleted, so VO6's "without a valid check" leaves such rows out.
 """
 
 import datetime
@@ -39,6 +42,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.fields.json import KT
 from django.db.models.functions import (
     Cast,
     Coalesce,
@@ -203,7 +207,20 @@ def _first_in(entries: QuerySet[HoursEntry], period: Period) -> QuerySet[HoursEn
     earlier = HoursEntry.objects.filter(
         volunteer=OuterRef("volunteer"), status=EntryStatus.APPROVED, date__lt=period.start
     )
-    return entries.filter(~Exists(earlier))
+    return (
+        entries.filter(~Exists(earlier))
+        .alias(came_before=_came_before(period, "volunteer__"))
+        .filter(came_before=False)
+    )
+
+
+def _came_before(period: Period, prefix: str = "") -> Case:
+    """Whether an anonymised volunteer row (PRIVACY.md §2: one row per year of hours) says that
+    the person's first approved hours were in an earlier year (``first_years["cal"]``)."""
+    return Case(
+        When(Q(**{f"{prefix}first_years__cal__lt": period.start.year}), then=Value(True)),
+        default=Value(False),
+    )
 
 
 def _hours(quarters) -> Decimal:
@@ -361,7 +378,9 @@ def _with_span(volunteers: QuerySet[Volunteer], period: Period) -> QuerySet[Volu
     """Annotate ``span`` (a duration): from the first approved entry ever — or the earliest
     agreement's start, if earlier — to the last approved entry up to the end of ``period`` — or
     the latest agreement's end, if later (an open agreement: the end of ``period``). Only
-    agreements starting by the end of ``period`` count."""
+    agreements starting by the end of ``period`` count. An anonymised row of one year
+    (PRIVACY.md §2) adds ``first_years["since"]``: the day the person's work began before that
+    year (at most 30 days before 1 January, which decides the same)."""
     approved = HoursEntry.objects.filter(
         volunteer=OuterRef("pk"), status=EntryStatus.APPROVED, date__lte=period.end
     ).order_by()
@@ -383,6 +402,8 @@ def _with_span(volunteers: QuerySet[Volunteer], period: Period) -> QuerySet[Volu
         span_start=Least(
             Subquery(first_entry, output_field=DateField()),
             Subquery(agreement_start, output_field=DateField()),
+            # An anonymised row of one year keeps when the person's work began before it.
+            Cast(KT("first_years__since"), DateField()),
         ),
         span_end=Greatest(
             Subquery(last_entry, output_field=DateField()),
@@ -468,8 +489,9 @@ def compliance(period: Period, scope: Scope = WHOLE_CAL) -> dict[str, int]:
         .filter(span__gte=_THIRTY_DAYS)
         .count()
     )
+    # Anonymised rows have no checks any more (PRIVACY.md §1 deletes them): not judged.
     no_child_check = (
-        approved.filter(_child_work())
+        approved.filter(_child_work(), volunteer__anonymised_year=None)
         .filter(~Exists(valid_check))
         .aggregate(n=Count("volunteer", distinct=True))["n"]
     )
@@ -590,12 +612,12 @@ def by_age_band(period: Period, scope: Scope = WHOLE_CAL) -> dict[str, dict[str,
     )
     rows = (
         _with_span(_active_volunteers(period, scope), period)
-        .alias(returning=Exists(earlier))
+        .alias(returning=Exists(earlier), came_before=_came_before(period))
         .annotate(band=band)
         .values("band")
         .annotate(
             VO1=Count("pk"),
-            VO2=Count("pk", filter=Q(returning=False)),
+            VO2=Count("pk", filter=Q(returning=False, came_before=False)),
             **_span_counts(),
         )
         .order_by()
@@ -714,7 +736,7 @@ def compliance_list(period: Period, scope: Scope = WHOLE_CAL) -> list[dict]:
         _approved(period, scope)
         .alias(
             uncovered=Q(~Exists(covering_agreement), volunteer__in=long_engaged),
-            unchecked=Q(_child_work(), ~Exists(valid_check)),
+            unchecked=Q(_child_work(), ~Exists(valid_check), volunteer__anonymised_year=None),
         )
         .values("volunteer", "volunteer__first_name", "volunteer__last_name")
         .annotate(

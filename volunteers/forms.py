@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from calportal.contacts import PhoneField
 from calportal.forms import ImportForm
 from calportal.money import MoneyField
+from calportal.privacy.models import ConsentPurpose
 from calportal.public_forms import PublicForm
 from initiatives.forms import ContactFieldsMixin, _helper
 from resources_map.models import Area
@@ -132,6 +133,8 @@ def _organisation_choice(form, organisations) -> None:
 
 class ApplyForm(ContactFieldsMixin, PublicForm):
     """The public "Become a volunteer" form. ``hp_check`` is a honeypot."""
+
+    consent_purpose = ConsentPurpose.VOLUNTEER
 
     first_name = forms.CharField(label=_("First name"), max_length=100)
     last_name = forms.CharField(label=_("Last name"), max_length=100)

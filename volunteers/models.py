@@ -141,7 +141,7 @@ class Volunteer(models.Model):
     consent_given_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     # Anonymisation (PRIVACY.md §2), as for participants: one row per calendar year of hours,
-    # without name or contact; first_years = {"cal": first year with hours, "organisation:<id>": ...}.
+    # without name or contact; first_years = {"cal": first year with hours, ...}.
     anonymised_year = models.PositiveSmallIntegerField(null=True, blank=True, db_index=True)
     first_years = models.JSONField(default=dict, blank=True)
 

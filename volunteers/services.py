@@ -14,6 +14,8 @@ from django.utils.translation import ngettext
 from calportal.accounts.models import User
 from calportal.contacts import name_key, same_contact_q
 from calportal.documents.services import document_request
+from calportal.privacy import consent
+from calportal.privacy.models import ConsentChannel, ConsentPurpose
 from volunteers.models import (
     QUARTERS_PER_DAY,
     Assignment,
@@ -83,6 +85,12 @@ def volunteer_apply(*, data: dict) -> Volunteer:
             message=data.get("message", "").strip(),
             status=VolunteerStatus.APPLICANT,
             consent_given_at=timezone.now(),
+        )
+        consent.record(
+            volunteer,
+            ConsentPurpose.VOLUNTEER,
+            channel=ConsentChannel.ONLINE,
+            at=volunteer.consent_given_at,
         )
         volunteer.skills.set(data.get("skills") or [])
         volunteer.areas.set(data.get("areas") or [])

@@ -11,14 +11,11 @@ from django.utils import timezone
 
 from calportal.accounts.models import User
 from calportal.accounts.roles import Role
-from calportal.outbox.services import forget_messages_regarding, queue_email
+from calportal.outbox.services import queue_email
 from volunteers.models import (
     Assignment,
-    Certificate,
     HoursEntry,
     Shift,
-    Volunteer,
-    VolunteerStatus,
 )
 
 logger = logging.getLogger(__name__)
@@ -116,26 +113,15 @@ def remind_shift_volunteers() -> int:
     return queued
 
 
-KEEP_APPLICATIONS_DAYS = 183
-
-
 @shared_task(name="volunteers.purge_stale_applications")
 def purge_stale_applications() -> int:
     """Keep the public form's promise: people who applied but never started (applicants, or
-    declined without any hours) are deleted six months after they applied."""
-    cutoff = timezone.now() - datetime.timedelta(days=KEEP_APPLICATIONS_DAYS)
-    stale = (
-        Volunteer.objects.filter(
-            status__in=[VolunteerStatus.APPLICANT, VolunteerStatus.ENDED], created_at__lt=cutoff
-        )
-        .filter(~Exists(HoursEntry.objects.filter(volunteer=OuterRef("pk"))))
-        .filter(~Exists(Certificate.objects.filter(volunteer=OuterRef("pk"))))
-    )
-    deleted = 0
-    for volunteer in stale:
-        forget_messages_regarding(Volunteer, volunteer.pk)
-        volunteer.delete()
-        deleted += 1
+    ended without any hours or certificate) are deleted six months after they applied — the
+    retention rule ``volunteer_applicant`` (PRIVACY.md §1), whose period the OPS may change.
+    The nightly retention run applies it too; this keeps the daily beat entry working."""
+    from calportal.privacy.retention import apply_rule
+
+    deleted = apply_rule("volunteer_applicant")
     if deleted:
         logger.info("Deleted %s stale volunteer applications", deleted)
     return deleted

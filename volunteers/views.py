@@ -20,6 +20,8 @@ from django.views.decorators.http import require_POST
 
 from calportal.accounts.decorators import permission_required
 from calportal.accounts.roles import Role
+from calportal.audit.models import Access
+from calportal.audit.services import record_access
 from calportal.csv_files import csv_response, csv_text
 from calportal.dates import parse_week, week_label
 from calportal.organisations.models import Organisation
@@ -142,6 +144,7 @@ def volunteer_list(request):
     page = Paginator(volunteer_filter.qs.prefetch_related("skills"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    record_access(request.user, Access.VOLUNTEERS)
     return render(
         request,
         "volunteers/volunteer_list.html",
@@ -191,6 +194,7 @@ def volunteer_detail(request, pk: int):
         pk=pk,
     )
     hours = volunteer.hours.values("status").annotate(quarters=Sum("quarters"))
+    record_access(request.user, Access.VOLUNTEER, volunteer)
     today = timezone.localdate()
     return render(
         request,
@@ -993,6 +997,7 @@ def export(request, what: str):
         filename = f"wolontariat-godziny-{stamp}.csv"
     else:
         raise Http404
+    record_access(request.user, Access.EXPORT, detail=f"volunteers.{what}")
     return csv_response(body, filename)
 
 

@@ -81,7 +81,14 @@ def user_set_active(*, user: User, active: bool, acting_user: User) -> None:
         raise AccountError(_("You cannot deactivate your own account."))
     if user.is_superuser and not active:
         raise AccountError(_("An administrator's account cannot be deactivated here."))
-    User.objects.filter(pk=user.pk).update(is_active=active)
+    # When an account stops being active is when its retention period starts (PRIVACY.md §1,
+    # "staff_account"); deactivating it again does not restart it.
+    if active:
+        User.objects.filter(pk=user.pk).update(is_active=True, deactivated_at=None)
+    else:
+        User.objects.filter(pk=user.pk, is_active=True).update(
+            is_active=False, deactivated_at=timezone.now()
+        )
 
 
 def _queue_invitation(user: User, language: str) -> None:

@@ -6,3 +6,8 @@ class AuditConfig(AppConfig):
     name = "calportal.audit"
     label = "audit"
     verbose_name = _("Audit trail")
+
+    def ready(self) -> None:
+        from calportal.audit import tracking
+
+        tracking.register()

@@ -4,6 +4,8 @@ from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 
+from calportal.audit.models import Access
+from calportal.audit.services import record_access
 from calportal.documents.models import Document, DocumentStatus
 from calportal.documents.registry import get_builder
 
@@ -66,6 +68,7 @@ def document_download(request, pk: int):
     document = _get_document_for_user(request, pk)
     if document.status != DocumentStatus.READY or not document.file:
         raise Http404  # not made yet, or deleted by its retention rule
+    record_access(request.user, Access.EXPORT, document, detail=document.kind)
     if document.kind.startswith("reports."):
         from calportal.reports.documents import report_file_read
 

@@ -17,7 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-
+from django.utils.translation import pgettext_lazy
 
 # -- retention -----------------------------------------------------------------------------
 
@@ -128,7 +128,9 @@ class ConsentText(models.Model):
     material_change = models.BooleanField(
         _("material change"),
         default=False,
-        help_text=_("People in an ongoing relation are asked to consent again at their next contact."),
+        help_text=_(
+            "People in an ongoing relation are asked to consent again at their next contact."
+        ),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
@@ -174,32 +176,54 @@ class Consent(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     participant = models.ForeignKey(
-        "initiatives.Participant", on_delete=models.CASCADE, null=True, blank=True,
+        "initiatives.Participant",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="consents",
     )
     registration = models.ForeignKey(
-        "initiatives.Registration", on_delete=models.CASCADE, null=True, blank=True,
+        "initiatives.Registration",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="consents",
     )
     pass_application = models.ForeignKey(
-        "initiatives.PassApplication", on_delete=models.CASCADE, null=True, blank=True,
+        "initiatives.PassApplication",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="consents",
     )
     volunteer = models.ForeignKey(
-        "volunteers.Volunteer", on_delete=models.CASCADE, null=True, blank=True,
+        "volunteers.Volunteer",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="consents",
     )
     join_request = models.ForeignKey(
-        "selfhelp.JoinRequest", on_delete=models.CASCADE, null=True, blank=True,
+        "selfhelp.JoinRequest",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="consents",
     )
     resident_report = models.ForeignKey(
-        "resources_map.ResidentReport", on_delete=models.CASCADE, null=True, blank=True,
+        "resources_map.ResidentReport",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="consents",
     )
 
     SUBJECTS = (
-        "participant", "registration", "pass_application", "volunteer", "join_request",
+        "participant",
+        "registration",
+        "pass_application",
+        "volunteer",
+        "join_request",
         "resident_report",
     )
 
@@ -210,12 +234,54 @@ class Consent(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    Q(participant__isnull=False, registration=None, pass_application=None, volunteer=None, join_request=None, resident_report=None)
-                    | Q(participant=None, registration__isnull=False, pass_application=None, volunteer=None, join_request=None, resident_report=None)
-                    | Q(participant=None, registration=None, pass_application__isnull=False, volunteer=None, join_request=None, resident_report=None)
-                    | Q(participant=None, registration=None, pass_application=None, volunteer__isnull=False, join_request=None, resident_report=None)
-                    | Q(participant=None, registration=None, pass_application=None, volunteer=None, join_request__isnull=False, resident_report=None)
-                    | Q(participant=None, registration=None, pass_application=None, volunteer=None, join_request=None, resident_report__isnull=False)
+                    Q(
+                        participant__isnull=False,
+                        registration=None,
+                        pass_application=None,
+                        volunteer=None,
+                        join_request=None,
+                        resident_report=None,
+                    )
+                    | Q(
+                        participant=None,
+                        registration__isnull=False,
+                        pass_application=None,
+                        volunteer=None,
+                        join_request=None,
+                        resident_report=None,
+                    )
+                    | Q(
+                        participant=None,
+                        registration=None,
+                        pass_application__isnull=False,
+                        volunteer=None,
+                        join_request=None,
+                        resident_report=None,
+                    )
+                    | Q(
+                        participant=None,
+                        registration=None,
+                        pass_application=None,
+                        volunteer__isnull=False,
+                        join_request=None,
+                        resident_report=None,
+                    )
+                    | Q(
+                        participant=None,
+                        registration=None,
+                        pass_application=None,
+                        volunteer=None,
+                        join_request__isnull=False,
+                        resident_report=None,
+                    )
+                    | Q(
+                        participant=None,
+                        registration=None,
+                        pass_application=None,
+                        volunteer=None,
+                        join_request=None,
+                        resident_report__isnull=False,
+                    )
                 ),
                 name="consent_one_subject",
             ),
@@ -258,7 +324,7 @@ class IdentityCheck(models.TextChoices):
 
 
 class RequestStatus(models.TextChoices):
-    RECEIVED = "received", _("Received")
+    RECEIVED = "received", pgettext_lazy("request status", "Received")
     IN_PROGRESS = "in_progress", _("In progress")
     EXTENDED = "extended", _("Extended")
     ANSWERED = "answered", _("Answered")
@@ -279,10 +345,14 @@ class SubjectRequest(models.Model):
     received_on = models.DateField(_("received on"), default=timezone.localdate)
     channel = models.CharField(_("received by"), max_length=20, choices=RequestChannel.choices)
     requester_name = models.CharField(_("requester's name"), max_length=200)
-    requester_contact = models.CharField(_("requester's e-mail or phone"), max_length=200, blank=True)
+    requester_contact = models.CharField(
+        _("requester's e-mail or phone"), max_length=200, blank=True
+    )
     birth_year = models.PositiveSmallIntegerField(_("year of birth"), null=True, blank=True)
     identity_check = models.CharField(
-        _("identity verified"), max_length=20, choices=IdentityCheck.choices,
+        _("identity verified"),
+        max_length=20,
+        choices=IdentityCheck.choices,
         default=IdentityCheck.NOT_YET,
     )
     identity_note = models.CharField(_("how (details)"), max_length=300, blank=True)
@@ -330,11 +400,14 @@ class SubjectRequest(models.Model):
         return self.extended_until or self.deadline
 
     def clean(self):
-        if self.extended_until and self.received_on:
-            if self.extended_until > self.received_on + relativedelta(months=3):
-                raise ValidationError(
-                    {"extended_until": _("The answer may be extended by at most two more months.")}
-                )
+        if (
+            self.extended_until
+            and self.received_on
+            and self.extended_until > self.received_on + relativedelta(months=3)
+        ):
+            raise ValidationError(
+                {"extended_until": _("The answer may be extended by at most two more months.")}
+            )
 
 
 class DeliveryLink(models.Model):
@@ -357,6 +430,9 @@ class DeliveryLink(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"link {self.pk} ({self.request_id})"
 
 
 class ErasureRecord(models.Model):
@@ -381,6 +457,9 @@ class ErasureRecord(models.Model):
         verbose_name_plural = _("erasure records")
         ordering = ["-performed_at", "-pk"]
 
+    def __str__(self) -> str:
+        return f"erasure {self.pk} {self.performed_at:%Y-%m-%d}"
+
 
 class RecipientNotice(models.Model):
     """Art. 19: a partner organisation or venue that received a person's data is told, inside
@@ -389,11 +468,17 @@ class RecipientNotice(models.Model):
 
     erasure = models.ForeignKey(ErasureRecord, on_delete=models.CASCADE, related_name="notices")
     organisation = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.CASCADE, null=True, blank=True,
+        "organisations.Organisation",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="erasure_notices",
     )
     venue = models.ForeignKey(
-        "initiatives.PartnerVenue", on_delete=models.CASCADE, null=True, blank=True,
+        "initiatives.PartnerVenue",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="erasure_notices",
     )
     text = models.TextField()
@@ -411,6 +496,9 @@ class RecipientNotice(models.Model):
                 name="notice_has_recipient",
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"notice {self.pk} ({self.erasure_id})"
 
 
 # -- accountability ------------------------------------------------------------------------
@@ -458,9 +546,13 @@ class ProcessingActivity(models.Model):
 
     name = models.CharField(_("processing activity"), max_length=200)
     controller = models.CharField(_("controller"), max_length=300)
-    joint_controller = models.CharField(_("joint controller or processor"), max_length=300, blank=True)
+    joint_controller = models.CharField(
+        _("joint controller or processor"), max_length=300, blank=True
+    )
     controller_role = models.CharField(
-        _("arrangement"), max_length=20, choices=ControllerRole.choices,
+        _("arrangement"),
+        max_length=20,
+        choices=ControllerRole.choices,
         default=ControllerRole.CONTROLLER,
     )
     purposes = models.TextField(_("purposes"))

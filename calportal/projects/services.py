@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from calportal.accounts.models import User
-from calportal.documents.models import Document, DocumentStatus
+from calportal.documents.models import Document
 from calportal.documents.services import document_request
 from calportal.projects.documents import KIND, LIST_KEPT_FOR
 from calportal.projects.models import Project
@@ -59,22 +59,13 @@ def participant_list_request(*, project: Project, user: User, language: str) -> 
 def participant_lists_delete_expired(*, now: datetime.datetime | None = None) -> int:
     """Delete the files of participant lists requested more than 7 days ago (PRIVACY.md §1);
     their document rows stay as the record (who asked, when, for which project) with
-    ``params["deleted_at"]`` set. Idempotent; returns how many files were deleted."""
+    ``params["deleted_at"]`` set. Hourly, to the hour; the nightly retention run applies the
+    same rule (``project_participant_list``) by date. Idempotent; returns how many files were
+    deleted."""
+    from calportal.privacy.retention import document_files_delete
+
     now = now or timezone.now()
     due = Document.objects.filter(kind=KIND, created_at__lte=now - LIST_KEPT_FOR).exclude(
         params__has_key="deleted_at"
     )
-    deleted = 0
-    for document_id in due.values_list("pk", flat=True):
-        with transaction.atomic():
-            document = Document.objects.select_for_update().filter(pk=document_id).first()
-            if document is None or "deleted_at" in document.params:
-                continue
-            if document.file:
-                document.file.delete(save=False)
-            document.params = {**document.params, "deleted_at": now.isoformat()}
-            if document.status != DocumentStatus.READY:
-                document.status = DocumentStatus.FAILED
-            document.save(update_fields=["file", "params", "status"])
-            deleted += 1
-    return deleted
+    return document_files_delete(due, now=now)

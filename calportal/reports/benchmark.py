@@ -30,7 +30,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.db.models import OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.test.utils import CaptureQueriesContext
@@ -96,8 +96,13 @@ def _copy(model, fields: list[str], rows: Iterable[tuple]) -> int:
     defaults = tuple(
         now
         if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
-        # get_default() is "" for a text field without a default, None for the others.
-        else field.get_prep_value(field.get_default())
+        # get_default() is "" for a text field without a default, None for the others; a
+        # JSON field's default goes as its JSON text.
+        else (
+            json.dumps(field.get_default())
+            if isinstance(field, models.JSONField)
+            else field.get_prep_value(field.get_default())
+        )
         for field in rest
     )
     columns = ", ".join(connection.ops.quote_name(field.column) for field in given + rest)

@@ -235,13 +235,23 @@ def passes_active_in(period: Period, scope: Scope = WHOLE_CAL) -> int:
 
 def passes_new(period: Period, scope: Scope = WHOLE_CAL) -> int:
     """PA2: the number of passes issued in ``period``, not counting those issued to replace a
-    lost pass. 0 for a scope without holder data."""
+    lost pass. 0 for a scope without holder data. A pass anonymised across years is a row per
+    year (PRIVACY.md §2, :mod:`calportal.privacy.anonymise`): only its first piece, whose
+    history reaches back to the year of issue, counts."""
     passes = _passes(scope)
     if passes is None:
         return 0
-    return passes.filter(
-        issued_on__gte=period.start, issued_on__lte=period.end, replaces__isnull=True
-    ).count()
+    # A pass anonymised across years is split into a row per year (PRIVACY.md §2): only the
+    # piece whose history reaches back to the issue year is the pass that was issued.
+    history = PassStatusChange.objects.filter(senior_pass=OuterRef("pk"))
+    issued_piece = ~Exists(history) | Exists(
+        history.filter(started_on__year__lte=OuterRef("issued_on__year"))
+    )
+    return (
+        passes.filter(issued_on__gte=period.start, issued_on__lte=period.end, replaces__isnull=True)
+        .filter(issued_piece)
+        .count()
+    )
 
 
 def passes_ended(period: Period, scope: Scope = WHOLE_CAL) -> dict[str, int]:

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from calportal.contacts import PhoneField
 from calportal.money import MoneyField
 from calportal.organisations.models import Organisation
+from calportal.privacy.models import ConsentPurpose
 from calportal.public_forms import PublicForm
 from initiatives.forms import ContactFieldsMixin, ResidenceField, _helper, residence_choices
 from initiatives.models import Gender
@@ -16,6 +17,8 @@ from initiatives.passes.services import PassError, normalise_number
 
 class ApplicationForm(ContactFieldsMixin, PublicForm):
     """The public application. ``hp_check`` is a honeypot nobody sees."""
+
+    consent_purpose = ConsentPurpose.SENIOR_PASS
 
     consent_required_message = _("Please tick the consent: without it we cannot issue the pass.")
 

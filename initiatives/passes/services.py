@@ -20,6 +20,8 @@ from django.utils.translation import gettext as _
 
 from calportal.accounts.models import User
 from calportal.contacts import name_key, normalise_phone
+from calportal.privacy import consent
+from calportal.privacy.models import ConsentChannel, ConsentPurpose
 from initiatives.models import Participant
 from initiatives.passes.models import (
     ApplicationStatus,
@@ -132,7 +134,7 @@ def _known_applicant(application: PassApplication | None, senior_pass: SeniorPas
 
 
 def _create_application(person, email, phone, call_back, message) -> PassApplication:
-    return PassApplication.objects.create(
+    application = PassApplication.objects.create(
         first_name=person.first_name.strip(),
         last_name=person.last_name.strip(),
         birth_year=person.birth_year,
@@ -144,6 +146,17 @@ def _create_application(person, email, phone, call_back, message) -> PassApplica
         consent_text_version=CONSENT_TEXT_VERSION,
         consent_given_at=timezone.now(),
     )
+    # The consent to the text in force (PRIVACY.md §5); the legacy string follows it.
+    given = consent.record(
+        application,
+        ConsentPurpose.SENIOR_PASS,
+        channel=ConsentChannel.ONLINE,
+        at=application.consent_given_at,
+    )
+    if application.consent_text_version != given.text.version:
+        application.consent_text_version = given.text.version
+        application.save(update_fields=["consent_text_version"])
+    return application
 
 
 def application_reject(*, application: PassApplication, reason: str, handled_by: User) -> None:

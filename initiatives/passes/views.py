@@ -15,6 +15,8 @@ from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
 
 from calportal.accounts.decorators import permission_required
+from calportal.audit.models import Access
+from calportal.audit.services import record_access
 from calportal.documents.services import document_request
 from calportal.parsing import int_list
 from calportal.public_forms import public_form_accepted
@@ -113,6 +115,7 @@ def applied(request):
 @permission_required("initiatives.view_passapplication")
 def application_list(request):
     applications = PassApplication.objects.filter(status=ApplicationStatus.NEW)
+    record_access(request.user, Access.PASS_APPLICATIONS)
     return render(request, "passes/application_list.html", {"applications": applications})
 
 
@@ -176,6 +179,7 @@ def pass_list(request):
         queryset=selectors.passes_with_use(SeniorPass.objects.order_by("-issued_on", "-number")),
     )
     page = Paginator(pass_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    record_access(request.user, Access.PASS_HOLDERS)
     return render(
         request,
         "passes/pass_list.html",
@@ -189,6 +193,7 @@ def pass_detail(request, pk: int):
         selectors.passes_with_use(SeniorPass.objects.select_related("replaced_by")), pk=pk
     )
     redemptions = senior_pass.redemptions.select_related("venue")[:20]
+    record_access(request.user, Access.PASS_HOLDER, senior_pass)
     return render(
         request,
         "passes/pass_detail.html",

@@ -56,7 +56,12 @@ KINDS = {
 # Not fuzzed: they end the session, switch the language or only set a display preference.
 SKIPPED_ACTIONS = {"accounts:logout", "set_language", "text_size"}
 # Not crawled: documents built by WeasyPrint (slow, and no forms) and the health check.
-SKIPPED_VIEWS = {"healthz", "resources_map:diagnosis_pdf", "selfhelp:figures_pdf"}
+SKIPPED_VIEWS = {
+    "healthz",
+    "resources_map:diagnosis_pdf",
+    "selfhelp:figures_pdf",
+    "privacy:processing_pdf",
+}
 DEMO_EMAILS = [
     "koordynator@example.org",
     "nadzieja@example.org",
@@ -64,6 +69,7 @@ DEMO_EMAILS = [
     "zespol@example.org",
     "kawiarnia@example.org",
     "grupy@example.org",
+    "iod@example.org",
 ]
 PATHS_PER_VIEW = 2  # concrete addresses the superuser's crawl takes per view (e.g. two events)
 MINIMUM_FORMS = 90
@@ -106,6 +112,11 @@ NOT_PAGES = {
     "projects:participant_list",
     "projects:period_report",
     "passes:redeem",
+    "privacy:notice_read",
+    "privacy:request_matches",
+    "privacy:request_notes_review",
+    "privacy:package_prepare",
+    "privacy:package_link_create",
     "reports:run_again",
     "reports:run_narrative",
     "reports:run_official",
@@ -136,6 +147,8 @@ NOT_PAGES = {
     "initiatives:feed_initiative",
     "passes:pass_print",
     "passes:pass_print_sheet",
+    "privacy:package_download",
+    "privacy:processing_xlsx",
     "resources_map:export",
     "resources_map:geojson",
     "selfhelp:members_csv",
@@ -144,6 +157,7 @@ NOT_PAGES = {
     "accounts:invitation_accept",
     "accounts:password_reset_confirm",
     "initiatives:signup_received",
+    "privacy:package_public",
 }
 VIEW_NAMES = _view_names()
 PAGE_NAMES = [name for name in VIEW_NAMES if name not in NOT_PAGES]

@@ -3,8 +3,15 @@ from django.db import migrations
 from calportal.accounts.roles import Role, grant
 
 MODELS = (
-    "retentionrule", "retentionrun", "consenttext", "consent", "subjectrequest",
-    "erasurerecord", "recipientnotice", "breach", "processingactivity",
+    "retentionrule",
+    "retentionrun",
+    "consenttext",
+    "consent",
+    "subjectrequest",
+    "erasurerecord",
+    "recipientnotice",
+    "breach",
+    "processingactivity",
 )
 
 PERMISSIONS = {

@@ -1,0 +1,292 @@
+"""Consent versions (PRIVACY.md §5): which clause is in force, recording a consent given to it,
+withdrawing one, and publishing a new version.
+
+A :class:`ConsentText` is never edited in place: :func:`text_new_version` saves a new row and
+closes the old one (``valid_to``); a ``pre_save`` guard here refuses any change of an existing
+row's purpose, version, language or text, whatever the caller (a form, the admin, a shell).
+"""
+
+import importlib.util
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Q
+from django.db.models.signals import pre_save
+from django.dispatch import receiver
+from django.utils import timezone, translation
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from calportal.privacy.models import Consent, ConsentChannel, ConsentPurpose, ConsentText
+
+FROZEN_FIELDS = ("purpose", "version", "language", "text")
+
+# What a consent justifies, for withdrawal: the purposes whose data goes with it (§4).
+EVENT_PURPOSES = (ConsentPurpose.EVENT_SIGNUP, ConsentPurpose.DISABILITY)
+
+
+class ConsentError(Exception):
+    """A consent rule was broken; the message can be shown to the person."""
+
+
+@receiver(pre_save, sender=ConsentText, dispatch_uid="privacy.consent_text_frozen")
+def _refuse_edits_in_place(sender, instance: ConsentText, raw=False, **kwargs):
+    if raw or instance.pk is None:
+        return
+    stored = ConsentText.objects.filter(pk=instance.pk).values(*FROZEN_FIELDS).first()
+    if stored and any(stored[name] != getattr(instance, name) for name in FROZEN_FIELDS):
+        raise ValidationError(
+            _("A consent text is never edited in place: publish a new version instead.")
+        )
+
+
+def _language(language: str | None) -> str:
+    code = (language or get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    return code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+def current_text(purpose: str, language: str | None = None, *, at=None) -> ConsentText:
+    """The text of ``purpose`` in force at ``at`` (default now) in ``language`` (default the
+    active language), falling back to the default language (Polish) when there is none in that
+    language. Before the first version began, the first version (the registry starts with the
+    texts the forms showed from the start). One query. Raises ``ConsentText.DoesNotExist``
+    when the purpose has no text."""
+    at = at or timezone.now()
+    language = _language(language)
+    texts = _texts_of(purpose, language)
+    if not texts:
+        _create_first_texts()
+        texts = _texts_of(purpose, language)
+    in_force = [
+        text
+        for text in texts
+        if text.valid_from <= at and (text.valid_to is None or text.valid_to > at)
+    ] or texts[-1:]
+    for text in in_force:
+        if text.language == language:
+            return text
+    if in_force:
+        if in_force[0].valid_from > at:  # before the registry: the first text in the language
+            first = [text for text in texts if text.language == language]
+            return first[-1] if first else in_force[0]
+        return in_force[0]
+    raise ConsentText.DoesNotExist(f"No consent text in force for {purpose}")
+
+
+def _texts_of(purpose: str, language: str) -> list[ConsentText]:
+    return list(
+        ConsentText.objects.filter(
+            purpose=purpose, language__in={language, settings.LANGUAGE_CODE}
+        ).order_by("-valid_from", "-pk")
+    )
+
+
+def _create_first_texts() -> None:
+    """The registry's first versions, as migration 0003 creates them: for a database emptied
+    after migrating (a flushed test database), so that a form never fails for want of a text."""
+    from django.apps import apps
+
+    migration = importlib.import_module("calportal.privacy.migrations.0003_consent_texts")
+    migration.create_texts(apps)
+
+
+def _subject_field(subject) -> str:
+    label = subject._meta.label_lower
+    fields = {
+        "initiatives.participant": "participant",
+        "initiatives.registration": "registration",
+        "initiatives.passapplication": "pass_application",
+        "volunteers.volunteer": "volunteer",
+        "selfhelp.joinrequest": "join_request",
+        "resources_map.residentreport": "resident_report",
+    }
+    if label not in fields:
+        raise TypeError(f"{label} cannot hold a consent")
+    return fields[label]
+
+
+def record(
+    subject, purpose: str, *, channel: str, taken_by=None, language=None, at=None
+) -> Consent:
+    """Record that the person behind ``subject`` (a saved Participant, Registration,
+    PassApplication, Volunteer, JoinRequest or ResidentReport) consented to ``purpose``'s text
+    in force at ``at`` (default now) in ``language``. ``channel`` is a :class:`ConsentChannel`;
+    ``taken_by`` (the staff user who read the clause to the person) belongs to phone and
+    on-site consents and is ignored online. Runs in the caller's transaction. Raises
+    ``ConsentText.DoesNotExist`` when the purpose has no text in force."""
+    at = at or timezone.now()
+    if channel not in ConsentChannel.values:
+        raise ValueError(f"Unknown consent channel {channel!r}")
+    return Consent.objects.create(
+        text=current_text(purpose, language, at=at),
+        given_at=at,
+        channel=channel,
+        taken_by=taken_by if channel != ConsentChannel.ONLINE else None,
+        **{_subject_field(subject): subject},
+    )
+
+
+def channel_of_source(source: str) -> str:
+    """The consent channel of a registration's ``source`` (online / phone / on_site)."""
+    return source if source in ConsentChannel.values else ConsentChannel.ONLINE
+
+
+def _event_consents_of(participant):
+    """Every consent given for this person's event sign-ups (person and registrations)."""
+    return Consent.objects.filter(
+        Q(participant=participant) | Q(registration__participant=participant),
+        withdrawn_at__isnull=True,
+    )
+
+
+def withdraw(consent: Consent, *, channel: str, user=None):
+    """Withdraw ``consent`` (art. 7(3)) and apply the erasure rules to what it justified
+    (PRIVACY.md §4–5).
+
+    For event sign-ups (a participant's or a registration's consent, or the health-data one)
+    every consent of that person's event sign-ups is withdrawn and the person is erased through
+    :func:`calportal.privacy.erasure.erase` (which cancels future registrations first, keeps
+    what a project or public task must keep, and deletes the consent records with the data).
+    For the other subjects (a pass application, a volunteer, a self-help request, a map
+    report) that record is erased the same way. ``channel`` is a :class:`ConsentChannel`;
+    ``user`` the staff member taking it (None online).
+
+    The withdrawal is saved first, in its own transaction, so that it stands even when the
+    erasure must wait: the erasure's ``ErasureError`` (for example hours still to approve) is
+    then raised to the caller, with the person's future registrations already cancelled.
+    Returns the :class:`ErasureRecord`. Idempotent for the withdrawal itself."""
+    now = timezone.now()
+    participant = None
+    if consent.participant_id:
+        participant = consent.participant
+    elif consent.registration_id:
+        participant = consent.registration.participant
+    subject = participant or next(
+        getattr(consent, name) for name in Consent.SUBJECTS if getattr(consent, f"{name}_id")
+    )
+    with transaction.atomic():
+        targets = (
+            _event_consents_of(participant)
+            if participant is not None
+            else Consent.objects.filter(pk=consent.pk, withdrawn_at__isnull=True)
+        )
+        targets.update(withdrawn_at=now, withdrawal_channel=channel, withdrawn_by=user)
+    from calportal.privacy import erasure
+
+    try:
+        return erasure.erase(
+            [{"model": subject._meta.label_lower, "pk": subject.pk}],
+            user=user,
+            reason=withdrawal_reason(),
+        )
+    except erasure.ErasureError:
+        if participant is not None:
+            _cancel_future_registrations(participant, now)
+        raise
+
+
+def withdrawal_reason() -> str:
+    """The erasure record's reason for a withdrawal, in the portal's language (it is stored)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _("Consent withdrawn")
+
+
+def _cancel_future_registrations(participant, now) -> None:
+    from initiatives import services as initiative_services
+    from initiatives.models import RegistrationStatus
+
+    future = participant.registrations.filter(event__starts_at__gt=now).exclude(
+        status=RegistrationStatus.CANCELLED
+    )
+    for registration_id in future.values_list("pk", flat=True):
+        initiative_services.registration_cancel(registration_id=registration_id, by_staff=True)
+
+
+def withdraw_person_event_consent(registration, *, channel: str, user=None) -> bool:
+    """Withdraw the event sign-up consent of the person of ``registration`` (the personal link,
+    or staff on the phone). Returns False when there was nothing left to withdraw."""
+    consent = _event_consents_of(registration.participant).order_by("-given_at").first()
+    if consent is None:
+        return False
+    withdraw(consent, channel=channel, user=user)
+    return True
+
+
+def text_new_version(
+    *, purpose: str, language: str, version: str, text: str, material_change: bool, user
+) -> ConsentText:
+    """Publish a new version of a purpose's text in one language: the text in force is closed
+    (``valid_to`` = now) and the new one starts now. Raises :class:`ConsentError` when the
+    version exists or the text is the same as the one in force."""
+    with transaction.atomic():
+        now = timezone.now()
+        in_force = list(
+            ConsentText.objects.select_for_update().filter(
+                purpose=purpose, language=language, valid_to__isnull=True
+            )
+        )
+        if ConsentText.objects.filter(purpose=purpose, language=language, version=version).exists():
+            raise ConsentError(_("This version already exists: give the new one another name."))
+        if any(old.text.strip() == text.strip() for old in in_force):
+            raise ConsentError(_("The text is the same as the one in force: change it first."))
+        for old in in_force:
+            old.valid_to = now
+            old.save(update_fields=["valid_to"])
+        return ConsentText.objects.create(
+            purpose=purpose,
+            language=language,
+            version=version,
+            text=text.strip(),
+            valid_from=now,
+            material_change=material_change,
+            created_by=user,
+        )
+
+
+@dataclass(frozen=True)
+class RegistryRow:
+    text: ConsentText
+    consents: int
+    current: bool
+
+
+def registry() -> list[tuple[str, list[RegistryRow]]]:
+    """The registry grouped by purpose (in :class:`ConsentPurpose` order): for each purpose a
+    list of its texts (language, newest first) with the number of consents given to each and
+    whether it is in force. One query."""
+    now = timezone.now()
+    texts = ConsentText.objects.annotate(given=Count("consents")).order_by(
+        "purpose", "language", "-valid_from", "-pk"
+    )
+    by_purpose: dict[str, list[RegistryRow]] = {}
+    for text in texts:
+        current = text.valid_from <= now and (text.valid_to is None or text.valid_to > now)
+        by_purpose.setdefault(text.purpose, []).append(RegistryRow(text, text.given, current))
+    return [
+        (label, by_purpose[value]) for value, label in ConsentPurpose.choices if value in by_purpose
+    ]
+
+
+def reconsent_needed(subject) -> ConsentText | None:
+    """For a person in an ongoing relation (a volunteer, a pass application's holder, a
+    self-help request), the text they must be asked to consent to at their next contact: the
+    purpose's text in force when it is a material change and their latest consent is to an
+    older version (PRIVACY.md §5). None when nothing is needed. Two queries."""
+    field = _subject_field(subject)
+    latest = (
+        Consent.objects.filter(**{field: subject}, withdrawn_at__isnull=True)
+        .select_related("text")
+        .order_by("-given_at", "-pk")
+        .first()
+    )
+    if latest is None:
+        return None
+    try:
+        now_text = current_text(latest.text.purpose, latest.text.language)
+    except ConsentText.DoesNotExist:
+        return None
+    if now_text.pk != latest.text_id and now_text.material_change:
+        return now_text
+    return None
