@@ -72,6 +72,12 @@ def dashboard(request):
         from calportal.privacy.views_dpo import subject_request_deadlines
 
         context["privacy_requests"] = subject_request_deadlines()
+    from calportal.privacy.erasure import notices_for
+
+    # Art. 19: partner organisations and venues told that a person's data was erased.
+    notices = notices_for(user)
+    if notices is not None and not user.has_perm("privacy.view_erasurerecord"):
+        context["unread_notices"] = notices.filter(read_at__isnull=True).count()
     if user.has_perm("accounts.view_user"):
         context["pending_invitations"] = User.objects.filter(
             is_active=True, password__startswith=UNUSABLE_PASSWORD_PREFIX

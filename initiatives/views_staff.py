@@ -224,6 +224,7 @@ def registration_add(request, pk: int):
                 person=person,
                 companions=data["companions"],
                 accessibility_needs=data["accessibility_needs"],
+                health_consent=data["health_consent"],
                 source=data["source"],
                 created_by=request.user,
                 check_window=False,

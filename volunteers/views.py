@@ -26,6 +26,7 @@ from calportal.csv_files import csv_response, csv_text
 from calportal.dates import parse_week, week_label
 from calportal.organisations.models import Organisation
 from calportal.parsing import int_list
+from calportal.privacy import consent
 from calportal.public_forms import public_form_accepted
 from volunteers import hours_csv, selectors, services
 from volunteers.filters import EntryFilter, VolunteerFilter
@@ -196,11 +197,19 @@ def volunteer_detail(request, pk: int):
     hours = volunteer.hours.values("status").annotate(quarters=Sum("quarters"))
     record_access(request.user, Access.VOLUNTEER, volunteer)
     today = timezone.localdate()
+    user = request.user
+    may_erase = user.has_perm("privacy.view_erasurerecord") or (
+        user.has_perm("volunteers.change_volunteer")
+        and user.organisation_id is not None
+        and user.organisation_id == volunteer.organisation_id
+    )
     return render(
         request,
         "volunteers/volunteer_detail.html",
         {
             "volunteer": volunteer,
+            "may_erase": may_erase,
+            "reconsent": consent.reconsent_needed(volunteer),
             "hours_by_status": {row["status"]: row["quarters"] / 4 for row in hours},
             "upcoming": Assignment.objects.filter(
                 volunteer=volunteer, shift__ends_at__gte=timezone.now()
