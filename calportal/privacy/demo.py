@@ -13,6 +13,7 @@ from calportal.privacy.models import (
     RequestChannel,
     RequestKind,
     RequestStatus,
+    RetentionRun,
     SubjectRequest,
 )
 from calportal.privacy.processing import processing_add_volunteer_rows, processing_fill_defaults
@@ -29,6 +30,12 @@ def privacy_demo_load() -> None:
     volunteers exist)."""
     processing_fill_defaults()
     processing_add_volunteer_rows()
+    _record_consents()
+    # What the nightly retention run would do today, as the DPO's pages show it.
+    from calportal.privacy import retention
+
+    if not RetentionRun.objects.exists():
+        retention.run(dry_run=True)
     today = timezone.localdate()
     for kind, received_ago, channel, name, contact, check, status in (
         (
@@ -84,3 +91,13 @@ def privacy_demo_load() -> None:
             ),
         },
     )
+
+
+def _record_consents() -> None:
+    """The demo's people consented as the forms record it: one Consent per record, to the
+    registry's text (the demo loaders create their rows directly, without the forms)."""
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("calportal.privacy.migrations.0003_consent_texts").create_consents(apps)

@@ -346,7 +346,7 @@ def package_public(request, token: str):
                 filename=document.filename,
                 content_type=document.content_type,
             )
-            response["Referrer-Policy"] = "no-referrer"
+            response["Referrer-Policy"] = "same-origin"
             return response
         if state == "wrong_pin":
             if attempts_left <= 0:
@@ -366,6 +366,8 @@ def package_public(request, token: str):
         },
         status=status,
     )
-    response["Referrer-Policy"] = "no-referrer"
+    # The address holds the token: never sent to another site. Not "no-referrer": with it the
+    # browser sends "Origin: null" with the PIN form and Django's CSRF check refuses it.
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex"
     return response

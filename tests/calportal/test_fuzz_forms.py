@@ -112,6 +112,9 @@ NOT_PAGES = {
     "projects:participant_list",
     "projects:period_report",
     "passes:redeem",
+    "privacy:consent_renew",
+    "privacy:consent_withdraw",
+    "privacy:consent_withdraw_personal",
     "privacy:notice_read",
     "privacy:request_matches",
     "privacy:request_notes_review",
@@ -157,6 +160,10 @@ NOT_PAGES = {
     "accounts:invitation_accept",
     "accounts:password_reset_confirm",
     "initiatives:signup_received",
+    "privacy:consent_withdrawn",
+    # need a request with the person's records confirmed / an erasure done
+    "privacy:erasure_preview",
+    "privacy:erasure_detail",
     "privacy:package_public",
 }
 VIEW_NAMES = _view_names()

@@ -462,12 +462,29 @@ def test_the_personal_withdrawal_is_post_only_and_needs_a_valid_link(client, eve
 
 
 def test_withdrawal_is_recorded_on_consents_that_must_be_kept(event):
-    """Without erasure (a person whose data must be kept), the withdrawal stays on record."""
+    """A person whose sign-up must be kept (an EU-funded project's participant, art. 17(3)(b)):
+    the withdrawal stays on record with the kept registration."""
+    from calportal.projects.models import Project
+
+    project = Project.objects.create(
+        name="Aktywni razem (EFS+)",
+        funder="WUP w Poznaniu",
+        agreement_number="FEWP.06.01-IZ.00-0001/25",
+        start=datetime.date(2025, 1, 1),
+        end=datetime.date(2027, 12, 31),
+        retention_end=datetime.date(2033, 12, 31),
+    )
+    project.initiatives.add(event.initiative)
     participant = ParticipantFactory()
-    given = consent.record(participant, "event_signup", channel="online")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(consent, "erasure_available", lambda: False)
-        consent.withdraw(given, channel="phone", user=None)
+    registration = Registration.objects.create(
+        event=event,
+        participant=participant,
+        status=RegistrationStatus.CONFIRMED,
+        consent_given_at=timezone.now(),
+    )
+    given = consent.record(registration, "event_signup", channel="online")
+
+    consent.withdraw(given, channel="phone", user=None)
 
     given.refresh_from_db()
     assert given.withdrawn_at is not None

@@ -10,9 +10,10 @@ import datetime
 
 from django.db import migrations
 
-# The forms showed these texts from the portal's start: the registry's first versions are in
-# force from before any consent was recorded.
-SHOWN_SINCE = datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC)
+# The registry's first versions are in force from their version's month (November 2026); a
+# consent recorded earlier (the portal's first weeks, or a test's frozen clock) is to the
+# first version, which the forms showed from the start (consent.current_text).
+SHOWN_SINCE = datetime.datetime(2026, 10, 31, 23, 0, tzinfo=datetime.UTC)  # 1.11.2026 Warsaw
 
 OPS = "Ośrodek Pomocy Społecznej w Śremie, ul. Mickiewicza 40, 63-100 Śrem"
 CENTRE = "The Social Welfare Centre in Śrem, ul. Mickiewicza 40, 63-100 Śrem"
