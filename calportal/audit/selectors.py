@@ -9,11 +9,29 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Page, Paginator
+from django.db import models
 from django.db.models import CharField, F, Value
+from django.utils import formats, timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from calportal.audit.models import AccessEvent
 from calportal.audit.tracking import MASK, SPEC
+
+# What auditlog's actions are called on the page (its own labels are not translated).
+ACTIONS = {
+    LogEntry.Action.CREATE: gettext_lazy("Created"),
+    LogEntry.Action.UPDATE: gettext_lazy("Changed"),
+    LogEntry.Action.DELETE: gettext_lazy("Deleted"),
+    LogEntry.Action.ACCESS: gettext_lazy("Opened"),
+}
+# The details the portal writes with an access event, in words (others are shown as written).
+DETAILS = {
+    "prepared": gettext_lazy("package prepared"),
+    "downloaded by staff": gettext_lazy("downloaded by staff"),
+    "prepared large print": gettext_lazy("package prepared in large print"),
+}
 
 CHANGE = "change"
 OPENED = "opened"
@@ -110,10 +128,22 @@ def _model_field(model, name: str):
 
 
 def _shown(model_field, value) -> str:
+    """A changed value as staff read it: choices by their label, yes/no, local date and time,
+    a linked record as "Kind #id"; the text auditlog stored otherwise."""
     if value in (None, "None", ""):
         return ""
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(model_field, models.BooleanField):
+        return _("yes") if str(value) == "True" else _("no")
+    if isinstance(model_field, models.DateTimeField):
+        moment = parse_datetime(str(value))
+        if moment is not None:
+            if timezone.is_naive(moment):
+                moment = timezone.make_aware(moment, datetime.UTC)
+            return formats.date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
+    if model_field.is_relation and model_field.related_model is not None:
+        return _record_name(model_field.related_model._meta.label_lower, value)
     return str(value)
 
 
@@ -125,7 +155,7 @@ def _change_row(entry: LogEntry, users: dict) -> TrailRow:
         kind=CHANGE,
         at=entry.timestamp,
         user=users.get(entry.actor_id),
-        what=str(entry.get_action_display()).capitalize(),
+        what=str(ACTIONS.get(entry.action, entry.get_action_display())),
         record=_record_name(model._meta.label_lower if model else "", entry.object_pk),
         data_removed=bool(entry.additional_data and entry.additional_data.get("data_removed")),
     )
@@ -160,7 +190,7 @@ def _opened_row(event: AccessEvent, users: dict) -> TrailRow:
         user=users.get(event.user_id),
         what=event.get_action_display(),
         record=record,
-        detail=event.detail,
+        detail=str(DETAILS.get(event.detail, event.detail)),
     )
 
 

@@ -366,13 +366,23 @@ class SubjectRequest(models.Model):
     delivery = models.CharField(_("delivered"), max_length=20, choices=Delivery.choices, blank=True)
     notes = models.TextField(_("notes"), blank=True)
     # The records staff confirmed as the person's: [{"model": "initiatives.participant", "pk": 5}]
-    matches = models.JSONField(default=list, blank=True)
+    matches = models.JSONField(_("records confirmed as the person's"), default=list, blank=True)
     handled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("handled by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
 
     class Meta:

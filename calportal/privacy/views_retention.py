@@ -15,6 +15,7 @@ from calportal.accounts.decorators import permission_required
 from calportal.privacy import retention
 from calportal.privacy.forms_retention import RetentionRuleForm
 from calportal.privacy.models import RetentionRule, RetentionRun, RetentionUnit
+from calportal.privacy.processing import period_text
 from calportal.privacy.rules import ACTION_LABELS, RULES
 
 PAGE_SIZE = 25
@@ -34,6 +35,7 @@ def _rows(rules_by_code: dict) -> list[dict]:
                 "spec": spec,
                 "action": ACTION_LABELS[spec.action],
                 "rule": current,
+                "period": period_text(current),
                 "editable": current.unit != RetentionUnit.AGREEMENT,
             }
         )
