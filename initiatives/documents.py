@@ -1,6 +1,6 @@
 """The attendance sheet (lista obecności) required by EU-funded projects."""
 
-from django.db.models import Sum
+from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -13,9 +13,12 @@ def attendance_sheet(params: dict) -> Build:
     event = Event.objects.select_related("initiative__lead_organisation").get(pk=params["event_id"])
     initiative = event.initiative
     confirmed = event.registrations.filter(status=RegistrationStatus.CONFIRMED)
+    # Anonymised persons (PRIVACY.md §2) last, printed as "Anonymised person".
     rows = list(
         confirmed.select_related("participant").order_by(
-            "participant__last_name", "participant__first_name"
+            F("participant__anonymised_year").asc(nulls_first=True),
+            "participant__last_name",
+            "participant__first_name",
         )
     )
     fundings = list(initiative.fundings.all())

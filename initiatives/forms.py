@@ -309,9 +309,10 @@ class PhoneRegistrationForm(ContactFieldsMixin, forms.Form):
 
     def __init__(self, *args, candidates=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # A known person to choose: never an anonymised row (PRIVACY.md §2), whoever passed it.
         self.fields["participant"].queryset = (
             candidates if candidates is not None else Participant.objects.none()
-        )
+        ).identifiable()
         self.fields["residence"].choices = residence_choices(not_given_label=_("— not given —"))
         self.fields["participant"].label_from_instance = lambda p: (
             f"{p.first_name} {p.last_name} · {format_phone(p.phone) or '—'} · {p.email or '—'}"

@@ -291,9 +291,29 @@ class Gender(models.TextChoices):
     NOT_GIVEN = "not_given", _("Not given")
 
 
+# What staff pages show instead of a name for an anonymised row (PRIVACY.md §2).
+ANONYMISED_PERSON = _("Anonymised person")
+
+
+class ParticipantQuerySet(models.QuerySet):
+    """``Participant.objects`` still returns every row — the figures (``*/figures.py``,
+    :mod:`calportal.reports`) count the anonymised ones (PRIVACY.md §2). Staff lists, searches,
+    choices, duplicate checks and the recognition of a person who signs up read
+    :meth:`identifiable` instead."""
+
+    def identifiable(self):
+        """The people themselves: rows with a name and contact, not the anonymous
+        per-person-per-year rows left by anonymisation (``anonymised_year`` set)."""
+        return self.filter(anonymised_year__isnull=True)
+
+
 class Participant(NameKeyMixin, models.Model):
     """A resident known to the centre. Recognised again by name (compared as ``name_key``) and
-    e-mail address or phone number (9 digits, see :mod:`calportal.contacts`)."""
+    e-mail address or phone number (9 digits, see :mod:`calportal.contacts`).
+
+    An anonymised row (``anonymised_year`` set, PRIVACY.md §2) is nobody: it has no name or
+    contact, shows as "Anonymised person" (:data:`ANONYMISED_PERSON`) and is never matched,
+    listed or offered as a person — use ``Participant.objects.identifiable()``."""
 
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
@@ -333,6 +353,8 @@ class Participant(NameKeyMixin, models.Model):
     # vs returning" (PE3) survives: {"cal": 2023, "initiative:5": 2025}.
     first_years = models.JSONField(default=dict, blank=True)
 
+    objects = ParticipantQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("participant")
         verbose_name_plural = _("participants")
@@ -358,7 +380,21 @@ class Participant(NameKeyMixin, models.Model):
         ]
 
     def __str__(self) -> str:
+        if self.is_anonymised:
+            return str(ANONYMISED_PERSON)
         return f"{self.first_name} {self.last_name}"
+
+    @property
+    def is_anonymised(self) -> bool:
+        return self.anonymised_year is not None
+
+    @property
+    def list_name(self) -> str:
+        """The name as lists sorted by surname show it ("Last First"); the label for an
+        anonymised row."""
+        if self.is_anonymised:
+            return str(ANONYMISED_PERSON)
+        return f"{self.last_name} {self.first_name}"
 
 
 class RegistrationStatus(models.TextChoices):

@@ -131,6 +131,8 @@ def participant_find_or_create(*, person: PersonData, trusted: bool = False) -> 
     e-mail address to that resident; and when that form gives an e-mail address, only a person
     with that address is the same person (see below). Staff (``trusted=True``) may complete
     missing details.
+    Anonymised rows (PRIVACY.md §2) are never matched: they are nobody, and their empty
+    contacts and names must not make a newcomer one of them.
     Callers hold the event's lock, so the same new person signing up twice for one event is
     created once. Raises :class:`RegistrationError` when ``person.phone`` is not a Polish phone
     number (the forms refuse it first; this guards other callers).
@@ -150,7 +152,8 @@ def participant_find_or_create(*, person: PersonData, trusted: bool = False) -> 
         else same_contact_q(phone="", email=email)
     )
     existing = (
-        Participant.objects.filter(contacts)
+        Participant.objects.identifiable()
+        .filter(contacts)
         .filter(name_key=name_key(first_name, last_name))
         .order_by("pk")
         .first()
@@ -522,7 +525,9 @@ def attendance_set(*, event: Event, shown_ids: set[int], present_ids: set[int]) 
 
     Attendance is recorded from the event's own (Europe/Warsaw) day on — at the door — and
     never for a day still to come: raises :class:`RegistrationError` and saves nothing then,
-    the same rule as a self-help meeting marked as held.
+    the same rule as a self-help meeting marked as held. Registrations of anonymised persons
+    (PRIVACY.md §2) keep the attendance they had: they are facts of the figures now, and no
+    one can tell who they were. They still count among the present.
     """
     if not attendance_can_be_recorded(event):
         raise RegistrationError(
@@ -530,9 +535,10 @@ def attendance_set(*, event: Event, shown_ids: set[int], present_ids: set[int]) 
             % {"date": formats.date_format(timezone.localdate(event.starts_at))}
         )
     confirmed = event.registrations.filter(status=RegistrationStatus.CONFIRMED)
+    people = confirmed.filter(participant__anonymised_year__isnull=True)
     with transaction.atomic():
-        confirmed.filter(pk__in=shown_ids & present_ids).update(attendance=Attendance.PRESENT)
-        confirmed.filter(pk__in=shown_ids - present_ids).update(attendance=Attendance.ABSENT)
+        people.filter(pk__in=shown_ids & present_ids).update(attendance=Attendance.PRESENT)
+        people.filter(pk__in=shown_ids - present_ids).update(attendance=Attendance.ABSENT)
     return confirmed.filter(attendance=Attendance.PRESENT).count()
 
 
@@ -746,13 +752,15 @@ def participants_map_district(*, district_key: str, residence: Residence, by: Us
 
     ``district_key`` is the district as :func:`district_key_expression` gives it (the staff
     page shows those); one UPDATE, so a person who typed " Centrum" and one who typed
-    "centrum" are mapped together. People whose residence is known are left as they are.
+    "centrum" are mapped together. People whose residence is known are left as they are, and
+    so are anonymised rows (PRIVACY.md §2: their area is a fact of the figures).
     Returns how many were mapped.
     """
     if not residence.given:
         raise ParticipantError(_("Choose an area or “outside the municipality”."))
     mapped = (
-        Participant.objects.annotate(district_key=district_key_expression())
+        Participant.objects.identifiable()
+        .annotate(district_key=district_key_expression())
         .filter(district_key=district_key, area__isnull=True, outside_municipality=False)
         .exclude(district="")
         .update(area_id=residence.area_id, outside_municipality=residence.outside_municipality)
@@ -822,9 +830,12 @@ def participant_merge_conflicts(registrations: list[Registration]) -> list[Merge
 
 
 def participant_merge_refusal(*, keep: Participant, duplicate: Participant) -> str | None:
-    """Why these two records cannot be merged, or None. Reads the passes of both."""
+    """Why these two records cannot be merged, or None. Reads the passes of both. An
+    anonymised row (PRIVACY.md §2) is nobody and is merged with no one."""
     if keep.pk == duplicate.pk:
         return _("A person cannot be merged with themselves.")
+    if keep.is_anonymised or duplicate.is_anonymised:
+        return _("An anonymised record cannot be merged.")
     working = [PassStatus.ACTIVE, PassStatus.SUSPENDED]
     holders = set(
         SeniorPass.objects.filter(holder__in=[keep.pk, duplicate.pk], status__in=working)
@@ -861,8 +872,9 @@ def participant_merge(*, keep: Participant, duplicate: Participant, by: User) ->
     the duplicate (never overwritten), and the duplicate is deleted. Reports count persons by
     participant, so the person counts once from then on.
 
-    Raises :class:`ParticipantError` for the same person twice, for two working passes, or
-    when a record is gone. Who merged is written to the log (there is no audit table).
+    Raises :class:`ParticipantError` for the same person twice, for two working passes, for
+    an anonymised record, or when a record is gone. Who merged is written to the log (there
+    is no audit table).
     """
     if keep.pk == duplicate.pk:
         raise ParticipantError(_("A person cannot be merged with themselves."))

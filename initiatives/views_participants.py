@@ -46,7 +46,8 @@ def _with_counts(participants):
 @permission_required("initiatives.view_participant")
 def participant_list(request):
     query = request.GET.get("q", "").strip()
-    participants = Participant.objects.all()
+    # Anonymised rows (PRIVACY.md §2) are nobody: they only feed the figures.
+    participants = Participant.objects.identifiable()
     if query:
         match = Q(name_key__contains=name_text_key(query)) | Q(email__icontains=query)
         digits = phone_search_digits(query)
@@ -73,10 +74,12 @@ def _duplicate_groups() -> tuple[list[dict], bool]:
     """Groups of participants sharing an e-mail address (case aside), a phone number, or a
     name (compared as ``name_key``) and year of birth; oldest record first. Four queries
     whatever the data; at most :data:`GROUP_LIMIT` groups of each kind (``truncated`` says
-    when there are more)."""
+    when there are more). Anonymised rows are never a duplicate of anyone (they share an empty
+    name and often a generalised year of birth)."""
     shared = Q(n__gt=1)
+    people = Participant.objects.identifiable()
     emails = list(
-        Participant.objects.exclude(email="")
+        people.exclude(email="")
         .values(key=Lower("email"))
         .annotate(n=Count("pk"))
         .filter(shared)
@@ -84,7 +87,7 @@ def _duplicate_groups() -> tuple[list[dict], bool]:
         .values_list("key", flat=True)[: GROUP_LIMIT + 1]
     )
     phones = list(
-        Participant.objects.exclude(phone="")
+        people.exclude(phone="")
         .values("phone")
         .annotate(n=Count("pk"))
         .filter(shared)
@@ -92,7 +95,7 @@ def _duplicate_groups() -> tuple[list[dict], bool]:
         .values_list("phone", flat=True)[: GROUP_LIMIT + 1]
     )
     names = list(
-        Participant.objects.filter(birth_year__isnull=False)
+        people.filter(birth_year__isnull=False)
         .values("name_key", "birth_year")
         .annotate(n=Count("pk"))
         .filter(shared)
@@ -107,9 +110,7 @@ def _duplicate_groups() -> tuple[list[dict], bool]:
     for key, year in names:
         match |= Q(name_key=key, birth_year=year)
     members = list(
-        _with_counts(Participant.objects.annotate(email_key=Lower("email")))
-        .filter(match)
-        .order_by("pk")
+        _with_counts(people.annotate(email_key=Lower("email"))).filter(match).order_by("pk")
     )
     keyed = {
         "email": {key: [] for key in emails},
@@ -200,10 +201,11 @@ def _comparison(keep: Participant, duplicate: Participant, merged: dict) -> list
 @permission_required("initiatives.change_participant", "initiatives.change_registration")
 def participant_merge(request, keep: int, duplicate: int):
     """GET: both records side by side and what the merge will do; POST: merge. An id no
-    record can have (beyond a 64-bit integer) is not found, before any query."""
+    record can have (beyond a 64-bit integer) is not found, before any query. An anonymised
+    row is no record to merge: it is treated as gone."""
     if max(keep, duplicate) > LARGEST_ID:
         raise Http404
-    people = Participant.objects.select_related("area").in_bulk([keep, duplicate])
+    people = Participant.objects.identifiable().select_related("area").in_bulk([keep, duplicate])
     if keep not in people or duplicate not in people:
         messages.info(request, _("That record no longer exists: it may have been merged already."))
         return redirect("initiatives:participant_duplicates")
@@ -284,7 +286,8 @@ def districts_to_map(request):
             messages.error(request, _("Choose an area or “outside the municipality”."))
         return redirect(request.get_full_path())
     unmapped = (
-        Participant.objects.filter(area__isnull=True, outside_municipality=False)
+        Participant.objects.identifiable()
+        .filter(area__isnull=True, outside_municipality=False)
         .exclude(district="")
         .annotate(district_key=services.district_key_expression())
         .exclude(district_key="")

@@ -4,7 +4,7 @@ import dataclasses
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import F, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import formats, timezone
 from django.utils.translation import get_language, ngettext
@@ -266,14 +266,21 @@ def _participant_candidates(query: str):
     match = Q(name_key__contains=name_text_key(query)) | Q(email__icontains=query)
     if len(digits) >= 3:
         match |= Q(phone__contains=digits)
-    # Not sliced: the form's choice field must be able to look a chosen person up.
-    ids = list(Participant.objects.filter(match).values_list("pk", flat=True)[:20])
-    return Participant.objects.filter(pk__in=ids).order_by("last_name", "first_name")
+    # Not sliced: the form's choice field must be able to look a chosen person up. Anonymised
+    # rows (PRIVACY.md §2) are nobody to register.
+    people = Participant.objects.identifiable()
+    ids = list(people.filter(match).values_list("pk", flat=True)[:20])
+    return people.filter(pk__in=ids).order_by("last_name", "first_name")
 
 
 def _get_registration(event_pk: int, pk: int) -> Registration:
+    """A registration staff may cancel or move: not one of an anonymised person (PRIVACY.md
+    §2), which is a fact of the figures, not someone's place."""
     return get_object_or_404(
-        Registration.objects.select_related("participant", "event"), pk=pk, event_id=event_pk
+        Registration.objects.select_related("participant", "event"),
+        pk=pk,
+        event_id=event_pk,
+        participant__anonymised_year__isnull=True,
     )
 
 
@@ -315,10 +322,16 @@ def registration_move(request, pk: int, registration_pk: int):
 @permission_required("initiatives.change_registration")
 def event_attendance(request, pk: int):
     event = _get_event(pk)
+    # Anonymised persons (PRIVACY.md §2) last, as "Anonymised person", their attendance shown
+    # but no longer changed (see services.attendance_set).
     confirmed = list(
         event.registrations.filter(status=RegistrationStatus.CONFIRMED)
         .select_related("participant")
-        .order_by("participant__last_name", "participant__first_name")
+        .order_by(
+            F("participant__anonymised_year").asc(nulls_first=True),
+            "participant__last_name",
+            "participant__first_name",
+        )
     )
     if request.method == "POST":
         try:
@@ -399,11 +412,16 @@ def event_registrations_csv(request, pk: int):
             [
                 registration.get_status_display(),
                 getattr(registration, "position", ""),
-                registration.participant.first_name,
+                # An anonymised person (PRIVACY.md §2): the label, no generalised year.
+                str(registration.participant)
+                if registration.participant.is_anonymised
+                else registration.participant.first_name,
                 registration.participant.last_name,
                 registration.participant.email,
                 registration.participant.phone,
-                registration.participant.birth_year or "",
+                ""
+                if registration.participant.is_anonymised
+                else registration.participant.birth_year or "",
                 registration.places,
                 registration.get_source_display(),
                 registration.accessibility_needs,

@@ -341,7 +341,9 @@ class OpportunityForm(forms.ModelForm):
             unchecked = [
                 assignment.volunteer
                 for assignment in Assignment.objects.filter(
-                    shift__opportunity=self.instance, shift__starts_at__gt=timezone.now()
+                    shift__opportunity=self.instance,
+                    shift__starts_at__gt=timezone.now(),
+                    volunteer__anonymised_year__isnull=True,
                 ).select_related("volunteer")
                 if not has_valid_check(assignment.volunteer, timezone.localdate())
             ]

@@ -79,7 +79,27 @@ class Skill(models.Model):
         return str(self.get_code_display())
 
 
+# What staff pages show instead of a name for an anonymised row (PRIVACY.md §2).
+ANONYMISED_VOLUNTEER = _("Anonymised volunteer")
+
+
+class VolunteerQuerySet(models.QuerySet):
+    """``Volunteer.objects`` still returns every row — the figures (``volunteers/figures.py``,
+    :mod:`calportal.reports`) count the anonymised ones (PRIVACY.md §2). Lists, filters,
+    choices, reminders and the recognition of an applicant read :meth:`identifiable`."""
+
+    def identifiable(self):
+        """The volunteers themselves, without the anonymous per-year rows (``anonymised_year``
+        set) that anonymisation leaves for the figures."""
+        return self.filter(anonymised_year__isnull=True)
+
+
 class Volunteer(models.Model):
+    """A volunteer of a partner organisation. An anonymised row (``anonymised_year`` set,
+    PRIVACY.md §2) has no name or contact, shows as "Anonymised volunteer"
+    (:data:`ANONYMISED_VOLUNTEER`) and is left out of every operational list: use
+    ``Volunteer.objects.identifiable()``."""
+
     organisation = models.ForeignKey(
         "organisations.Organisation",
         verbose_name=_("hosting organisation"),
@@ -145,6 +165,8 @@ class Volunteer(models.Model):
     anonymised_year = models.PositiveSmallIntegerField(null=True, blank=True, db_index=True)
     first_years = models.JSONField(default=dict, blank=True)
 
+    objects = VolunteerQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("volunteer")
         verbose_name_plural = _("volunteers")
@@ -168,10 +190,24 @@ class Volunteer(models.Model):
         ]
 
     def __str__(self) -> str:
+        if self.is_anonymised:
+            return str(ANONYMISED_VOLUNTEER)
         return f"{self.first_name} {self.last_name}"
 
     def get_absolute_url(self) -> str:
         return reverse("volunteers:volunteer_detail", args=[self.pk])
+
+    @property
+    def is_anonymised(self) -> bool:
+        return self.anonymised_year is not None
+
+    @property
+    def list_name(self) -> str:
+        """The name as lists sorted by surname show it ("Last First"); the label for an
+        anonymised row."""
+        if self.is_anonymised:
+            return str(ANONYMISED_VOLUNTEER)
+        return f"{self.last_name} {self.first_name}"
 
     @property
     def full_name(self) -> str:

@@ -19,6 +19,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from calportal.accounts.models import User
 from calportal.organisations.models import Organisation
@@ -41,10 +42,15 @@ def sees_all(user: User) -> bool:
 
 
 def volunteers_for(user: User) -> QuerySet[Volunteer]:
+    """The volunteers the user may see: every organisation's for the OPS, their own
+    organisation's for a partner, none otherwise. Never the anonymous per-year rows that
+    anonymisation leaves for the figures (PRIVACY.md §2): they are nobody's profile, choice or
+    reminder."""
+    volunteers = Volunteer.objects.identifiable()
     if sees_all(user):
-        return Volunteer.objects.all()
+        return volunteers
     if user.organisation_id:
-        return Volunteer.objects.filter(organisation_id=user.organisation_id)
+        return volunteers.filter(organisation_id=user.organisation_id)
     return Volunteer.objects.none()
 
 
@@ -56,12 +62,21 @@ def opportunities_for(user: User) -> QuerySet[Opportunity]:
     return Opportunity.objects.none()
 
 
-def entries_for(user: User) -> QuerySet[HoursEntry]:
+def entries_for(user: User, *, with_anonymised: bool = False) -> QuerySet[HoursEntry]:
+    """The hours entries the user may see (scoped as :func:`volunteers_for`). Entries of
+    anonymised volunteers (PRIVACY.md §2) only with ``with_anonymised``: the totals count them
+    (they are the figures' hours, shown as one row of "Anonymised volunteers") and the approval
+    queue shows those still waiting for a decision; the hours list, its export and the edit
+    page leave them out."""
     if sees_all(user):
-        return HoursEntry.objects.all()
-    if user.organisation_id:
-        return HoursEntry.objects.filter(volunteer__organisation_id=user.organisation_id)
-    return HoursEntry.objects.none()
+        entries = HoursEntry.objects.all()
+    elif user.organisation_id:
+        entries = HoursEntry.objects.filter(volunteer__organisation_id=user.organisation_id)
+    else:
+        return HoursEntry.objects.none()
+    if not with_anonymised:
+        entries = entries.filter(volunteer__anonymised_year__isnull=True)
+    return entries
 
 
 def initiatives_for(user: User):
@@ -169,7 +184,10 @@ def pln(amount) -> Decimal:
 def totals(entries: QuerySet[HoursEntry]) -> dict:
     """Approved hours per volunteer, per organisation and per month, and their value, each
     entry at the rate in force on its date for its kind of work (the rate table). Four
-    queries."""
+    queries. The hours of anonymised volunteers (PRIVACY.md §2) count everywhere, but in
+    ``by_volunteer`` they are one last row with ``anonymised`` True (the rows of anonymised
+    persons folded together, ``volunteer_id`` None), so that no row is a blank name and the
+    rows still add up to the overall total."""
     approved = with_rate(entries.filter(status=EntryStatus.APPROVED))
 
     def with_value(rows):
@@ -182,12 +200,13 @@ def totals(entries: QuerySet[HoursEntry]) -> dict:
     sums = {"quarters_value": value_sum(), "quarters": Sum("quarters")}
     return {
         "by_volunteer": with_value(
-            list(
+            _fold_anonymised(
                 approved.values(
                     "volunteer_id",
                     "volunteer__first_name",
                     "volunteer__last_name",
                     "volunteer__organisation__name",
+                    "volunteer__anonymised_year",
                 )
                 .annotate(**sums, entries=Count("pk"))
                 .order_by("volunteer__last_name", "volunteer__first_name", "volunteer_id")
@@ -210,6 +229,31 @@ def totals(entries: QuerySet[HoursEntry]) -> dict:
         ),
         "overall": _overall(approved, with_value, sums),
     }
+
+
+def _fold_anonymised(rows) -> list[dict]:
+    """The per-volunteer rows with those of anonymised volunteers summed into one last row
+    (``anonymised`` True, named "Anonymised volunteers", organisation empty: the rows may be
+    of several)."""
+    people, folded = [], None
+    for row in rows:
+        if row.pop("volunteer__anonymised_year") is None:
+            people.append({**row, "anonymised": False})
+            continue
+        if folded is None:
+            folded = {
+                "volunteer_id": None,
+                "volunteer__first_name": _("Anonymised volunteers"),
+                "volunteer__last_name": "",
+                "volunteer__organisation__name": "",
+                "quarters_value": 0,
+                "quarters": 0,
+                "entries": 0,
+                "anonymised": True,
+            }
+        for name in ("quarters_value", "quarters", "entries"):
+            folded[name] += row[name] or 0
+    return people + ([folded] if folded else [])
 
 
 def _overall(approved, with_value, sums):
@@ -240,6 +284,8 @@ def week_grid(volunteers: list[Volunteer], monday: datetime.date) -> dict:
 def dashboard_counts(user: User) -> dict:
     return {
         "applicants": volunteers_for(user).filter(status=VolunteerStatus.APPLICANT).count(),
-        "waiting": entries_for(user).filter(status=EntryStatus.SUBMITTED).count(),
+        "waiting": entries_for(user, with_anonymised=True)
+        .filter(status=EntryStatus.SUBMITTED)
+        .count(),
         "lacking": lacking_agreement(volunteers_for(user)).count(),
     }

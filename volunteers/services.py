@@ -125,7 +125,8 @@ def _same_volunteer(data: dict) -> Volunteer | None:
     contacts = same_contact_q(phone=data.get("phone") or "", email=data.get("email") or "")
     key = name_key(data["first_name"], data["last_name"])
     candidates = (
-        Volunteer.objects.filter(contacts, organisation=data["organisation"])
+        Volunteer.objects.identifiable()
+        .filter(contacts, organisation=data["organisation"])
         .exclude(status=VolunteerStatus.ENDED)
         .order_by("pk")
     )

@@ -36,9 +36,12 @@ def remind_missing_hours() -> int:
     logged = HoursEntry.objects.filter(
         volunteer=OuterRef("volunteer"), date__gte=monday, date__lte=sunday
     )
+    # Anonymised volunteers (PRIVACY.md §2) are nobody to chase for hours.
     missing = (
         Assignment.objects.filter(
-            shift__starts_at__date__gte=monday, shift__starts_at__date__lte=sunday
+            shift__starts_at__date__gte=monday,
+            shift__starts_at__date__lte=sunday,
+            volunteer__anonymised_year__isnull=True,
         )
         .filter(~Exists(logged))
         .select_related("volunteer__organisation")

@@ -487,9 +487,11 @@ def assignment_create(request, pk: int):
 @require_POST
 @permission_required("volunteers.delete_assignment")
 def assignment_delete(request, pk: int):
+    # An anonymised volunteer's assignment (PRIVACY.md §2) is a fact of the figures: kept.
     assignment = get_object_or_404(
         Assignment.objects.filter(
-            shift__opportunity__in=selectors.opportunities_for(request.user)
+            shift__opportunity__in=selectors.opportunities_for(request.user),
+            volunteer__anonymised_year__isnull=True,
         ).select_related("shift__opportunity", "volunteer"),
         pk=pk,
     )
@@ -877,7 +879,9 @@ def approval(request):
             messages.error(request, _("Tick the entries to approve or reject."))
             return redirect(back)
         scoped = list(
-            selectors.entries_for(request.user).filter(pk__in=ids).values_list("pk", flat=True)
+            selectors.entries_for(request.user, with_anonymised=True)
+            .filter(pk__in=ids)
+            .values_list("pk", flat=True)
         )
         decision_form.is_valid()
         try:
@@ -918,9 +922,11 @@ def approval(request):
         return redirect(back)
     data = request.GET.copy()
     data.setdefault("status", EntryStatus.SUBMITTED)
+    # Hours an anonymised volunteer (PRIVACY.md §2) submitted before the erasure still wait
+    # for a decision (the digest counts them): shown as "Anonymised volunteer".
     entry_filter = EntryFilter(
         data,
-        queryset=selectors.entries_for(request.user)
+        queryset=selectors.entries_for(request.user, with_anonymised=True)
         .select_related("volunteer__organisation", "opportunity", "initiative", "logged_by")
         .order_by("date", "volunteer__last_name", "pk"),
         request=request,
@@ -941,8 +947,11 @@ def approval(request):
 
 @permission_required("volunteers.view_hoursentry")
 def totals(request):
+    # The totals are the figures' hours: anonymised volunteers' too, as one row (PRIVACY.md §2).
     entry_filter = EntryFilter(
-        request.GET, queryset=selectors.entries_for(request.user), request=request
+        request.GET,
+        queryset=selectors.entries_for(request.user, with_anonymised=True),
+        request=request,
     )
     entry_filter.filters.pop("status", None)
     return render(
@@ -954,8 +963,11 @@ def totals(request):
 
 @permission_required("volunteers.view_hoursentry")
 def export(request, what: str):
+    # The totals count anonymised volunteers' hours as one row; the entries are people's.
     entry_filter = EntryFilter(
-        request.GET, queryset=selectors.entries_for(request.user), request=request
+        request.GET,
+        queryset=selectors.entries_for(request.user, with_anonymised=what == "totals"),
+        request=request,
     )
     stamp = timezone.localdate().isoformat()
     if what == "totals":
@@ -965,7 +977,7 @@ def export(request, what: str):
             [_("Volunteer"), _("Organisation"), _("Entries"), _("Hours"), _("Value (zł)")],
             (
                 [
-                    f"{row['volunteer__first_name']} {row['volunteer__last_name']}",
+                    f"{row['volunteer__first_name']} {row['volunteer__last_name']}".strip(),
                     row["volunteer__organisation__name"],
                     row["entries"],
                     services.csv_hours(row["quarters"]),

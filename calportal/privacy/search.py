@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from calportal.contacts import (
     name_key,
@@ -72,7 +72,7 @@ class Match:
 
     @property
     def matched_by_label(self) -> str:
-        labels = {"email": _("e-mail"), "phone": _("phone"), "name": _("name")}
+        labels = {"email": _("e-mail"), "phone": _("phone"), "name": pgettext("matched by", "name")}
         return ", ".join(labels[m] for m in self.matched_by)
 
 

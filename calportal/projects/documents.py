@@ -66,7 +66,7 @@ def workbook(project) -> bytes:
     from openpyxl.styles import Font, PatternFill
 
     from calportal.projects.figures import participant_rows
-    from initiatives.models import Gender
+    from initiatives.models import ANONYMISED_PERSON, Gender, Participant
 
     genders = dict(Gender.choices)
     book = Workbook()
@@ -99,7 +99,17 @@ def workbook(project) -> bytes:
         if index >= filled:
             cell.fill = yellow
             cell.comment = Comment(to_fill_note, "CAL")
-    for number, person in enumerate(participant_rows(project), start=1):
+    rows = list(participant_rows(project))
+    # A person anonymised since (an erasure, PRIVACY.md §2) still started support and counts,
+    # but has no name or contact any more: the row says so rather than standing blank.
+    anonymised = set(
+        Participant.objects.filter(
+            pk__in=[row["pk"] for row in rows], anonymised_year__isnull=False
+        ).values_list("pk", flat=True)
+    )
+    for number, person in enumerate(rows, start=1):
+        if person["pk"] in anonymised:
+            person = {**person, "first_name": str(ANONYMISED_PERSON), "birth_year": None}
         first = timezone.localtime(person["first_support"])
         last = timezone.localtime(person["last_support"])
         age = first.year - person["birth_year"] if person["birth_year"] else None

@@ -33,7 +33,8 @@ def pass_cards(params: dict) -> Build:
     from initiatives.passes.views import check_url
 
     passes = list(
-        SeniorPass.objects.filter(pk__in=params["pass_ids"])
+        SeniorPass.objects.identifiable()
+        .filter(pk__in=params["pass_ids"])
         .select_related("holder")
         .order_by("number")
     )

@@ -179,6 +179,16 @@ class PassStatus(models.TextChoices):
     EXPIRED = "expired", _("Expired")
 
 
+class SeniorPassQuerySet(models.QuerySet):
+    """``SeniorPass.objects`` still returns every pass — the figures count the pieces of
+    anonymised holders' passes (numbered ``ANON-…``, PRIVACY.md §2). The pass list, the
+    counter and the matching of an applicant read :meth:`identifiable`."""
+
+    def identifiable(self):
+        """Passes whose holder is a person, not an anonymised row."""
+        return self.filter(holder__anonymised_year__isnull=True)
+
+
 class SeniorPass(models.Model):
     """A personal pass (imienny karnet). Numbers are never reused."""
 
@@ -205,6 +215,8 @@ class SeniorPass(models.Model):
     )
     status_note = models.CharField(_("note"), max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SeniorPassQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("pass")

@@ -302,7 +302,9 @@ def _check_age(birth_year: int | None, programme: ProgrammeSettings) -> None:
 
 
 def _active_pass_for(person: PersonData):
-    return SeniorPass.objects.filter(
+    """The person's active pass, matched by name and year of birth; never a pass of an
+    anonymised holder (PRIVACY.md §2)."""
+    return SeniorPass.objects.identifiable().filter(
         status=PassStatus.ACTIVE,
         holder__name_key=name_key(person.first_name, person.last_name),
         holder__birth_year=person.birth_year,
@@ -389,15 +391,18 @@ class Check:
 
 
 def pass_from_token(token: str) -> SeniorPass | None:
+    """The pass a QR code's signed token names, or None (forged, or a pass of an anonymised
+    holder: its number stopped working at anonymisation, PRIVACY.md §2)."""
     try:
         number = signing.loads(token, salt=TOKEN_SALT)
     except signing.BadSignature:
         return None
-    return SeniorPass.objects.select_related("holder").filter(number=number).first()
+    return pass_from_number(number)
 
 
 def pass_from_number(number: str) -> SeniorPass | None:
-    return SeniorPass.objects.select_related("holder").filter(number=number).first()
+    """The pass with this number, or None; passes of anonymised holders are never found."""
+    return SeniorPass.objects.identifiable().select_related("holder").filter(number=number).first()
 
 
 NUMBER_INPUT_RE = re.compile(r"^SPS[-\s]?(\d{4})[-\s]?(\d{1,6})$")
@@ -480,6 +485,8 @@ def redemption_record(
             .select_related("holder")
             .get(pk=pass_id)
         )
+        if senior_pass.holder.is_anonymised:  # anonymised since the check (PRIVACY.md §2)
+            raise PassError(_("This pass no longer works."))
         venue = PartnerVenue.objects.select_for_update().get(pk=venue_id)
         programme = ProgrammeSettings.current()
         now = timezone.now()

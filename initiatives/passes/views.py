@@ -174,9 +174,13 @@ def _issue(request, *, initial: dict, application):
 
 @permission_required("initiatives.view_seniorpass")
 def pass_list(request):
+    # Pass holders are people: the pieces of anonymised holders' passes (PRIVACY.md §2) only
+    # feed the figures and the programme's statistics.
     pass_filter = PassFilter(
         request.GET,
-        queryset=selectors.passes_with_use(SeniorPass.objects.order_by("-issued_on", "-number")),
+        queryset=selectors.passes_with_use(
+            SeniorPass.objects.identifiable().order_by("-issued_on", "-number")
+        ),
     )
     page = Paginator(pass_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     record_access(request.user, Access.PASS_HOLDERS)
@@ -190,7 +194,8 @@ def pass_list(request):
 @permission_required("initiatives.view_seniorpass")
 def pass_detail(request, pk: int):
     senior_pass = get_object_or_404(
-        selectors.passes_with_use(SeniorPass.objects.select_related("replaced_by")), pk=pk
+        selectors.passes_with_use(SeniorPass.objects.identifiable().select_related("replaced_by")),
+        pk=pk,
     )
     redemptions = senior_pass.redemptions.select_related("venue")[:20]
     record_access(request.user, Access.PASS_HOLDER, senior_pass)
@@ -209,7 +214,7 @@ def pass_detail(request, pk: int):
 @require_POST
 @permission_required("initiatives.change_seniorpass")
 def pass_action(request, pk: int, action: str):
-    senior_pass = get_object_or_404(SeniorPass, pk=pk)
+    senior_pass = get_object_or_404(SeniorPass.objects.identifiable(), pk=pk)
     form = StatusForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
     try:
@@ -239,7 +244,7 @@ def pass_action(request, pk: int, action: str):
 @require_POST
 @permission_required("initiatives.view_seniorpass")
 def pass_print(request, pk: int):
-    senior_pass = get_object_or_404(SeniorPass, pk=pk)
+    senior_pass = get_object_or_404(SeniorPass.objects.identifiable(), pk=pk)
     if senior_pass.status != PassStatus.ACTIVE:
         messages.error(request, _("Only an active pass can be printed."))
         return redirect(senior_pass)
@@ -259,7 +264,9 @@ def pass_print(request, pk: int):
 def pass_print_sheet(request):
     ids = int_list(request.POST.getlist("pass"))[:100]
     active = list(
-        SeniorPass.objects.filter(pk__in=ids, status=PassStatus.ACTIVE).values_list("pk", flat=True)
+        SeniorPass.objects.identifiable()
+        .filter(pk__in=ids, status=PassStatus.ACTIVE)
+        .values_list("pk", flat=True)
     )
     if not active:
         messages.error(request, _("Choose at least one active pass to print."))
