@@ -23,9 +23,6 @@ from calportal.privacy.models import Consent, ConsentChannel, ConsentPurpose, Co
 
 FROZEN_FIELDS = ("purpose", "version", "language", "text")
 
-# What a consent justifies, for withdrawal: the purposes whose data goes with it (§4).
-EVENT_PURPOSES = (ConsentPurpose.EVENT_SIGNUP, ConsentPurpose.DISABILITY)
-
 
 class ConsentError(Exception):
     """A consent rule was broken; the message can be shown to the person."""
@@ -141,22 +138,86 @@ def _event_consents_of(participant):
     )
 
 
-def withdraw(consent: Consent, *, channel: str, user=None):
-    """Withdraw ``consent`` (art. 7(3)) and apply the erasure rules to what it justified
-    (PRIVACY.md §4–5).
+def may_erase_now(user, subject) -> bool:
+    """Whether ``user`` taking a withdrawal may apply the erasure at once: the person
+    themself online (``user`` None), the OPS staff who handle data protection
+    (``privacy.add_erasurerecord``), or a partner coordinator for their own organisation's
+    volunteer (PRIVACY.md §4). Other staff record the withdrawal; the erasure goes to the
+    register of requests for the Data requests staff to preview and confirm."""
+    if user is None or user.has_perm("privacy.add_erasurerecord"):
+        return True
+    from volunteers.models import Volunteer
 
-    For event sign-ups (a participant's or a registration's consent, or the health-data one)
-    every consent of that person's event sign-ups is withdrawn and the person is erased through
-    :func:`calportal.privacy.erasure.erase` (which cancels future registrations first, keeps
-    what a project or public task must keep, and deletes the consent records with the data).
-    For the other subjects (a pass application, a volunteer, a self-help request, a map
-    report) that record is erased the same way. ``channel`` is a :class:`ConsentChannel`;
-    ``user`` the staff member taking it (None online).
+    return (
+        isinstance(subject, Volunteer)
+        and user.organisation_id is not None
+        and user.organisation_id == subject.organisation_id
+        and user.has_perm("volunteers.change_volunteer")
+    )
+
+
+def _holds_active_pass(participant) -> bool:
+    from initiatives.passes.models import PassStatus
+
+    return participant.passes.filter(status__in=(PassStatus.ACTIVE, PassStatus.SUSPENDED)).exists()
+
+
+def _erasure_request(subject, *, channel: str, user, now):
+    """The erasure left to the Data requests staff: an entry of the register of requests
+    (deadline one month, art. 12(3)) with the person's record confirmed."""
+    from calportal.privacy.models import (
+        RequestChannel,
+        RequestKind,
+        RequestStatus,
+        SubjectRequest,
+    )
+
+    received_on = timezone.localdate(now)
+    name = " ".join(
+        part
+        for part in (getattr(subject, "first_name", ""), getattr(subject, "last_name", ""))
+        if part
+    )
+    with translation.override(settings.LANGUAGE_CODE):
+        notes = _("Consent withdrawn (%(channel)s): erase the data that need not be kept.") % {
+            "channel": ConsentChannel(channel).label
+        }
+    return SubjectRequest.objects.create(
+        kind=RequestKind.ERASURE,
+        received_on=received_on,
+        deadline=SubjectRequest.deadline_for(received_on),
+        channel=RequestChannel.IN_PERSON
+        if channel == ConsentChannel.ON_SITE
+        else (RequestChannel.PHONE if channel == ConsentChannel.PHONE else RequestChannel.EMAIL),
+        requester_name=name or str(subject._meta.verbose_name),
+        status=RequestStatus.RECEIVED,
+        notes=notes,
+        matches=[{"model": subject._meta.label_lower, "pk": subject.pk}],
+        created_by=user,
+    )
+
+
+def withdraw(consent: Consent, *, channel: str, user=None):
+    """Withdraw ``consent`` (art. 7(3)) and apply the erasure rules to what it — and only it —
+    justified (PRIVACY.md §4–5). ``channel`` is a :class:`ConsentChannel`; ``user`` the staff
+    member taking it (None: the person, online).
+
+    * The health-data consent (art. 9(2)(a)): that person's health-data consents are withdrawn
+      and the accessibility-needs texts of their registrations deleted (a "had needs" flag
+      stays, as after the retention rule); the sign-ups themselves stay.
+    * An event sign-up consent: every event sign-up consent of the person is withdrawn and
+      their future registrations cancelled (the waiting list moves up); then the person is
+      erased through :func:`calportal.privacy.erasure.erase` — unless they hold an active
+      senior pass (its own purpose and consent: the pass is not taken away) or ``user`` may not
+      erase (:func:`may_erase_now`); then an erasure request is put in the register instead.
+    * Another subject's consent (a pass application, a volunteer, a self-help request, a map
+      report): that record is erased the same way, or left as a request.
 
     The withdrawal is saved first, in its own transaction, so that it stands even when the
     erasure must wait: the erasure's ``ErasureError`` (for example hours still to approve) is
-    then raised to the caller, with the person's future registrations already cancelled.
-    Returns the :class:`ErasureRecord`. Idempotent for the withdrawal itself."""
+    then raised to the caller. Returns the :class:`ErasureRecord`, the
+    :class:`SubjectRequest` left for the office, or None (health data only). Idempotent for the
+    withdrawal itself."""
     now = timezone.now()
     participant = None
     if consent.participant_id:
@@ -166,25 +227,42 @@ def withdraw(consent: Consent, *, channel: str, user=None):
     subject = participant or next(
         getattr(consent, name) for name in Consent.SUBJECTS if getattr(consent, f"{name}_id")
     )
+    health_only = consent.text.purpose == ConsentPurpose.DISABILITY
     with transaction.atomic():
-        targets = (
-            _event_consents_of(participant)
-            if participant is not None
-            else Consent.objects.filter(pk=consent.pk, withdrawn_at__isnull=True)
-        )
+        if participant is None:
+            targets = Consent.objects.filter(pk=consent.pk, withdrawn_at__isnull=True)
+        elif health_only:
+            targets = _event_consents_of(participant).filter(
+                text__purpose=ConsentPurpose.DISABILITY
+            )
+        else:
+            targets = _event_consents_of(participant)
         targets.update(withdrawn_at=now, withdrawal_channel=channel, withdrawn_by=user)
+        if health_only:
+            from calportal.privacy.anonymise import delete_accessibility_text
+
+            delete_accessibility_text(participant.registrations.all())
+            return None
+    if participant is not None:
+        _cancel_future_registrations(participant, now)
+    if not may_erase_now(user, subject) or (
+        participant is not None and _holds_active_pass(participant)
+    ):
+        return _erasure_request(subject, channel=channel, user=user, now=now)
     from calportal.privacy import erasure
 
-    try:
-        return erasure.erase(
-            [{"model": subject._meta.label_lower, "pk": subject.pk}],
-            user=user,
-            reason=withdrawal_reason(),
-        )
-    except erasure.ErasureError:
-        if participant is not None:
-            _cancel_future_registrations(participant, now)
-        raise
+    return erasure.erase(
+        [{"model": subject._meta.label_lower, "pk": subject.pk}],
+        user=user,
+        reason=withdrawal_reason(),
+    )
+
+
+def erasure_left_to_the_office(participant):
+    """After an online withdrawal whose erasure had to wait: the request for the office."""
+    return _erasure_request(
+        participant, channel=ConsentChannel.ONLINE, user=None, now=timezone.now()
+    )
 
 
 def withdrawal_reason() -> str:

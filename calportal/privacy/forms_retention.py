@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from calportal.privacy.models import RetentionRule, RetentionUnit
+from calportal.privacy.rules import RULES
 
 # Periods longer than these are surely a typing mistake (and would overflow the dates).
 LONGEST = {
@@ -35,6 +36,11 @@ class RetentionRuleForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         amount, unit = cleaned.get("amount"), cleaned.get("unit")
+        spec = RULES.get(self.instance.code)
+        if amount is not None and amount < 1 and spec is not None and spec.amount > 0:
+            # Zero would anonymise or delete at the next night's run everything the rule
+            # covers, before the reports that need it are made.
+            self.add_error("amount", _("The period must be at least 1."))
         if amount is not None and unit in LONGEST and amount > LONGEST[unit]:
             self.add_error(
                 "amount",

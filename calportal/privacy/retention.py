@@ -247,13 +247,22 @@ def _delete_applications(items) -> int:
 
 
 class VolunteerApplicant(Sweeper):
-    """The public form's promise: applicants who never started (no hours, no certificate) are
-    deleted six months after they applied."""
+    """The public form's promise: applicants who never started (no hours, no certificate, no
+    agreement signed, no shift taken) are deleted six months after they applied. Whoever
+    signed an agreement or took a shift falls under ``volunteer_contact`` and
+    ``volunteer_agreement`` instead (art. 17(3)(b)/(e))."""
 
     code, anchor, moment = "volunteer_applicant", "created_at", True
 
     def records(self):
-        from volunteers.models import Certificate, HoursEntry, Volunteer, VolunteerStatus
+        from volunteers.models import (
+            Agreement,
+            Assignment,
+            Certificate,
+            HoursEntry,
+            Volunteer,
+            VolunteerStatus,
+        )
 
         return (
             Volunteer.objects.filter(
@@ -262,6 +271,8 @@ class VolunteerApplicant(Sweeper):
             )
             .filter(~Exists(HoursEntry.objects.filter(volunteer=OuterRef("pk"))))
             .filter(~Exists(Certificate.objects.filter(volunteer=OuterRef("pk"))))
+            .filter(~Exists(Agreement.objects.filter(volunteer=OuterRef("pk"))))
+            .filter(~Exists(Assignment.objects.filter(volunteer=OuterRef("pk"))))
         )
 
     def apply(self, items, *, today, user=None):

@@ -1,8 +1,6 @@
 """The consent registry (PRIVACY.md §5): the staff pages of the texts, the public page of the
 text in force, withdrawal from the personal link and by staff, and a person's consents."""
 
-import contextlib
-
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -17,7 +15,13 @@ from calportal.accounts.decorators import permission_required
 from calportal.privacy import consent
 from calportal.privacy.erasure import ErasureError
 from calportal.privacy.forms_consent import NewVersionForm, ReconsentForm, WithdrawForm
-from calportal.privacy.models import Consent, ConsentChannel, ConsentPurpose, ConsentText
+from calportal.privacy.models import (
+    Consent,
+    ConsentChannel,
+    ConsentPurpose,
+    ConsentText,
+    SubjectRequest,
+)
 
 
 @permission_required("privacy.view_consenttext")
@@ -108,10 +112,16 @@ def consent_withdraw_personal(request, token: str):
         registration = registration_from_token(token)
     except (LinkExpired, LinkInvalid):
         raise Http404 from None
+    if request.POST.get("confirm") != "1":
+        # Erasure cannot be undone: the box on the personal page confirms it.
+        messages.error(request, _("Tick the box to confirm that you want your data deleted."))
+        return redirect("initiatives:registration_personal", token)
     # On an ErasureError the withdrawal is recorded and the future registrations cancelled;
-    # what is left (rare: data under a pending claim) is the office's to finish.
-    with contextlib.suppress(ErasureError):
+    # what is left (rare: data under a pending claim) goes to the office as a request.
+    try:
         consent.withdraw_person_event_consent(registration, channel=ConsentChannel.ONLINE)
+    except ErasureError:
+        consent.erasure_left_to_the_office(registration.participant)
     return redirect("privacy:consent_withdrawn")
 
 
@@ -184,12 +194,20 @@ def consent_withdraw(request, kind: str, pk: int):
     if not request.user.has_perm(SUBJECTS[kind][1]):
         raise PermissionDenied
     form = WithdrawForm(request.POST)
-    active = _consents_of(kind, subject).filter(withdrawn_at__isnull=True).first()
+    # Which consent: the health-data one alone, or the sign-ups (everything else).
+    active = _consents_of(kind, subject).filter(withdrawn_at__isnull=True)
+    if request.POST.get("purpose") == ConsentPurpose.DISABILITY:
+        active = active.filter(text__purpose=ConsentPurpose.DISABILITY)
+    else:
+        active = active.exclude(text__purpose=ConsentPurpose.DISABILITY)
+    active = active.first()
     if not form.is_valid() or active is None:
         messages.error(request, _("There is no consent to withdraw."))
     else:
         try:
-            consent.withdraw(active, channel=form.cleaned_data["channel"], user=request.user)
+            outcome = consent.withdraw(
+                active, channel=form.cleaned_data["channel"], user=request.user
+            )
         except ErasureError as error:
             messages.warning(
                 request,
@@ -197,6 +215,22 @@ def consent_withdraw(request, kind: str, pk: int):
                 % {"reason": error},
             )
         else:
+            if isinstance(outcome, SubjectRequest):
+                messages.info(
+                    request,
+                    _(
+                        "The withdrawal is recorded and future registrations cancelled. The "
+                        "erasure is in the register of requests (no. %(number)s) for the staff "
+                        "who handle data protection."
+                    )
+                    % {"number": outcome.pk},
+                )
+                return redirect(_subject_url(kind, pk))
+            if outcome is None:
+                messages.success(
+                    request, _("The consent is withdrawn and the health data deleted.")
+                )
+                return redirect(_subject_url(kind, pk))
             messages.success(
                 request, _("The consent is withdrawn and the rules of erasure applied.")
             )

@@ -123,12 +123,16 @@ def _initial_search(subject_request: SubjectRequest) -> dict:
 
 @permission(VIEW)
 def request_detail(request, pk: int):
-    """The request, and for those who handle it: the search (GET ``?search=1&…``), the
-    confirmed records, the art. 15(4) review of facilitator notes, the packages and links."""
+    """The request, and for those who handle it: the search (POSTed with ``search=1``, so that
+    the e-mail, phone and name searched for never land in an address, a browser's history or
+    a server log), the confirmed records, the art. 15(4) review of facilitator notes, the
+    packages and links."""
     subject_request = get_object_or_404(
         SubjectRequest.objects.select_related("handled_by", "created_by"), pk=pk
     )
     may_change = request.user.has_perm(CHANGE)
+    if request.method == "POST" and not may_change:
+        raise PermissionDenied
     confirmed_keys = search.existing_keys(search.keys_of(subject_request.matches))
     context = {
         "subject_request": subject_request,
@@ -140,7 +144,7 @@ def request_detail(request, pk: int):
     }
     if may_change:
         form = SearchForm(
-            request.GET if "search" in request.GET else None,
+            request.POST if request.method == "POST" and "search" in request.POST else None,
             initial=_initial_search(subject_request),
         )
         found = search.find(**form.cleaned_data) if form.is_bound and form.is_valid() else []

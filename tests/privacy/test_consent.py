@@ -444,7 +444,12 @@ def test_withdrawal_from_the_personal_link_cancels_and_erases(client, event):
     assert "Withdraw my consent" in client.get("/en" + path).content.decode()
 
     with time_machine.travel(NOW + datetime.timedelta(days=1), tick=False):
-        response = client.post(reverse("privacy:consent_withdraw_personal", args=[token]))
+        unconfirmed = client.post(reverse("privacy:consent_withdraw_personal", args=[token]))
+        assert unconfirmed["Location"].endswith(path)  # back to the page: the box confirms it
+        assert not Consent.objects.filter(withdrawn_at__isnull=False).exists()
+        response = client.post(
+            reverse("privacy:consent_withdraw_personal", args=[token]), {"confirm": "1"}
+        )
 
     assert response.status_code == 302
     assert response["Location"] == reverse("privacy:consent_withdrawn")
@@ -489,3 +494,55 @@ def test_withdrawal_is_recorded_on_consents_that_must_be_kept(event):
     given.refresh_from_db()
     assert given.withdrawn_at is not None
     assert given.withdrawal_channel == "phone"
+
+
+def test_withdrawing_the_health_consent_deletes_only_the_health_data(client, event):
+    """Art. 9(2)(a) consent is separate: withdrawing it deletes the accessibility needs, and
+    the person, the sign-up and a senior pass stay (review finding: it erased the person)."""
+    with time_machine.travel(NOW, tick=False):
+        signup(client, event, accessibility_needs="Wózek, potrzebny podjazd", health_consent="on")
+    registration = Registration.objects.get()
+    assert registration.accessibility_needs
+    health = Consent.objects.get(text__purpose="disability")
+
+    result = consent.withdraw(health, channel="phone", user=None)
+
+    assert result is None
+    registration.refresh_from_db()
+    assert registration.accessibility_needs == ""
+    assert registration.had_accessibility_needs
+    assert registration.status == RegistrationStatus.CONFIRMED
+    assert Participant.objects.filter(pk=registration.participant_id).exists()
+    event_consent = Consent.objects.get(registration=registration, text__purpose="event_signup")
+    assert event_consent.withdrawn_at is None
+    assert not ErasureRecord.objects.exists()
+
+
+def test_a_pass_holder_withdrawing_event_consent_keeps_the_pass(client, event):
+    """The pass has its own purpose and consent: the sign-ups are cancelled, the pass stays
+    active and the erasure waits in the register of requests for the office."""
+    from calportal.privacy.models import SubjectRequest
+    from initiatives.passes.models import PassStatus, SeniorPass
+
+    with time_machine.travel(NOW, tick=False):
+        signup(client, event)
+    registration = Registration.objects.get()
+    senior_pass = SeniorPass.objects.create(
+        holder=registration.participant,
+        number="SPS-2026-0999",
+        valid_until=datetime.date(2027, 11, 30),
+        status=PassStatus.ACTIVE,
+    )
+    given = Consent.objects.get(registration=registration)
+
+    with time_machine.travel(NOW + datetime.timedelta(days=1), tick=False):
+        result = consent.withdraw(given, channel="online", user=None)
+
+    assert isinstance(result, SubjectRequest)
+    assert result.matches == [
+        {"model": "initiatives.participant", "pk": registration.participant_id}
+    ]
+    senior_pass.refresh_from_db()
+    assert senior_pass.status == PassStatus.ACTIVE
+    registration.refresh_from_db()
+    assert registration.status == RegistrationStatus.CANCELLED

@@ -225,9 +225,34 @@ def _registered_person():
     return person, registration
 
 
-def test_staff_see_a_persons_consents_and_take_a_withdrawal_by_phone(login, staff):
+def test_staff_without_the_data_requests_role_record_a_withdrawal_but_do_not_erase(login, staff):
+    """Review finding: plain OPS staff erased people with no preview. Now the withdrawal is
+    recorded, the future sign-ups cancelled, and the erasure waits in the register."""
+    from calportal.privacy.models import SubjectRequest
+
     with time_machine.travel(NOW, tick=False):
         person, registration = _registered_person()
+    client = login(staff)
+    with time_machine.travel(NOW + datetime.timedelta(days=1), tick=False):
+        response = client.post(
+            reverse("privacy:consent_withdraw", args=["participant", person.pk]),
+            {"channel": "phone"},
+        )
+
+    assert response.status_code == 302
+    registration.refresh_from_db()
+    assert registration.status == RegistrationStatus.CANCELLED
+    assert not ErasureRecord.objects.exists()
+    person.refresh_from_db()  # still there
+    request = SubjectRequest.objects.get()
+    assert (request.kind, request.created_by) == ("erasure", staff)
+    assert request.matches == [{"model": "initiatives.participant", "pk": person.pk}]
+
+
+def test_data_officer_takes_a_withdrawal_by_phone_and_the_person_is_erased(login, data_officer):
+    with time_machine.travel(NOW, tick=False):
+        person, registration = _registered_person()
+    staff = data_officer
     client = login(staff)
     page = reverse("privacy:consent_subject", args=["participant", person.pk])
 

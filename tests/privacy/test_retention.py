@@ -517,6 +517,59 @@ def test_volunteer_agreements_are_anonymised_6_full_years_after_the_year_they_en
     assert HoursEntry.objects.filter(quarters=8).exists()  # the hours stay, anonymous
 
 
+def test_an_ended_volunteer_with_an_agreement_but_no_hours_is_not_deleted_as_an_applicant(
+    roles, organisation_a
+):
+    """Review finding: the applicant rule deleted ended volunteers who never logged hours,
+    agreements and all, six months after they applied. A signed agreement is kept by its own
+    rule (6 full calendar years, art. 17(3)(b)/(e))."""
+    from volunteers.models import Agreement, Volunteer
+
+    with on(2025, 1, 10):
+        volunteer = Volunteer.objects.create(
+            organisation=organisation_a,
+            first_name="Ewa",
+            last_name="Umowna",
+            email="ewa@example.org",
+            birth_year=1970,
+            status="ended",
+            ended_on=datetime.date(2025, 3, 31),
+        )
+    Agreement.objects.create(
+        volunteer=volunteer,
+        starts_on=datetime.date(2025, 2, 1),
+        ends_on=datetime.date(2025, 3, 31),
+        signed_on=datetime.date(2025, 2, 1),
+        scope="Kawiarenka",
+    )
+    never_started = Volunteer.objects.create(
+        organisation=organisation_a,
+        first_name="Adam",
+        last_name="Chętny",
+        birth_year=1999,
+        status="applicant",
+    )
+    Volunteer.objects.filter(pk=never_started.pk).update(created_at=at(2025, 1, 10))
+
+    with on(2025, 12, 1):
+        counts = retention.run().counts
+
+    assert counts["volunteer_applicant"] == 1
+    assert not Volunteer.objects.filter(pk=never_started.pk).exists()
+    assert Agreement.objects.filter(volunteer=volunteer).exists()
+
+
+def test_a_period_of_zero_is_refused(login, data_officer):
+    from django.urls import reverse
+
+    edit = reverse("privacy:retention_rule_edit", args=["registration"])
+    response = login(data_officer).post(edit, {"amount": "0", "unit": "days"})
+
+    assert response.status_code == 200
+    rule = RetentionRule.objects.get(code="registration")
+    assert (rule.amount, rule.unit) == (1, "june_30")
+
+
 def test_rejected_applications_and_handled_call_backs_are_deleted(roles):
     from initiatives.passes.models import PassApplication
 
