@@ -234,6 +234,34 @@ def test_one_failing_rule_does_not_stop_the_others(roles):
     assert registration.accessibility_needs == ""
 
 
+def test_a_run_cut_short_by_the_time_limit_is_saved_and_the_next_night_goes_on(roles, monkeypatch):
+    """A first production run over years of backlog: the task's soft time limit stops the
+    rule it is in (rolled back), the run is saved with what was done, and the next run
+    finishes the rest."""
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    registration = register(ParticipantFactory(), at(2026, 3, 10), accessibility_needs="Winda")
+    sweeper = retention.sweepers()["accessibility_needs"]
+    monkeypatch.setattr(
+        type(sweeper),
+        "apply",
+        lambda *args, **kwargs: (_ for _ in ()).throw(SoftTimeLimitExceeded()),
+    )
+
+    with on(2026, 6, 1):
+        cut = retention.run()
+
+    assert cut.finished_at is not None
+    assert "accessibility_needs" in cut.error and "time limit" in cut.error
+    assert "accessibility_needs" not in cut.counts
+    registration.refresh_from_db()
+    assert registration.accessibility_needs == "Winda"
+
+    monkeypatch.undo()
+    with on(2026, 6, 2):
+        assert retention.run().counts["accessibility_needs"] == 1
+
+
 # -- files -----------------------------------------------------------------------------------
 
 
