@@ -72,6 +72,7 @@ from calportal.reports.figures import (
 )
 from calportal.reports.periods import WARSAW, Period
 from volunteers.models import (
+    ANONYMISED_VOLUNTEER,
     Agreement,
     Certificate,
     ChildSafetyCheck,
@@ -738,7 +739,12 @@ def compliance_list(period: Period, scope: Scope = WHOLE_CAL) -> list[dict]:
             uncovered=Q(~Exists(covering_agreement), volunteer__in=long_engaged),
             unchecked=Q(_child_work(), ~Exists(valid_check), volunteer__anonymised_year=None),
         )
-        .values("volunteer", "volunteer__first_name", "volunteer__last_name")
+        .values(
+            "volunteer",
+            "volunteer__first_name",
+            "volunteer__last_name",
+            "volunteer__anonymised_year",
+        )
         .annotate(
             no_agreement=Coalesce(Sum("quarters", filter=Q(uncovered=True)), 0),
             no_child_check=Coalesce(Sum("quarters", filter=Q(unchecked=True)), 0),
@@ -749,7 +755,11 @@ def compliance_list(period: Period, scope: Scope = WHOLE_CAL) -> list[dict]:
     return [
         {
             "id": row["volunteer"],
-            "name": f"{row['volunteer__first_name']} {row['volunteer__last_name']}",
+            "name": _name(
+                row["volunteer__first_name"],
+                row["volunteer__last_name"],
+                row["volunteer__anonymised_year"],
+            ),
             "no_agreement": _hours(row["no_agreement"]),
             "no_child_check": _hours(row["no_child_check"]),
         }
@@ -758,6 +768,14 @@ def compliance_list(period: Period, scope: Scope = WHOLE_CAL) -> list[dict]:
 
 
 CHECK_WARNING_DAYS = 60
+
+
+def _name(first: str, last: str, anonymised_year) -> str:
+    """A volunteer's name in R8's internal lists; an anonymised volunteer (PRIVACY.md §2) has
+    none and is shown as such."""
+    if anonymised_year is not None:
+        return str(ANONYMISED_VOLUNTEER)
+    return f"{first} {last}"
 
 
 def checks_expiring(day: datetime.date, scope: Scope = WHOLE_CAL) -> list[dict]:
@@ -777,12 +795,12 @@ def checks_expiring(day: datetime.date, scope: Scope = WHOLE_CAL) -> list[dict]:
             valid_until__gte=day, valid_until__lte=day + datetime.timedelta(days=CHECK_WARNING_DAYS)
         )
         .order_by("valid_until", "last_name", "first_name", "pk")
-        .values("pk", "first_name", "last_name", "valid_until")
+        .values("pk", "first_name", "last_name", "anonymised_year", "valid_until")
     )
     return [
         {
             "id": r["pk"],
-            "name": f"{r['first_name']} {r['last_name']}",
+            "name": _name(r["first_name"], r["last_name"], r["anonymised_year"]),
             "valid_until": r["valid_until"],
         }
         for r in rows
@@ -794,14 +812,23 @@ def by_volunteer(period: Period, scope: Scope = WHOLE_CAL) -> list[dict]:
     ``[{"id", "name", "VO3": Decimal hours, "VO4": Decimal zł}]`` by name. One query."""
     rows = (
         with_rate(_approved(period, scope))
-        .values("volunteer", "volunteer__first_name", "volunteer__last_name")
+        .values(
+            "volunteer",
+            "volunteer__first_name",
+            "volunteer__last_name",
+            "volunteer__anonymised_year",
+        )
         .annotate(value=value_sum(), quarters=Sum("quarters"))
         .order_by("volunteer__last_name", "volunteer__first_name", "volunteer")
     )
     return [
         {
             "id": row["volunteer"],
-            "name": f"{row['volunteer__first_name']} {row['volunteer__last_name']}",
+            "name": _name(
+                row["volunteer__first_name"],
+                row["volunteer__last_name"],
+                row["volunteer__anonymised_year"],
+            ),
             "VO3": _hours(row["quarters"]),
             "VO4": pln(row["value"] / 4),
         }
@@ -822,10 +849,16 @@ def certificates_list(period: Period, scope: Scope = WHOLE_CAL) -> list[dict]:
     elif scope.kind != "cal":
         return []
     return [
-        {"number": number, "name": f"{first} {last}", "hours": _hours(quarters)}
-        for number, first, last, quarters in certificates.order_by(
+        {"number": number, "name": _name(first, last, anonymised), "hours": _hours(quarters)}
+        for number, first, last, anonymised, quarters in certificates.order_by(
             "issued_on", "year", "sequence"
-        ).values_list("number", "volunteer__first_name", "volunteer__last_name", "total_quarters")
+        ).values_list(
+            "number",
+            "volunteer__first_name",
+            "volunteer__last_name",
+            "volunteer__anonymised_year",
+            "total_quarters",
+        )
     ]
 
 

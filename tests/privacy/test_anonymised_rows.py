@@ -320,3 +320,17 @@ def test_the_project_participant_list_says_anonymised_person(roles, staff):
     names = sorted(str(row[1].value) for row in sheet.iter_rows(min_row=2))
     assert names == sorted([str(ANONYMISED_PERSON), "Zofia"])
     assert "" not in names and "None" not in names
+
+
+def test_r8s_internal_list_names_an_anonymised_volunteer_as_such(volunteers):
+    """R8's per-volunteer list (internal) keeps the anonymised volunteer's hours in the totals
+    under the label, never an empty name."""
+    from calportal.reports.periods import Period
+    from volunteers import figures
+
+    rows = figures.by_volunteer(Period(D(2026, 1, 1), D(2026, 12, 31)))
+
+    assert sorted(row["name"] for row in rows) == sorted(
+        [str(ANONYMISED_VOLUNTEER), "Wanda Wolska"]
+    )
+    assert sum(row["VO3"] for row in rows) == 5  # 2 h + 3 h approved
