@@ -8,6 +8,7 @@ import subprocess
 import zipfile
 
 import pytest
+from django.utils import translation
 
 from calportal.privacy import package, search
 from calportal.privacy.models import SubjectRequest
@@ -137,7 +138,8 @@ def test_facilitator_notes_only_after_the_review():
 @pytest.mark.django_db
 def test_retention_dates_come_from_the_rules():
     world = build_world()
-    kept = package.package_data(make_request(world))["retention"]
+    with translation.override("en"):
+        kept = package.package_data(make_request(world))["retention"]
     events = {row["what"]: row["until"] for row in kept["events"]}
     # An event of 2026 outside any project: identifiable until 30 June of the next year.
     assert events["Registration: Majówka Seniorów, 2026-05-09"] == "2027-06-30"
