@@ -160,7 +160,6 @@ NOT_PAGES = {
     "accounts:invitation_accept",
     "accounts:password_reset_confirm",
     "initiatives:signup_received",
-    "privacy:consent_withdrawn",
     # need a request with the person's records confirmed / an erasure done
     "privacy:erasure_preview",
     "privacy:erasure_detail",
