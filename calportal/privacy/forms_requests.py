@@ -131,9 +131,12 @@ class LinkForm(forms.Form):
 
 
 class PinForm(forms.Form):
+    # Staff read the PIN out as "123 456": spaces are allowed and dropped.
     pin = forms.CharField(
         label=_("PIN given to you by phone"),
-        max_length=6,
-        min_length=6,
+        max_length=12,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
     )
+
+    def clean_pin(self):
+        return "".join(self.cleaned_data["pin"].split())
