@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "calportal.team",
     "calportal.documents",
     "calportal.outbox",
+    "calportal.calls",
     "calportal.health",
     "calportal.reports",
     "calportal.public_tasks",
@@ -305,6 +306,30 @@ OUTBOX_SWEEP_AFTER_SECONDS = envint("OUTBOX_SWEEP_AFTER_SECONDS", 60, minimum=0)
 OUTBOX_REHAND_SECONDS = envint("OUTBOX_REHAND_SECONDS", 600, minimum=1)
 # Sent (and given-up) messages hold residents' names and personal links: kept this long.
 OUTBOX_KEEP_DAYS = envint("OUTBOX_KEEP_DAYS", 90, minimum=7)
+
+# --- Text messages (calportal/outbox/sms.py) -----------------------------------------------------
+# SMS_PROVIDER: "console" prints them (the default with DEBUG, like e-mail), "smsapi" sends them
+# through SMSAPI.pl (SMSAPI_TOKEN, an OAuth token from the provider's panel; SMS_SENDER, a sender
+# name registered there, or empty for the provider's default), "off" sends none: people without
+# e-mail are then told by the office's call list only. SMSAPI_URL is for a test server.
+SMS_PROVIDER = envchoice(
+    "SMS_PROVIDER", "CONSOLE" if DEBUG else "OFF", ["CONSOLE", "SMSAPI", "OFF"]
+).lower()
+SMS_BACKEND = {
+    "console": "calportal.outbox.sms_backends.ConsoleBackend",
+    "smsapi": "calportal.outbox.sms_backends.SMSAPIBackend",
+    "off": "",
+}[SMS_PROVIDER]
+SMSAPI_TOKEN = envstr("SMSAPI_TOKEN")
+SMSAPI_URL = envstr("SMSAPI_URL", "https://api.smsapi.pl/")
+SMS_SENDER = envstr("SMS_SENDER")
+if SMS_PROVIDER == "smsapi" and not SMSAPI_TOKEN:
+    raise ImproperlyConfigured("SMS_PROVIDER=smsapi needs SMSAPI_TOKEN")
+# Seconds to wait for the provider; a message not delivered after SMS_MAX_ATTEMPTS tries
+# (SMS_RETRY_BASE_SECONDS, then twice as long each time) goes to the call list.
+SMS_TIMEOUT = envint("SMS_TIMEOUT", 15, minimum=1)
+SMS_MAX_ATTEMPTS = envint("SMS_MAX_ATTEMPTS", 4, minimum=1)
+SMS_RETRY_BASE_SECONDS = envint("SMS_RETRY_BASE_SECONDS", 60, minimum=1)
 
 # PDF documents (calportal/documents): a job no worker has started is sent again after
 # DOCUMENTS_RESEND_SECONDS, then after twice as long each time (at most an hour apart); a

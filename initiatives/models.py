@@ -322,6 +322,9 @@ class Participant(NameKeyMixin, models.Model):
     name_key = models.TextField(editable=False, db_index=True)
     email = models.EmailField(_("e-mail address"), blank=True)
     phone = PhoneNumberField(_("phone"), max_length=20, blank=True)
+    # Text messages as well as e-mails (a person without e-mail gets them anyway when the
+    # portal sends SMS; calportal.notify).
+    sms_wanted = models.BooleanField(_("also send text messages (SMS)"), default=False)
     birth_year = models.PositiveSmallIntegerField(_("year of birth"), null=True, blank=True)
     gender = models.CharField(
         _("gender"), max_length=20, choices=Gender.choices, default=Gender.NOT_GIVEN

@@ -56,6 +56,9 @@ def pytest_configure(config):
     )
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Text messages are kept in memory (calportal.outbox.sms_backends.outbox), like mail.outbox.
+    settings.SMS_PROVIDER = "locmem"
+    settings.SMS_BACKEND = "calportal.outbox.sms_backends.LocmemBackend"
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -132,6 +135,16 @@ def fresh_cache():
 
 
 @pytest.fixture(autouse=True)
+def sms_outbox():
+    """The text messages "sent" in this test (``[SentSMS(to, text), …]``), emptied for each."""
+    from calportal.outbox import sms_backends
+
+    sms_backends.outbox.clear()
+    yield sms_backends.outbox
+    sms_backends.outbox.clear()
+
+
+@pytest.fixture(autouse=True)
 def celery_runs_eagerly():
     from calportal.celery import app
 
@@ -159,6 +172,7 @@ def _role_permissions() -> dict:
         "volunteers.migrations.0007_rate_table_and_work_kinds",
         "calportal.privacy.migrations.0002_roles_and_retention_rules",
         "calportal.audit.migrations.0002_selfhelp_log_and_roles",
+        "calportal.calls.migrations.0002_roles",
     ]
     sources = [FOUNDATION_PERMISSIONS] + [importlib.import_module(m).PERMISSIONS for m in modules]
     for source in sources:

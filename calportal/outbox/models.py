@@ -11,6 +11,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from post_office.models import Email
 
 
@@ -37,3 +38,54 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.template} → {', '.join(self.email.to)}"
+
+
+class SMSStatus(models.TextChoices):
+    QUEUED = "queued", _("waiting to be sent")
+    SENT = "sent", _("sent")
+    FAILED = "failed", _("not delivered")
+
+
+class SMSMessage(models.Model):
+    """One text message to a resident's mobile phone, stored with the change that causes it and
+    delivered by Celery through the configured backend (:mod:`calportal.outbox.sms`). A message
+    that cannot be delivered is handed to the office's call list (``call_item``)."""
+
+    to = models.CharField(_("phone"), max_length=20)  # 9 national digits (calportal.contacts)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=200, blank=True)
+    text = models.TextField(_("text"))
+    template = models.CharField(_("message"), max_length=100)
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    regarding_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    regarding_id = models.PositiveBigIntegerField(null=True, blank=True)
+    regarding = GenericForeignKey("regarding_type", "regarding_id")
+    key = models.CharField(max_length=200, unique=True, null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=SMSStatus.choices, default=SMSStatus.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    handed_on_at = models.DateTimeField(null=True, blank=True)
+    # The provider's id of the message once it accepted it.
+    provider_id = models.CharField(max_length=100, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    # The call-list item a failed message was handed to (calportal.calls).
+    call_item = models.ForeignKey(
+        "calls.CallItem", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["regarding_type", "regarding_id"]),
+            models.Index(fields=["status", "next_attempt_at"]),
+        ]
+        verbose_name = _("text message")
+        verbose_name_plural = _("text messages")
+
+    def __str__(self) -> str:
+        return f"{self.template} → {self.to}"

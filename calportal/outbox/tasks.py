@@ -26,3 +26,13 @@ def forget_old() -> int:
     """Daily: delete messages older than ``OUTBOX_KEEP_DAYS`` (see
     :func:`calportal.outbox.services.forget_old_messages`)."""
     return services.forget_old_messages()
+
+
+@shared_task(
+    name="calportal.outbox.deliver_sms", ignore_result=True, soft_time_limit=80, time_limit=90
+)
+def deliver_sms(sms_id: int) -> None:
+    """Send one queued text message (see :func:`calportal.outbox.sms.deliver`)."""
+    from calportal.outbox import sms
+
+    sms.deliver(sms_id)

@@ -1,0 +1,28 @@
+"""Who works the call list: the office (OPS staff and the CAL team) its own items, a partner
+coordinator their organisation's volunteer applications, a facilitator their group's join
+requests (calportal.calls.selectors.items_for decides which items each one sees)."""
+
+from django.db import migrations
+
+from calportal.accounts.roles import Role, grant
+
+CALL_LIST = ["calls.view_callitem", "calls.change_callitem"]
+PERMISSIONS = {
+    Role.OPS_STAFF: CALL_LIST,
+    Role.CAL_TEAM_MEMBER: CALL_LIST,
+    Role.PARTNER_COORDINATOR: CALL_LIST,
+    Role.GROUP_FACILITATOR: CALL_LIST,
+}
+
+
+def grant_roles(apps, schema_editor):
+    grant(apps, PERMISSIONS)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("calls", "0001_initial"),
+        ("accounts", "0004_user_deactivated_at"),
+    ]
+
+    operations = [migrations.RunPython(grant_roles, migrations.RunPython.noop)]
