@@ -114,6 +114,13 @@ class ContactFieldsMixin:
     """E-mail or phone — at least one — and a plausible year of birth. The form's ``phone`` is a
     :class:`calportal.contacts.PhoneField`."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from calportal.outbox.sms import sms_enabled
+
+        if "sms_wanted" in self.fields and not sms_enabled():
+            del self.fields["sms_wanted"]  # the portal sends no text messages: do not offer
+
     def clean_birth_year(self):
         year = self.cleaned_data.get("birth_year")
         if year is not None and not 1900 <= year <= timezone.localdate().year:
@@ -154,6 +161,14 @@ class SignupForm(ContactFieldsMixin, PublicForm):
     last_name = forms.CharField(label=_("Last name"), max_length=100)
     email = forms.EmailField(label=_("E-mail address"), required=False, max_length=254)
     phone = PhoneField(label=_("Phone"), required=False)
+    sms_wanted = forms.BooleanField(
+        label=_("Also send text messages (SMS) to this phone"),
+        required=False,
+        help_text=_(
+            "Confirmations, changes and a reminder the day before. Without an e-mail address, "
+            "a mobile number gets them anyway."
+        ),
+    )
     birth_year = forms.IntegerField(label=_("Year of birth"), required=False)
     residence = ResidenceField()
     companions = forms.IntegerField(label=_("Companions coming with you"), min_value=0, initial=0)
@@ -269,6 +284,14 @@ class PhoneRegistrationForm(ContactFieldsMixin, forms.Form):
     last_name = forms.CharField(label=_("Last name"), max_length=100, required=False)
     email = forms.EmailField(label=_("E-mail address"), required=False, max_length=254)
     phone = PhoneField(label=_("Phone"), required=False)
+    sms_wanted = forms.BooleanField(
+        label=_("Also send text messages (SMS) to this phone"),
+        required=False,
+        help_text=_(
+            "Confirmations, changes and a reminder the day before. Without an e-mail address, "
+            "a mobile number gets them anyway."
+        ),
+    )
     birth_year = forms.IntegerField(label=_("Year of birth"), required=False)
     gender = forms.ChoiceField(label=_("Gender"), choices=Gender.choices, initial=Gender.NOT_GIVEN)
     residence = ResidenceField(

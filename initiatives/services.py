@@ -5,6 +5,7 @@ a row lock on the event (``select_for_update``), taken once, before anything is 
 decision depends on. The ``event_capacity_not_exceeded`` check constraint backs it.
 """
 
+import hashlib
 import logging
 from dataclasses import dataclass, field
 from datetime import date
@@ -74,6 +75,7 @@ class PersonData:
     gender: str = "not_given"
     district: str = ""  # typed text, kept as written (legacy; staff map it to an area)
     residence: Residence = field(default_factory=Residence)
+    sms_wanted: bool = False  # text messages as well as e-mails (calportal.notify)
 
     @classmethod
     def from_data(cls, data) -> "PersonData":
@@ -91,6 +93,7 @@ class PersonData:
             gender=get("gender", "not_given") or "not_given",
             district=get("district", "") or "",
             residence=(get("residence", None) if isinstance(data, dict) else None) or Residence(),
+            sms_wanted=bool(get("sms_wanted", False)),
         )
 
 
@@ -164,6 +167,9 @@ def participant_find_or_create(*, person: PersonData, trusted: bool = False) -> 
             existing.email, changed = email, [*changed, "email"]
         if trusted and phone and not existing.phone:
             existing.phone, changed = phone, [*changed, "phone"]
+        # Text messages go to the phone on file: asked for by staff, or with that same phone.
+        if person.sms_wanted and not existing.sms_wanted and (trusted or phone == existing.phone):
+            existing.sms_wanted, changed = True, [*changed, "sms_wanted"]
         if person.birth_year and not existing.birth_year:
             existing.birth_year, changed = person.birth_year, [*changed, "birth_year"]
         # Staff may correct where a person lives; the public form only fills it in when it is
@@ -185,6 +191,7 @@ def participant_find_or_create(*, person: PersonData, trusted: bool = False) -> 
         last_name=last_name,
         email=email,
         phone=phone,
+        sms_wanted=person.sms_wanted and bool(phone),
         birth_year=person.birth_year,
         gender=person.gender,
         district=person.district.strip(),
@@ -286,7 +293,7 @@ def registration_create(
         if fits:
             _take_places(event, places)
         _record_consents(registration, health_consent=bool(health_consent))
-        _notify("registration_received", registration.pk)
+        _notify("registration_received", registration.pk, key=str(registration.pk))
         return SignupResult(registration=registration, created=True)
 
 
@@ -341,11 +348,19 @@ def registration_resend_link(*, registration: Registration) -> None:
             url=settings.SITE_URL + staff_page,
         )
     elif cache.add(f"initiatives:resend:{registration.pk}", 1, timeout=RESEND_INTERVAL):
-        _notify("registration_received", registration.pk)
+        from initiatives.messages import queue_registration_email
+
+        queue_registration_email("registration_received", registration.pk)
 
 
-def registration_cancel(*, registration_id: int, by_staff: bool = False) -> Registration:
-    """Cancel; freed places go to the first people on the waiting list who fit."""
+def registration_cancel(
+    *, registration_id: int, by_staff: bool = False, quietly: bool = False
+) -> Registration:
+    """Cancel; freed places go to the first people on the waiting list who fit (and are told).
+
+    The person is told the registration is cancelled (by e-mail or text message, when they
+    gave one) unless ``quietly``: the erasure of their data and the withdrawal of their consent
+    cancel without writing to them again."""
     for _attempt in range(3):
         with transaction.atomic():
             event_id = Registration.objects.values_list("event_id", flat=True).get(
@@ -355,7 +370,20 @@ def registration_cancel(*, registration_id: int, by_staff: bool = False) -> Regi
             registration = Registration.objects.select_for_update().get(pk=registration_id)
             if registration.event_id != event_id:
                 continue  # moved to another session meanwhile: lock that one instead
-            return _cancel_locked(event, registration, by_staff=by_staff)
+            was_cancelled = registration.status == RegistrationStatus.CANCELLED
+            registration = _cancel_locked(event, registration, by_staff=by_staff)
+            if quietly or was_cancelled:
+                from calportal.calls import services as calls
+
+                calls.close_regarding(registration)
+            else:
+                _notify(
+                    "registration_cancelled",
+                    registration.pk,
+                    key=str(registration.pk),
+                    by_staff=by_staff,
+                )
+            return registration
     raise RegistrationError(_("The registration is being changed by someone else. Try again."))
 
 
@@ -431,7 +459,11 @@ def registration_move(*, registration_id: int, to_event_id: int, moved_by: User)
         if was_confirmed:
             _take_places(source, -registration.places)
             _promote_waiting(source)
-        _notify("registration_received", registration.pk)
+        _notify(
+            "registration_moved",
+            registration.pk,
+            key=f"{registration.pk}:{target.pk}:{registration.queued_at.timestamp()}",
+        )
         return registration
 
 
@@ -508,7 +540,7 @@ def event_cancel(*, event_id: int) -> Event:
             )
         )
         for registration_id in active:
-            _notify("event_cancelled", registration_id)
+            _notify("event_cancelled", registration_id, key=str(registration_id))
         return event
 
 
@@ -569,21 +601,66 @@ def _promote_waiting(event: Event) -> list[int]:
     Caller holds the event's row lock. A group too large for the free places is skipped so
     that a single person behind it is not kept waiting for nothing.
     """
+    if event.is_cancelled or event.starts_at <= timezone.now() or event.places_left <= 0:
+        return []  # nothing can change: the waiting list is not even read
+    waiting = event.registrations.filter(status=RegistrationStatus.WAITING).order_by(
+        "queued_at", "pk"
+    )
+    promoted = []
+    for registration in who_fits(waiting, event.places_left):
+        registration.status = RegistrationStatus.CONFIRMED
+        registration.save(update_fields=["status"])
+        _take_places(event, registration.places)
+        promoted.append(registration.pk)
+        _notify(
+            "registration_promoted",
+            registration.pk,
+            key=f"{registration.pk}:{event.pk}:{registration.queued_at.timestamp()}",
+        )
+    return promoted
+
+
+def who_fits(waiting, places_left: int) -> list:
+    """The waiting registrations (in queue order) that get a place when ``places_left`` places
+    are free: each whose places fit what is left after those before it; a group too large is
+    skipped so that a single person behind it is not kept waiting for nothing. The rule of
+    :func:`_promote_waiting` and of the preview staff see (:func:`promotion_preview`)."""
+    chosen = []
+    for registration in waiting:
+        if places_left <= 0:
+            break
+        if registration.places <= places_left:
+            chosen.append(registration)
+            places_left -= registration.places
+    return chosen
+
+
+def promotion_preview(
+    event: Event, *, freeing: Registration | None = None, capacity: int | None = None
+) -> list[tuple[Registration, list[str]]]:
+    """Who would get a place if ``freeing`` were cancelled or the places set to ``capacity``,
+    and how each would be told (``[(registration, channels)]``, see
+    :func:`initiatives.messages.channels_for`). Read without locks: what staff see before they
+    confirm; the change itself decides again under the event's lock. Two queries."""
+    from initiatives.messages import channels_for
+
     if event.is_cancelled or event.starts_at <= timezone.now():
         return []
-    promoted = []
-    for registration in event.registrations.filter(status=RegistrationStatus.WAITING).order_by(
-        "queued_at", "pk"
-    ):
-        if event.places_left <= 0:
-            break
-        if registration.places <= event.places_left:
-            registration.status = RegistrationStatus.CONFIRMED
-            registration.save(update_fields=["status"])
-            _take_places(event, registration.places)
-            promoted.append(registration.pk)
-            _notify("registration_promoted", registration.pk)
-    return promoted
+    taken = event.places_taken
+    if freeing is not None and freeing.status == RegistrationStatus.CONFIRMED:
+        taken -= freeing.places
+    places_left = (event.capacity if capacity is None else capacity) - taken
+    if places_left <= 0:
+        return []
+    waiting = (
+        event.registrations.filter(status=RegistrationStatus.WAITING)
+        .select_related("participant")
+        .order_by("queued_at", "pk")
+    )
+    return [
+        (registration, channels_for(registration, "registration_promoted"))
+        for registration in who_fits(waiting, places_left)
+    ]
 
 
 def _registration_closed_message(event: Event, state: str) -> str:
@@ -601,25 +678,41 @@ def _registration_closed_message(event: Event, state: str) -> str:
     return _("Registration for this event has closed.")
 
 
-def _notify(message: str, registration_id: int, **extra) -> None:
-    """Queue the e-mail to the person in this transaction: it is sent after the commit, or
-    never if the change is rolled back (see :mod:`initiatives.messages`)."""
-    from initiatives.messages import queue_registration_email
+def _notify(message: str, registration_id: int, *, key: str, **extra) -> None:
+    """Tell the person in this transaction — e-mail, text message or the office's call list —
+    so that it happens after the commit, or never if the change is rolled back (see
+    :func:`initiatives.messages.tell_registration`)."""
+    from initiatives.messages import tell_registration
 
-    queue_registration_email(message, registration_id, **extra)
+    tell_registration(message, registration_id, key=key, **extra)
+
+
+# What people come by: a change of any of these is told to everyone registered or waiting.
+TOLD_FIELDS = ("starts_at", "ends_at", "place_name", "address")
 
 
 def event_update(*, event_id: int, data: dict) -> Event:
-    """Save an event's details; a change of places goes through :func:`event_set_capacity`."""
+    """Save an event's details; a change of places goes through :func:`event_set_capacity`.
+
+    A change of the date, time or place of an event still to come is told to everyone
+    registered or waiting (e-mail, text message or the office's call list), once per change."""
     capacity = data.pop("capacity")
     data.pop("initiative", None)
     with transaction.atomic():
         event = _lock_event(event_id)
+        before = tuple(getattr(event, field) for field in TOLD_FIELDS)
         for field, value in data.items():
             setattr(event, field, value)
         event.capacity = max(capacity, event.places_taken)
         event.full_clean(exclude=["initiative"])
         event.save()
+        after = tuple(getattr(event, field) for field in TOLD_FIELDS)
+        if after != before and not event.is_cancelled and event.starts_at > timezone.now():
+            change = hashlib.sha256(repr(after).encode()).hexdigest()[:16]
+            for registration_id in event.registrations.filter(
+                status__in=[RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING]
+            ).values_list("pk", flat=True):
+                _notify("event_changed", registration_id, key=f"{registration_id}:{change}")
         return event_set_capacity(event_id=event.pk, capacity=capacity)
 
 
@@ -713,9 +806,11 @@ def event_message_send(*, event: Event, subject: str, body: str, include_waiting
         .exclude(participant__email="")
         .values_list("pk", flat=True)
     )
+    from initiatives.messages import queue_registration_email
+
     with transaction.atomic():
         for registration_id in recipients:
-            _notify("staff_message", registration_id, subject=subject, body=body)
+            queue_registration_email("staff_message", registration_id, subject=subject, body=body)
     return len(recipients)
 
 

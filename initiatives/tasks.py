@@ -5,17 +5,19 @@ from django.db import transaction
 from django.utils import timezone
 
 from initiatives import selectors
-from initiatives.messages import queue_registration_email
+from initiatives.messages import tell_registration
 from initiatives.models import Registration
 
 
 @shared_task(name="initiatives.send_event_reminders", soft_time_limit=240, time_limit=300)
 def send_event_reminders() -> int:
-    """Queue a reminder for everyone confirmed for tomorrow's events, once each.
+    """Remind everyone confirmed for tomorrow's events, once each: by e-mail, by text message,
+    or — a person with neither e-mail nor a mobile the portal can text — on the office's call
+    list (:func:`initiatives.messages.tell_registration`).
 
     ``reminder_sent_at`` is set in the same transaction as the queued message (the outbox then
     delivers it, retrying for days), and the message's key makes a second, overlapping run
-    queue nothing. Returns the number of reminders queued by this run."""
+    queue nothing. Returns the number of people reminded by this run."""
     tomorrow = timezone.localdate() + timedelta(days=1)
     queued = 0
     for registration in selectors.registrations_to_remind(on=tomorrow):
@@ -23,11 +25,13 @@ def send_event_reminders() -> int:
             claimed = Registration.objects.filter(
                 pk=registration.pk, reminder_sent_at__isnull=True
             ).update(reminder_sent_at=timezone.now())
-            if claimed and queue_registration_email(
+            # A move to another session clears reminder_sent_at: its reminder is a new one.
+            moment = f"{registration.pk}:{registration.event_id}"
+            if claimed and tell_registration(
                 "reminder",
                 registration.pk,
-                # A move to another session clears reminder_sent_at: its reminder is a new one.
-                key=f"initiatives/reminder:{registration.pk}:{registration.event_id}",
+                key=moment,
+                email_key=f"initiatives/reminder:{moment}",
             ):
                 queued += 1
     return queued

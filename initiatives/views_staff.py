@@ -30,6 +30,7 @@ from initiatives.forms import (
     PhoneRegistrationForm,
     SeriesForm,
 )
+from initiatives.messages import channels_for
 from initiatives.models import Event, Initiative, Participant, Registration, RegistrationStatus
 
 PAGE_SIZE = 25
@@ -120,8 +121,31 @@ def event_create(request):
 @permission_required("initiatives.change_event")
 def event_edit(request, pk: int):
     event = get_object_or_404(Event.objects.select_related("initiative"), pk=pk)
+    old_capacity = event.capacity
     form = EventForm(request.POST or None, instance=event)
     if request.method == "POST" and form.is_valid():
+        # More places give people on the waiting list a place: staff see who, and how each
+        # will be told, before the change is made (the form is sent again to confirm).
+        promotions = []
+        if form.cleaned_data["capacity"] > old_capacity:
+            event.capacity = old_capacity
+            promotions = services.promotion_preview(event, capacity=form.cleaned_data["capacity"])
+        if promotions and request.POST.get("confirm_promotions") != "1":
+            return render(
+                request,
+                "initiatives/event_form.html",
+                {
+                    "form": form,
+                    "event": event,
+                    "promotions": _told(promotions),
+                    "resubmit": [
+                        (name, value)
+                        for name, values in request.POST.lists()
+                        if name != "csrfmiddlewaretoken"
+                        for value in values
+                    ],
+                },
+            )
         try:
             services.event_update(event_id=event.pk, data=form.cleaned_data)
         except services.RegistrationError as error:
@@ -176,13 +200,44 @@ def event_cancel(request, pk: int):
     if request.method == "POST":
         services.event_cancel(event_id=event.pk)
         messages.success(
-            request, _("The event is cancelled. Everyone registered is being told by e-mail.")
+            request,
+            _(
+                "The event is cancelled. Everyone registered is being told; those the office "
+                "must call are on the call list."
+            ),
         )
         return redirect("initiatives:event_registrations", pk=event.pk)
-    registered = event.registrations.exclude(status=RegistrationStatus.CANCELLED).count()
-    return render(
-        request, "initiatives/event_cancel.html", {"event": event, "registered": registered}
+    registered = list(
+        event.registrations.exclude(status=RegistrationStatus.CANCELLED)
+        .select_related("participant")
+        .order_by("status", "queued_at", "pk")
     )
+    told = _told(
+        [
+            (registration, channels_for(registration, "event_cancelled"))
+            for registration in registered
+        ]
+    )
+    return render(
+        request,
+        "initiatives/event_cancel.html",
+        {"event": event, "registered": len(registered), "told": told},
+    )
+
+
+def _told(pairs) -> list[dict]:
+    """``[{"registration", "channels": [label, …], "call": bool}]`` for a preview of who will be
+    told how (:mod:`calportal.notify`); an empty channel list means nobody can reach them."""
+    from calportal.notify import CALL, CHANNEL_LABELS
+
+    return [
+        {
+            "registration": registration,
+            "channels": [CHANNEL_LABELS[channel] for channel in channels],
+            "call": CALL in channels,
+        }
+        for registration, channels in pairs
+    ]
 
 
 # --- Registrations ------------------------------------------------------------------------------
@@ -284,10 +339,28 @@ def _get_registration(event_pk: int, pk: int) -> Registration:
     )
 
 
-@require_POST
 @permission_required("initiatives.change_registration")
 def registration_cancel(request, pk: int, registration_pk: int):
+    """GET: what the cancellation will do — how the person is told, who on the waiting list
+    gets the place and how each of them is told. POST: cancel."""
     registration = _get_registration(pk, registration_pk)
+    if request.method != "POST":
+        return render(
+            request,
+            "initiatives/registration_cancel_staff.html",
+            {
+                "event": registration.event,
+                "registration": registration,
+                "told": _told(
+                    [(registration, channels_for(registration, "registration_cancelled"))]
+                )[0],
+                "promotions": _told(
+                    services.promotion_preview(registration.event, freeing=registration)
+                )
+                if registration.status == RegistrationStatus.CONFIRMED
+                else [],
+            },
+        )
     services.registration_cancel(registration_id=registration.pk, by_staff=True)
     messages.success(
         request, _("Registration of %(person)s cancelled.") % {"person": registration.participant}

@@ -128,3 +128,12 @@ def forget_regarding(model: type[models.Model], pk: int) -> int:
         regarding_type=ContentType.objects.get_for_model(model), regarding_id=pk
     ).delete()
     return deleted.get("calls.CallItem", 0)
+
+
+def forget_closed_before(cutoff) -> int:
+    """Delete the items closed before the moment ``cutoff`` (with their attempts): the list
+    keeps what was done for ``OUTBOX_KEEP_DAYS``, like the messages. Returns how many."""
+    _total, deleted = (
+        CallItem.objects.exclude(status=CallStatus.OPEN).filter(closed_at__lt=cutoff).delete()
+    )
+    return deleted.get("calls.CallItem", 0)

@@ -210,10 +210,16 @@ def sweep() -> int:
 
 
 def forget_messages_regarding(model: type[models.Model], pk: int) -> int:
-    """Delete every message about one record, with its log and its attachments' files: the
-    erasure of a person's data also erases what was written to them. Returns how many
-    messages were deleted."""
+    """Delete every message about one record — e-mails with their log and their attachments'
+    files, text messages, and the office's call-list items about it with their attempts: the
+    erasure of a person's data also erases what was written or said to them. Returns how many
+    e-mails were deleted."""
+    from calportal.calls.services import forget_regarding
+    from calportal.outbox.models import SMSMessage
+
     content_type = ContentType.objects.get_for_model(model)
+    SMSMessage.objects.filter(regarding_type=content_type, regarding_id=pk).delete()
+    forget_regarding(model, pk)
     email_ids = list(
         OutboxMessage.objects.filter(regarding_type=content_type, regarding_id=pk).values_list(
             "email_id", flat=True
@@ -236,10 +242,14 @@ def deliver_due() -> int:
 
 def forget_old_messages() -> int:
     """Delete the messages queued more than ``OUTBOX_KEEP_DAYS`` ago (sent or given up: no
-    message is retried that long), with their logs and attachment files: they hold residents'
-    names and personal links. Returns how many were deleted."""
+    message is retried that long), with their logs and attachment files, and the call-list
+    items closed that long ago: they hold residents' names, phones and personal links. Returns
+    how many e-mails were deleted."""
     from post_office.utils import cleanup_expired_mails
+
+    from calportal.calls.services import forget_closed_before
 
     cutoff = timezone.now() - datetime.timedelta(days=settings.OUTBOX_KEEP_DAYS)
     deleted, _attachments = cleanup_expired_mails(cutoff, delete_attachments=True)
+    forget_closed_before(cutoff)
     return deleted

@@ -81,12 +81,15 @@ def _texts_of(purpose: str, language: str) -> list[ConsentText]:
 
 
 def _create_first_texts() -> None:
-    """The registry's first versions, as migration 0003 creates them: for a database emptied
+    """The registry's versions as migrations 0003 and 0005 create them: for a database emptied
     after migrating (a flushed test database), so that a form never fails for want of a text."""
     from django.apps import apps
 
     migration = importlib.import_module("calportal.privacy.migrations.0003_consent_texts")
     migration.create_texts(apps)
+    importlib.import_module("calportal.privacy.migrations.0005_sms_in_consent_texts").add_versions(
+        apps, None
+    )
 
 
 def _subject_field(subject) -> str:
@@ -279,7 +282,9 @@ def _cancel_future_registrations(participant, now) -> None:
         status=RegistrationStatus.CANCELLED
     )
     for registration_id in future.values_list("pk", flat=True):
-        initiative_services.registration_cancel(registration_id=registration_id, by_staff=True)
+        initiative_services.registration_cancel(
+            registration_id=registration_id, by_staff=True, quietly=True
+        )
 
 
 def withdraw_person_event_consent(registration, *, channel: str, user=None) -> bool:

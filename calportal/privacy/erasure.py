@@ -815,7 +815,9 @@ class _Run:
 
         for participant_plan in self.plan.participants:
             for registration in participant_plan.to_cancel:
-                registrations.registration_cancel(registration_id=registration.pk, by_staff=True)
+                registrations.registration_cancel(
+                    registration_id=registration.pk, by_staff=True, quietly=True
+                )
                 self.erased["registrations_cancelled"] += 1
             for senior_pass in participant_plan.to_revoke:
                 passes.pass_set_status(

@@ -11,14 +11,19 @@ import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Length
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from calportal import notify
 from calportal.accounts.models import User
+from calportal.calls import services as calls
+from calportal.calls.models import CallReason
 from calportal.contacts import name_key, normalise_phone
 from calportal.privacy import consent
 from calportal.privacy.models import ConsentChannel, ConsentPurpose
@@ -156,16 +161,128 @@ def _create_application(person, email, phone, call_back, message) -> PassApplica
     if application.consent_text_version != given.text.version:
         application.consent_text_version = given.text.version
         application.save(update_fields=["consent_text_version"])
+    _tell_application_received(application)
     return application
 
 
+def _application_contact(application: PassApplication, language: str) -> notify.Contact:
+    return notify.Contact(
+        name=str(application),
+        email=application.email,
+        phone=str(application.phone or ""),
+        language=language,
+    )
+
+
+def _tell_application_received(application: PassApplication) -> None:
+    """Acknowledge a new application in this transaction, in the language of the form: an
+    e-mail, or a text message without one; a person who asked to be called back goes on the
+    office's call list (e-mail or not)."""
+    from calportal.outbox.services import queue_email
+
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    key = f"pass-application:{application.pk}:received"
+    context = {
+        "application": application,
+        "first_name": application.first_name,
+        "received": application.created_at,
+        # Translators: ends "we are calling back, as you asked, about …" (Polish: "w sprawie …").
+        "about": gettext_lazy("the senior pass application"),
+        "message": application.message,
+        "CONTACT_PHONE": settings.CONTACT_PHONE,
+    }
+    notify.tell(
+        _application_contact(application, language),
+        key=key,
+        context=context,
+        regarding=application,
+        email=lambda: queue_email(
+            "passes/application_received",
+            context,
+            [application.email],
+            language=language,
+            regarding=application,
+            key=key,
+        ),
+        sms="passes_application_received",
+        call=CallReason.CALL_BACK if application.call_back else None,
+    )
+
+
+def _application_language(application: PassApplication) -> str:
+    """The language an application was made in: the one we acknowledged it in (an application
+    stores none), else the portal's default."""
+    from calportal.calls.models import CallItem
+    from calportal.outbox.models import OutboxMessage, SMSMessage
+
+    for model in (OutboxMessage, SMSMessage, CallItem):
+        language = (
+            model.objects.filter(
+                regarding_type=ContentType.objects.get_for_model(PassApplication),
+                regarding_id=application.pk,
+            )
+            .exclude(language="")
+            .order_by("pk")
+            .values_list("language", flat=True)
+            .first()
+        )
+        if language:
+            return language
+    return settings.LANGUAGE_CODE
+
+
+def _tell_pass_ready(senior_pass: SeniorPass, application: PassApplication) -> None:
+    """Tell the applicant their pass is ready to collect (e-mail, text message, or — for a
+    person with only a phone — the office's call list), in this transaction."""
+    from calportal.outbox.services import queue_email
+
+    holder = senior_pass.holder
+    language = _application_language(application)
+    contact = notify.Contact(
+        name=f"{holder.first_name} {holder.last_name}".strip(),
+        email=holder.email or application.email,
+        phone=str(holder.phone or application.phone or ""),
+        language=language,
+        sms_wanted=holder.sms_wanted,
+    )
+    key = f"pass:{senior_pass.pk}:ready"
+    context = {
+        "senior_pass": senior_pass,
+        "first_name": holder.first_name,
+        "number": senior_pass.number,
+        "valid_until": senior_pass.valid_until,
+        "CONTACT_PHONE": settings.CONTACT_PHONE,
+    }
+    notify.tell(
+        contact,
+        key=key,
+        context=context,
+        regarding=application,
+        email=lambda: queue_email(
+            "passes/pass_ready",
+            context,
+            [contact.email],
+            language=language,
+            regarding=application,
+            key=key,
+        ),
+        sms="passes_pass_ready",
+        call=CallReason.PASS_READY,
+    )
+
+
 def application_reject(*, application: PassApplication, reason: str, handled_by: User) -> None:
-    if application.status != ApplicationStatus.NEW:
-        raise PassError(_("This application has already been handled."))
-    application.status = ApplicationStatus.REJECTED
-    application.rejection_reason = reason.strip()
-    application.handled_by = handled_by
-    application.save(update_fields=["status", "rejection_reason", "handled_by"])
+    """Reject a new application with ``reason``; its open call-list items (a call back) leave
+    the list. Raises :class:`PassError` for an application handled meanwhile."""
+    with transaction.atomic():
+        locked = PassApplication.objects.select_for_update().get(pk=application.pk)
+        if locked.status != ApplicationStatus.NEW:
+            raise PassError(_("This application has already been handled."))
+        application.status = ApplicationStatus.REJECTED
+        application.rejection_reason = reason.strip()
+        application.handled_by = handled_by
+        application.save(update_fields=["status", "rejection_reason", "handled_by"])
+        calls.close_regarding(application)
 
 
 def pass_issue(
@@ -198,6 +315,9 @@ def pass_issue(
             application.status = ApplicationStatus.ISSUED
             application.handled_by = issued_by
             application.save(update_fields=["status", "handled_by"])
+            # The call back (if any) is answered by the news that the pass is ready.
+            calls.close_regarding(application)
+            _tell_pass_ready(senior_pass, application)
         return senior_pass
 
 

@@ -100,7 +100,11 @@ def test_a_freed_place_goes_to_the_first_on_the_waiting_list_who_is_told_by_emai
 
     second = Registration.objects.get(participant__email="second@example.org")
     assert second.status == RegistrationStatus.CONFIRMED
-    assert [message.to for message in mail.outbox] == [["second@example.org"]]
+    # The promoted person is told; the one who cancelled gets the acknowledgement.
+    assert [message.to for message in mail.outbox] == [
+        ["second@example.org"],
+        ["first@example.org"],
+    ]
 
 
 def test_signing_up_twice_answers_as_the_first_time_and_creates_nothing(client, event):
