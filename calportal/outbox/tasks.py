@@ -16,16 +16,21 @@ def deliver_email(email_id: int) -> None:
 
 @shared_task(name="calportal.outbox.sweep", ignore_result=True, soft_time_limit=50, time_limit=60)
 def sweep() -> int:
-    """Every minute: hand on the messages that are due (see
-    :func:`calportal.outbox.services.sweep`)."""
-    return services.sweep()
+    """Every minute: hand on the e-mails and text messages that are due (see
+    :func:`calportal.outbox.services.sweep` and :func:`calportal.outbox.sms.sweep_sms`)."""
+    from calportal.outbox import sms
+
+    return services.sweep() + sms.sweep_sms()
 
 
 @shared_task(name="calportal.outbox.forget_old", soft_time_limit=240, time_limit=300)
 def forget_old() -> int:
-    """Daily: delete messages older than ``OUTBOX_KEEP_DAYS`` (see
-    :func:`calportal.outbox.services.forget_old_messages`)."""
-    return services.forget_old_messages()
+    """Daily: delete e-mails and text messages older than ``OUTBOX_KEEP_DAYS`` (see
+    :func:`calportal.outbox.services.forget_old_messages` and
+    :func:`calportal.outbox.sms.forget_old_sms`)."""
+    from calportal.outbox import sms
+
+    return services.forget_old_messages() + sms.forget_old_sms()
 
 
 @shared_task(

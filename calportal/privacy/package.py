@@ -431,6 +431,8 @@ def tables(data: dict) -> dict[str, list[dict]]:
         "map-reports.csv": data["map"]["reports"],
         "account.csv": data["account"]["accounts"],
         "emails.csv": data["emails"],
+        "text-messages.csv": data.get("text_messages", []),
+        "calls.csv": data.get("calls", []),
         "retention.csv": [
             {"area": area, **row} for area, rows in data["retention"].items() for row in rows
         ],

@@ -475,7 +475,8 @@ def records(keys: list[str], *, include_facilitator_notes: bool = False) -> dict
     Shape: ``{"identity": [...], "events": {"registrations": [...]}, "pass": {"passes": [...],
     "applications": [...]}, "volunteering": {"volunteers": [...]}, "selfhelp": {"requests":
     [...], "memberships": [...]}, "map": {"reports": [...]}, "account": {"accounts": [...]},
-    "emails": [...]}``; each area also carries ``"recipients"`` and ``"sources"`` (lists of
+    "emails": [...], "text_messages": [...], "calls": [...]}`` (the last two by the phone
+    numbers the rows hold); each area also carries ``"recipients"`` and ``"sources"`` (lists of
     text) and the package adds retention from these rows. Only the person's own facts are read:
     an event's other participants, a group's other members never appear. The self-help
     facilitator's notes are included only with ``include_facilitator_notes`` (after the
@@ -909,7 +910,71 @@ def records(keys: list[str], *, include_facilitator_notes: bool = False) -> dict
         note("account", "sources", _("created by the portal's administrator"))
 
     result["emails"] = emails_sent(sorted(e for e in emails if e))
+    phones = sorted(_phones_in(result))
+    result["text_messages"] = texts_sent(phones)
+    result["calls"] = calls_listed(phones)
     return result
+
+
+def _phones_in(data) -> set[str]:
+    """Every phone number in the rows found (any ``"phone"`` value, at any depth)."""
+    found = set()
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if key == "phone" and isinstance(value, str) and value:
+                found.add(value)
+            else:
+                found |= _phones_in(value)
+    elif isinstance(data, list):
+        for item in data:
+            found |= _phones_in(item)
+    return found
+
+
+def texts_sent(phones: list[str]) -> list[dict]:
+    """The portal's text messages to any of ``phones`` (9 national digits): ``[{"type", "text",
+    "queued_at", "status"}]``, oldest first. One query."""
+    from calportal.outbox.models import SMSMessage
+
+    if not phones:
+        return []
+    return [
+        {
+            "type": sms.template,
+            "text": sms.text,
+            "queued_at": _moment(sms.created_at),
+            "status": str(sms.get_status_display()),
+        }
+        for sms in SMSMessage.objects.filter(to__in=phones).order_by("created_at", "pk")
+    ]
+
+
+def calls_listed(phones: list[str]) -> list[dict]:
+    """The office's call-list items for any of ``phones``, with each call's outcome:
+    ``[{"reason", "what_to_say", "added_at", "status", "calls": "<when>: <outcome>; …"}]``,
+    oldest first. Two queries."""
+    from calportal.calls.models import CallItem
+
+    if not phones:
+        return []
+    items = (
+        CallItem.objects.filter(phone__in=phones)
+        .prefetch_related("attempts")
+        .order_by("created_at", "pk")
+    )
+    return [
+        {
+            "reason": str(item.get_reason_display()),
+            "what_to_say": item.script,
+            "added_at": _moment(item.created_at),
+            "status": str(item.get_status_display()),
+            "calls": "; ".join(
+                f"{_moment(attempt.at)}: {attempt.get_outcome_display()}"
+                for attempt in item.attempts.all()
+            ),
+        }
+        for item in items
+    ]
 
 
 def emails_sent(addresses: list[str]) -> list[dict]:
