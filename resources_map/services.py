@@ -1,11 +1,17 @@
 """Changing the map: saving staff forms, residents' reports and their moderation."""
 
+from urllib.parse import urlencode
+
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from calportal import notify
 from calportal.accounts.models import User
+from calportal.outbox.services import queue_email
 from calportal.privacy import consent
 from calportal.privacy.models import ConsentChannel, ConsentPurpose
 from resources_map.models import (
@@ -59,7 +65,58 @@ def report_create(*, data: dict) -> ResidentReport:
             language=report.language,
             at=report.consent_given_at,
         )
+        _tell_reporter(report, "report_received", {})
     return report
+
+
+def _tell_reporter(report: ResidentReport, name: str, extra: dict) -> None:
+    """E-mail the reporter ``templates/emails/resources_map/<name>`` in the report's language,
+    in this transaction, once per report and message — or, to a reporter who gave only a mobile
+    number, text ``templates/sms/resources_map_<name>``. Call before :func:`_handled` erases
+    the contact details."""
+    key = f"map-report:{report.pk}:{name}"
+    context = {
+        "report": report,
+        "name": report.name,
+        "is_need": report.is_need,
+        "CONTACT_PHONE": settings.CONTACT_PHONE,
+        "CONTACT_EMAIL": settings.CONTACT_EMAIL,
+        **extra,
+    }
+    notify.tell(
+        notify.Contact(
+            name=report.name,
+            email=report.email,
+            phone=str(report.phone or ""),
+            language=report.language,
+        ),
+        key=key,
+        context=context,
+        regarding=report,
+        email=lambda: queue_email(
+            f"resources_map/{name}",
+            context,
+            [report.email],
+            language=report.language,
+            regarding=report,
+            key=key,
+        ),
+        sms=f"resources_map_{name}",
+    )
+
+
+def _public_link(entry: Need | Resource, language: str) -> str:
+    """The public map listing ``entry`` (filtered to it), or "" for an entry not shown to the
+    public."""
+    if not entry.is_public:
+        return ""
+    if isinstance(entry, Need):
+        query = {"layer": "needs", "q": entry.title}
+    else:
+        query = {"layer": "resources", "q": entry.name}
+    with translation.override(language):
+        path = reverse("resources_map:map")
+    return f"{settings.SITE_URL}{path}?{urlencode(query)}"
 
 
 def _report_store(data: dict) -> ResidentReport:
@@ -94,10 +151,14 @@ def _handled(report: ResidentReport, user: User) -> None:
 
 
 def report_reject(*, report: ResidentReport, reason: str, user: User) -> ResidentReport:
+    """Decline a new report with the moderator's ``reason``; the reporter is told why by
+    e-mail (when they gave one) before their contact details are erased. Raises
+    :class:`ReportError` for a report handled meanwhile."""
     with transaction.atomic():
         report = _locked_new_report(report.pk)
         report.status = ReportStatus.REJECTED
         report.reject_reason = reason.strip()
+        _tell_reporter(report, "report_declined", {"reason": report.reject_reason})
         _handled(report, user)
         report.save(update_fields=["status", "reject_reason", *HANDLED_FIELDS])
     return report
@@ -107,7 +168,8 @@ def report_accept(*, report: ResidentReport, form, user: User) -> Need | Resourc
     """Save the need or resource the moderator made of the report, and mark the report handled.
 
     Both happen in one transaction under a lock on the report, so two moderators cannot turn
-    the same report into two entries.
+    the same report into two entries. The reporter is told by e-mail (when they gave one) what
+    became of it, with a link to the public map when the entry is public.
     """
     with transaction.atomic():
         report = _locked_new_report(report.pk)
@@ -117,6 +179,15 @@ def report_accept(*, report: ResidentReport, form, user: User) -> Need | Resourc
         else:
             report.resource = created
         report.status = ReportStatus.ACCEPTED
+        _tell_reporter(
+            report,
+            "report_accepted",
+            {
+                "entry_title": created.title if isinstance(created, Need) else created.name,
+                "accepted_as_need": isinstance(created, Need),
+                "link": _public_link(created, report.language),
+            },
+        )
         _handled(report, user)
         report.save(update_fields=["status", "need", "resource", *HANDLED_FIELDS])
     return created

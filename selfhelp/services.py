@@ -3,19 +3,25 @@
 import datetime
 import re
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from calportal import notify
 from calportal.accounts.models import User
 from calportal.audit.services import record_access
+from calportal.calls import services as calls
+from calportal.calls.models import CallReason
 from calportal.contacts import name_key, name_pattern, same_contact_q
+from calportal.outbox.models import SMSMessage
 from calportal.outbox.services import forget_messages_regarding, queue_email
 from selfhelp.models import (
     OPEN_REQUEST_STATUSES,
     AccessAction,
+    ContactWay,
     Group,
     GroupStatus,
     JoinRequest,
@@ -123,20 +129,61 @@ def _request_store(group: Group, data: dict, waiting: bool) -> JoinRequest:
         language=join_request.language,
         at=join_request.consent_given_at,
     )
-    if join_request.email:
-        _queue_request_email(join_request, "request_received")
+    _tell_request_received(join_request)
     return join_request
 
 
-def _queue_request_email(join_request: JoinRequest, name: str, **extra) -> None:
-    """Queue ``templates/emails/selfhelp/<name>`` to the person in this transaction. The
-    subjects never name the group or its topic: a shared family inbox must not reveal it."""
-    queue_email(
+def _tell_request_received(join_request: JoinRequest) -> None:
+    """Acknowledge a new request in this transaction: an e-mail, or a text message without
+    one — neither names the group or its topic (a shared inbox or phone must not reveal it).
+    A person without e-mail, or who asked to be contacted by phone, goes on the call list
+    that only the group's facilitator sees."""
+    key = f"selfhelp-request:{join_request.pk}:received"
+    context = {"join_request": join_request, "first_name": join_request.first_name}
+    contact = notify.Contact(
+        name=join_request.first_name,
+        email=join_request.email,
+        phone=str(join_request.phone or ""),
+        language=join_request.language,
+    )
+    notify.tell(
+        contact,
+        key=key,
+        context=context,
+        regarding=join_request,
+        email=lambda: _queue_request_email(join_request, "request_received", key=key),
+        sms="selfhelp_request_received",
+        call=CallReason.JOIN_REQUEST,
+        group=join_request.group,
+    )
+    if join_request.contact_way == ContactWay.PHONE and join_request.email:
+        # They asked for a call although they gave an e-mail address: the facilitator calls.
+        notify.tell(
+            notify.Contact(name=contact.name, phone=contact.phone, language=contact.language),
+            key=key,
+            context=context,
+            regarding=join_request,
+            call=CallReason.JOIN_REQUEST,
+            group=join_request.group,
+        )
+
+
+def _request_handled(join_request: JoinRequest) -> None:
+    """The facilitator has dealt with the request: the call about it leaves the list."""
+    calls.close_regarding(join_request, reasons=[CallReason.JOIN_REQUEST])
+
+
+def _queue_request_email(join_request: JoinRequest, name: str, key: str | None = None, **extra):
+    """Queue ``templates/emails/selfhelp/<name>`` to the person in this transaction (once per
+    ``key`` when given); returns the queued e-mail or None. The subjects never name the group
+    or its topic: a shared family inbox must not reveal it."""
+    return queue_email(
         f"selfhelp/{name}",
         {"join_request": join_request, **extra},
         [join_request.email],
         language=join_request.language,
         regarding=join_request,
+        key=key,
     )
 
 
@@ -171,6 +218,7 @@ def request_mark_contacted(*, join_request: JoinRequest, note: str = "") -> Join
             locked.note = note
         locked.handled_at = timezone.now()
         locked.save(update_fields=["status", "note", "handled_at"])
+        _request_handled(locked)
     return locked
 
 
@@ -199,6 +247,7 @@ def request_accept(*, join_request: JoinRequest, last_name: str = "") -> Member:
         )
         locked.status, locked.handled_at = RequestStatus.JOINED, timezone.now()
         locked.save(update_fields=["status", "handled_at"])
+        _request_handled(locked)
     return member
 
 
@@ -212,6 +261,7 @@ def request_decline(*, join_request: JoinRequest, message: str, withdrawn: bool 
         locked.status = RequestStatus.WITHDRAWN if withdrawn else RequestStatus.DECLINED
         locked.handled_at = timezone.now()
         locked.save(update_fields=["status", "handled_at"])
+        _request_handled(locked)
         if not withdrawn and locked.email and message.strip():
             _queue_request_email(locked, "request_declined", message=message.strip())
     return locked
@@ -278,7 +328,13 @@ def _scrub_notes(group: Group, names: list[str]) -> None:
 
 
 def _erase_request(pk: int) -> None:
+    """Erase one request's personal data, with everything written to or about the person: its
+    e-mails, text messages and call-list items."""
     forget_messages_regarding(JoinRequest, pk)
+    SMSMessage.objects.filter(
+        regarding_type=ContentType.objects.get_for_model(JoinRequest), regarding_id=pk
+    ).delete()
+    calls.forget_regarding(JoinRequest, pk)
     JoinRequest.objects.filter(pk=pk).update(
         first_name="",
         phone="",

@@ -5,13 +5,17 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q, Sum
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from calportal import notify
 from calportal.accounts.models import User
+from calportal.calls import services as calls
+from calportal.calls.models import CallReason
 from calportal.contacts import name_key, same_contact_q
 from calportal.documents.services import document_request
 from calportal.privacy import consent
@@ -94,7 +98,54 @@ def volunteer_apply(*, data: dict) -> Volunteer:
         )
         volunteer.skills.set(data.get("skills") or [])
         volunteer.areas.set(data.get("areas") or [])
+        _tell_application_received(volunteer)
     return volunteer
+
+
+def _tell_application_received(volunteer: Volunteer) -> None:
+    """Acknowledge a new application in this transaction, in the language of the form: an
+    e-mail, or a text message without one. A person without e-mail also goes on the call
+    list of the hosting organisation's coordinators (they call applicants themselves)."""
+    from calportal.outbox.services import queue_email
+
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    key = f"volunteer:{volunteer.pk}:application-received"
+    context = {
+        "volunteer": volunteer,
+        "first_name": volunteer.first_name,
+        "organisation": volunteer.organisation,
+        "organisation_name": volunteer.organisation.name,
+    }
+    contact = notify.Contact(
+        name=str(volunteer),
+        email=volunteer.email,
+        phone=str(volunteer.phone or ""),
+        language=language,
+    )
+    notify.tell(
+        contact,
+        key=key,
+        context=context,
+        regarding=volunteer,
+        email=lambda: queue_email(
+            "volunteers/application_received",
+            context,
+            [volunteer.email],
+            language=language,
+            regarding=volunteer,
+            key=key,
+        ),
+        sms="volunteers_application_received",
+        call=CallReason.VOLUNTEER_APPLICATION,
+        organisation=volunteer.organisation,
+    )
+
+
+def _application_handled(volunteer: Volunteer) -> None:
+    """A coordinator decided on an applicant (accepted, paused or ended them): the call to
+    make about the application leaves the list."""
+    if volunteer.status != VolunteerStatus.APPLICANT:
+        calls.close_regarding(volunteer, reasons=[CallReason.VOLUNTEER_APPLICATION])
 
 
 def _application_sent_again(volunteer: Volunteer) -> None:
@@ -135,8 +186,12 @@ def _same_volunteer(data: dict) -> Volunteer | None:
 
 
 def volunteer_save(*, form) -> Volunteer:
+    """Save a validated volunteer form; an applicant given another status there leaves the
+    call list as in :func:`volunteer_set_status`."""
     with transaction.atomic():
-        return form.save()
+        volunteer = form.save()
+        _application_handled(volunteer)
+        return volunteer
 
 
 def volunteer_set_status(
@@ -176,6 +231,7 @@ def volunteer_set_status(
     with transaction.atomic():
         Volunteer.objects.filter(pk=volunteer.pk).update(status=status, ended_on=ended_on)
         volunteer.status, volunteer.ended_on = status, ended_on
+        _application_handled(volunteer)
         if status in (VolunteerStatus.PAUSED, VolunteerStatus.ENDED):
             upcoming = Assignment.objects.filter(
                 volunteer=volunteer, shift__starts_at__gt=timezone.now()

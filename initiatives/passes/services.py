@@ -187,7 +187,7 @@ def _tell_application_received(application: PassApplication) -> None:
         "first_name": application.first_name,
         "received": application.created_at,
         # Translators: ends "we are calling back, as you asked, about …" (Polish: "w sprawie …").
-        "about": gettext_lazy("the senior pass application"),
+        "about": gettext_lazy("your senior pass application"),
         "message": application.message,
         "CONTACT_PHONE": settings.CONTACT_PHONE,
     }

@@ -357,9 +357,11 @@ def test_the_other_public_forms_record_their_consent(client, organisation_a, par
 # -- versions -----------------------------------------------------------------------------
 
 
-def test_a_new_version_closes_the_old_one_and_new_signups_use_it(client, event, data_officer):
+def test_a_new_version_closes_the_old_one_and_new_signups_use_it(client, data_officer):
     old = consent.current_text("event_signup", "pl")
-    with time_machine.travel(NOW, tick=False):
+    # A day into the version in force (the registry's latest began when it was migrated).
+    now = max(NOW, old.valid_from + datetime.timedelta(days=1))
+    with time_machine.travel(now, tick=False):
         new = consent.text_new_version(
             purpose="event_signup",
             language="pl",
@@ -369,16 +371,17 @@ def test_a_new_version_closes_the_old_one_and_new_signups_use_it(client, event, 
             user=data_officer,
         )
     old.refresh_from_db()
-    assert old.valid_to == NOW == new.valid_from
+    assert old.valid_to == now == new.valid_from
 
-    with time_machine.travel(NOW + datetime.timedelta(hours=1), tick=False):
+    event = EventFactory(capacity=3, starts_at=now + datetime.timedelta(days=7))
+    with time_machine.travel(now + datetime.timedelta(hours=1), tick=False):
         signup(client, event)
 
     registration = Registration.objects.get()
     assert Consent.objects.get(registration=registration).text == new
     assert registration.consent_text_version == "2027-01"
     # What was given before stays with the old text.
-    assert consent.current_text("event_signup", "pl", at=NOW - datetime.timedelta(days=1)) == old
+    assert consent.current_text("event_signup", "pl", at=now - datetime.timedelta(days=1)) == old
 
 
 def test_a_text_is_never_edited_in_place():
