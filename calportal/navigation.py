@@ -109,6 +109,9 @@ def nav_item_for(app_name: str, url_name: str) -> str:
         return "counter" if url_name in _COUNTER_PAGES else "passes"
     if app_name == "accounts":
         return "accounts" if url_name.startswith("user_") else ""
+    if app_name == "calls":
+        # The call list, its history and "Today" are top-level menu items of their own.
+        return "today" if url_name == "today" else "calls"
     if app_name == "privacy":
         return next((item for start, item in _PRIVACY_ITEMS if url_name.startswith(start)), "")
     return _APP_ITEMS.get(app_name, "")

@@ -34,6 +34,7 @@ urlpatterns += i18n_patterns(
     path("", include("resources_map.urls")),
     path("", include("volunteers.urls")),
     path("", include("selfhelp.urls")),
+    path("", include("calportal.calls.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )

@@ -68,6 +68,10 @@ def dashboard(request):
         from selfhelp.selectors import groups_with_counts, workspace_groups
 
         context["own_groups"] = list(groups_with_counts(workspace_groups(user)).order_by("name"))
+    if user.has_perm("calls.view_callitem"):
+        from calportal.calls.selectors import counts_for
+
+        context["call_counts"] = counts_for(user)
     if user.has_perm("privacy.view_subjectrequest"):
         from calportal.privacy.views_dpo import subject_request_deadlines
 

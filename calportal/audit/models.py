@@ -37,6 +37,7 @@ class Access(models.TextChoices):
         "subject_access_package",
         _("Prepared or read a subject access package"),
     )
+    CALL_LIST = "call_list", _("Opened the call list (names and phones)")
 
 
 class AccessEvent(models.Model):

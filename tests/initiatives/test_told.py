@@ -15,7 +15,7 @@ from calportal.calls.models import CallItem, CallOutcome, CallReason, CallStatus
 from calportal.calls.services import record_outcome
 from calportal.outbox.models import SMSMessage
 from initiatives import services
-from initiatives.models import Registration, RegistrationStatus
+from initiatives.models import RegistrationStatus
 from initiatives.tasks import send_event_reminders
 from tests.conftest import require
 from tests.factories import EventFactory
