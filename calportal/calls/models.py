@@ -23,7 +23,6 @@ class CallReason(models.TextChoices):
     MOVED = "moved", _("Moved to another session")
     EVENT_CANCELLED = "event_cancelled", _("Event cancelled")
     EVENT_CHANGED = "event_changed", _("Event changed (date, time or place)")
-    REGISTRATION_CANCELLED = "registration_cancelled", _("Registration cancelled by the office")
     REMINDER = "reminder", _("Reminder: the event is tomorrow")
     PASS_READY = "pass_ready", _("Senior pass ready to collect")
     CALL_BACK = "call_back", _("Asked to be called back")

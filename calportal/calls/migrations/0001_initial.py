@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
             name='CallItem',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.CharField(choices=[('promoted', 'Got a place from the waiting list'), ('moved', 'Moved to another session'), ('event_cancelled', 'Event cancelled'), ('event_changed', 'Event changed (date, time or place)'), ('registration_cancelled', 'Registration cancelled by the office'), ('reminder', 'Reminder: the event is tomorrow'), ('pass_ready', 'Senior pass ready to collect'), ('call_back', 'Asked to be called back'), ('join_request', 'Asked to join a self-help group'), ('volunteer_application', 'Applied to volunteer'), ('sms_failed', 'A text message could not be delivered')], max_length=30, verbose_name='reason')),
+                ('reason', models.CharField(choices=[('promoted', 'Got a place from the waiting list'), ('moved', 'Moved to another session'), ('event_cancelled', 'Event cancelled'), ('event_changed', 'Event changed (date, time or place)'), ('reminder', 'Reminder: the event is tomorrow'), ('pass_ready', 'Senior pass ready to collect'), ('call_back', 'Asked to be called back'), ('join_request', 'Asked to join a self-help group'), ('volunteer_application', 'Applied to volunteer'), ('sms_failed', 'A text message could not be delivered')], max_length=30, verbose_name='reason')),
                 ('name', models.CharField(max_length=200, verbose_name='name')),
                 ('phone', models.CharField(max_length=20, verbose_name='phone')),
                 ('language', models.CharField(default='pl', max_length=10, verbose_name='language')),
