@@ -174,6 +174,9 @@ def demo_data_load() -> list[DemoLogin]:
     from calportal.privacy.demo import privacy_demo_load
 
     privacy_demo_load()  # after the volunteers: the register has a row per host organisation
+    from calportal.calls.demo import calls_demo_load
+
+    calls_demo_load()  # the office's call list, from the registrations and requests above
     return LOGINS
 
 
