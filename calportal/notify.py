@@ -19,14 +19,18 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from calportal.calls import services as calls
 from calportal.calls.models import CallReason
 from calportal.outbox.sms import can_text, queue_sms, sms_enabled
 
 EMAIL, SMS, CALL = "email", "sms", "call"
-CHANNEL_LABELS = {EMAIL: _("e-mail"), SMS: _("text message"), CALL: _("call from the office")}
+CHANNEL_LABELS = {
+    EMAIL: pgettext_lazy("how a person is told", "e-mail"),
+    SMS: pgettext_lazy("how a person is told", "text message"),
+    CALL: pgettext_lazy("how a person is told", "call from the office"),
+}
 
 # Reasons an SMS is enough for (the person is not called when it can be sent).
 SMS_REPLACES_CALL = {CallReason.REMINDER}

@@ -330,6 +330,10 @@ if SMS_PROVIDER == "smsapi" and not SMSAPI_TOKEN:
 SMS_TIMEOUT = envint("SMS_TIMEOUT", 15, minimum=1)
 SMS_MAX_ATTEMPTS = envint("SMS_MAX_ATTEMPTS", 4, minimum=1)
 SMS_RETRY_BASE_SECONDS = envint("SMS_RETRY_BASE_SECONDS", 60, minimum=1)
+# No text message wakes anyone: one queued from SMS_QUIET_FROM o'clock (local time) waits until
+# SMS_QUIET_UNTIL o'clock (the reminder the day before is queued just after midnight).
+SMS_QUIET_FROM = envint("SMS_QUIET_FROM", 21, minimum=0)
+SMS_QUIET_UNTIL = envint("SMS_QUIET_UNTIL", 8, minimum=0)
 
 # PDF documents (calportal/documents): a job no worker has started is sent again after
 # DOCUMENTS_RESEND_SECONDS, then after twice as long each time (at most an hour apart); a

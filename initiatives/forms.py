@@ -138,6 +138,19 @@ class ContactFieldsMixin:
             raise ValidationError(
                 _("Give an e-mail address or a phone number, so that we can reach you.")
             )
+        if cleaned.get("sms_wanted"):
+            from calportal.outbox.sms import can_text
+
+            if not cleaned.get("phone") and not self.errors.get("phone"):
+                self.add_error("sms_wanted", _("Give a mobile number to get text messages."))
+            elif cleaned.get("phone") and not can_text(cleaned["phone"]):
+                self.add_error(
+                    "sms_wanted",
+                    _(
+                        "This number looks like a landline, which cannot receive text "
+                        "messages. Give a mobile number, or untick this box."
+                    ),
+                )
         return cleaned
 
 

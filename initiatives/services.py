@@ -5,7 +5,6 @@ a row lock on the event (``select_for_update``), taken once, before anything is 
 decision depends on. The ``event_capacity_not_exceeded`` check constraint backs it.
 """
 
-import hashlib
 import logging
 from dataclasses import dataclass, field
 from datetime import date
@@ -167,8 +166,9 @@ def participant_find_or_create(*, person: PersonData, trusted: bool = False) -> 
             existing.email, changed = email, [*changed, "email"]
         if trusted and phone and not existing.phone:
             existing.phone, changed = phone, [*changed, "phone"]
-        # Text messages go to the phone on file: asked for by staff, or with that same phone.
-        if person.sms_wanted and not existing.sms_wanted and (trusted or phone == existing.phone):
+        # Text messages go only to the phone on file, and only the person typing that same phone
+        # (or staff confirming it) can ask for them.
+        if person.sms_wanted and not existing.sms_wanted and phone and phone == existing.phone:
             existing.sms_wanted, changed = True, [*changed, "sms_wanted"]
         if person.birth_year and not existing.birth_year:
             existing.birth_year, changed = person.birth_year, [*changed, "birth_year"]
@@ -526,7 +526,8 @@ def event_set_capacity(*, event_id: int, capacity: int) -> Event:
 
 
 def event_cancel(*, event_id: int) -> Event:
-    """Cancel the event and tell everyone registered or waiting, by e-mail, after commit."""
+    """Cancel the event and tell everyone registered or waiting — e-mail, text message or the
+    office's call list (:func:`initiatives.messages.tell_registration`) — after commit."""
     with transaction.atomic():
         event = _lock_event(event_id)
         if event.is_cancelled:
@@ -540,7 +541,7 @@ def event_cancel(*, event_id: int) -> Event:
             )
         )
         for registration_id in active:
-            _notify("event_cancelled", registration_id, key=str(registration_id))
+            _notify("event_cancelled", registration_id, key=f"{registration_id}:{event.pk}")
         return event
 
 
@@ -691,6 +692,20 @@ def _notify(message: str, registration_id: int, *, key: str, **extra) -> None:
 TOLD_FIELDS = ("starts_at", "ends_at", "place_name", "address")
 
 
+def told_values(values: dict) -> tuple:
+    """What people come by, to the minute (a form has no seconds): ``TOLD_FIELDS`` of
+    ``values`` (an event's or a form's), datetimes without seconds, text trimmed."""
+    out = []
+    for name in TOLD_FIELDS:
+        value = values.get(name)
+        if hasattr(value, "second"):
+            value = value.replace(second=0, microsecond=0)
+        elif isinstance(value, str):
+            value = value.strip()
+        out.append(value)
+    return tuple(out)
+
+
 def event_update(*, event_id: int, data: dict) -> Event:
     """Save an event's details; a change of places goes through :func:`event_set_capacity`.
 
@@ -700,15 +715,15 @@ def event_update(*, event_id: int, data: dict) -> Event:
     data.pop("initiative", None)
     with transaction.atomic():
         event = _lock_event(event_id)
-        before = tuple(getattr(event, field) for field in TOLD_FIELDS)
+        before = told_values(vars(event))
         for field, value in data.items():
             setattr(event, field, value)
         event.capacity = max(capacity, event.places_taken)
         event.full_clean(exclude=["initiative"])
         event.save()
-        after = tuple(getattr(event, field) for field in TOLD_FIELDS)
+        after = told_values(vars(event))
         if after != before and not event.is_cancelled and event.starts_at > timezone.now():
-            change = hashlib.sha256(repr(after).encode()).hexdigest()[:16]
+            change = timezone.now().timestamp()  # each change is news, also a change back
             for registration_id in event.registrations.filter(
                 status__in=[RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING]
             ).values_list("pk", flat=True):

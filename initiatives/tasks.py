@@ -18,6 +18,9 @@ def send_event_reminders() -> int:
     ``reminder_sent_at`` is set in the same transaction as the queued message (the outbox then
     delivers it, retrying for days), and the message's key makes a second, overlapping run
     queue nothing. Returns the number of people reminded by this run."""
+    from calportal.calls.services import close_past_events
+
+    close_past_events()  # calls about events already on are no news
     tomorrow = timezone.localdate() + timedelta(days=1)
     queued = 0
     for registration in selectors.registrations_to_remind(on=tomorrow):

@@ -129,7 +129,13 @@ def _signup(request, event: Event, form: SignupForm):
 
 
 def signup_received(request, pk: int):
-    return render(request, "initiatives/signup_received.html", {"event": _get_public_event(pk)})
+    from calportal.outbox.sms import sms_enabled
+
+    return render(
+        request,
+        "initiatives/signup_received.html",
+        {"event": _get_public_event(pk), "SMS_ENABLED": sms_enabled()},
+    )
 
 
 def _registration_or_error_page(request, token: str):

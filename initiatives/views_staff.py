@@ -120,17 +120,29 @@ def event_create(request):
 
 @permission_required("initiatives.change_event")
 def event_edit(request, pk: int):
+    """Edit an event. A change people must hear about — more places (people on the waiting
+    list get them) or another date, time or place (everyone registered is told) — is shown
+    first, with who is told how, and made when staff confirm (the form is sent again)."""
     event = get_object_or_404(Event.objects.select_related("initiative"), pk=pk)
     old_capacity = event.capacity
+    before = services.told_values(vars(event))
     form = EventForm(request.POST or None, instance=event)
     if request.method == "POST" and form.is_valid():
-        # More places give people on the waiting list a place: staff see who, and how each
-        # will be told, before the change is made (the form is sent again to confirm).
-        promotions = []
+        promotions, told = [], []
         if form.cleaned_data["capacity"] > old_capacity:
-            event.capacity = old_capacity
-            promotions = services.promotion_preview(event, capacity=form.cleaned_data["capacity"])
-        if promotions and request.POST.get("confirm_promotions") != "1":
+            current = Event.objects.select_related("initiative").get(pk=event.pk)
+            promotions = services.promotion_preview(current, capacity=form.cleaned_data["capacity"])
+        changed = services.told_values(form.cleaned_data) != before
+        if changed and before[0] > timezone.now() and not event.is_cancelled:
+            told = [
+                (registration, channels_for(registration, "event_changed"))
+                for registration in event.registrations.filter(
+                    status__in=[RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING]
+                )
+                .select_related("participant")
+                .order_by("status", "queued_at", "pk")
+            ]
+        if (promotions or told) and request.POST.get("confirm_told") != "1":
             return render(
                 request,
                 "initiatives/event_form.html",
@@ -138,6 +150,7 @@ def event_edit(request, pk: int):
                     "form": form,
                     "event": event,
                     "promotions": _told(promotions),
+                    "changed_told": _told(told),
                     "resubmit": [
                         (name, value)
                         for name, values in request.POST.lists()
@@ -151,7 +164,21 @@ def event_edit(request, pk: int):
         except services.RegistrationError as error:
             form.add_error("capacity", str(error))
         else:
-            messages.success(request, _("Event saved."))
+            told_count = len({row[0].pk for row in (*promotions, *told)})
+            if told_count:
+                messages.success(
+                    request,
+                    ngettext(
+                        "Event saved. %(count)s person is being told; anyone the office must "
+                        "call is on the call list.",
+                        "Event saved. %(count)s people are being told; anyone the office must "
+                        "call is on the call list.",
+                        told_count,
+                    )
+                    % {"count": told_count},
+                )
+            else:
+                messages.success(request, _("Event saved."))
             return redirect("initiatives:event_registrations", pk=event.pk)
     return render(request, "initiatives/event_form.html", {"form": form, "event": event})
 

@@ -3,7 +3,6 @@
 import datetime
 import re
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -16,7 +15,6 @@ from calportal.audit.services import record_access
 from calportal.calls import services as calls
 from calportal.calls.models import CallReason
 from calportal.contacts import name_key, name_pattern, same_contact_q
-from calportal.outbox.models import SMSMessage
 from calportal.outbox.services import forget_messages_regarding, queue_email
 from selfhelp.models import (
     OPEN_REQUEST_STATUSES,
@@ -170,7 +168,7 @@ def _tell_request_received(join_request: JoinRequest) -> None:
 
 def _request_handled(join_request: JoinRequest) -> None:
     """The facilitator has dealt with the request: the call about it leaves the list."""
-    calls.close_regarding(join_request, reasons=[CallReason.JOIN_REQUEST])
+    calls.close_regarding(join_request)
 
 
 def _queue_request_email(join_request: JoinRequest, name: str, key: str | None = None, **extra):
@@ -330,11 +328,7 @@ def _scrub_notes(group: Group, names: list[str]) -> None:
 def _erase_request(pk: int) -> None:
     """Erase one request's personal data, with everything written to or about the person: its
     e-mails, text messages and call-list items."""
-    forget_messages_regarding(JoinRequest, pk)
-    SMSMessage.objects.filter(
-        regarding_type=ContentType.objects.get_for_model(JoinRequest), regarding_id=pk
-    ).delete()
-    calls.forget_regarding(JoinRequest, pk)
+    forget_messages_regarding(JoinRequest, pk)  # e-mails, text messages and call items
     JoinRequest.objects.filter(pk=pk).update(
         first_name="",
         phone="",

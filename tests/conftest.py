@@ -59,6 +59,9 @@ def pytest_configure(config):
     # Text messages are kept in memory (calportal.outbox.sms_backends.outbox), like mail.outbox.
     settings.SMS_PROVIDER = "locmem"
     settings.SMS_BACKEND = "calportal.outbox.sms_backends.LocmemBackend"
+    # No quiet hours: a test's text message goes at once, whatever the hour (a test of the
+    # quiet hours sets them).
+    settings.SMS_QUIET_FROM = settings.SMS_QUIET_UNTIL = 0
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -145,7 +145,7 @@ def _application_handled(volunteer: Volunteer) -> None:
     """A coordinator decided on an applicant (accepted, paused or ended them): the call to
     make about the application leaves the list."""
     if volunteer.status != VolunteerStatus.APPLICANT:
-        calls.close_regarding(volunteer, reasons=[CallReason.VOLUNTEER_APPLICATION])
+        calls.close_regarding(volunteer)
 
 
 def _application_sent_again(volunteer: Volunteer) -> None:

@@ -39,7 +39,8 @@ def calls_demo_load() -> int:
             CallReason.JOIN_REQUEST,
             name=join_request.first_name,
             phone=join_request.phone,
-            key=f"demo:{join_request.pk}",
+            # The key the portal's own acknowledgement uses (selfhelp.services): never twice.
+            key=f"selfhelp-request:{join_request.pk}:received",
             context={"join_request": join_request, "first_name": join_request.first_name},
             regarding=join_request,
             group=join_request.group,

@@ -15,7 +15,7 @@ queries, however many items there are.
 import datetime
 from itertools import groupby
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from calportal.accounts.models import User
@@ -23,7 +23,7 @@ from calportal.accounts.roles import Role
 from calportal.calls.models import CallAttempt, CallItem, CallReason
 
 # The roles whose users work the office's own items (neither a group's nor an organisation's).
-OFFICE_ROLES = (Role.OPS_STAFF, Role.CAL_TEAM_MEMBER)
+OFFICE_ROLES = (Role.OPS_STAFF,)
 # How far back the history of calls goes.
 HISTORY_DAYS = 30
 
@@ -34,7 +34,7 @@ def may_use_call_list(user) -> bool:
 
 
 def is_office(user: User) -> bool:
-    """Whether ``user`` works the office's own items: OPS staff or a CAL team member."""
+    """Whether ``user`` works the office's own items: OPS staff."""
     return any(user.has_role(role) for role in OFFICE_ROLES)
 
 
@@ -48,6 +48,14 @@ def items_for(user) -> QuerySet[CallItem]:
         scope |= Q(organisation_id=user.organisation_id)
     if is_office(user):
         scope |= Q(group__isnull=True, organisation__isnull=True)
+        if user.has_perm("volunteers.view_all_volunteers"):
+            # An organisation with no coordinator account: nobody else would ever call.
+            coordinator = User.objects.filter(
+                is_active=True,
+                organisation_id=OuterRef("organisation_id"),
+                groups__name=Role.PARTNER_COORDINATOR.value,
+            )
+            scope |= Q(organisation__isnull=False) & ~Exists(coordinator)
     return CallItem.objects.filter(scope)
 
 

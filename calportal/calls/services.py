@@ -4,7 +4,9 @@ import datetime
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -53,7 +55,12 @@ def add(
     Runs inside the caller's transaction: the item exists exactly when the change does."""
     if reason not in CallReason.values:
         raise ValueError(reason)
-    phone = normalise_phone(phone or "")
+    try:
+        phone = normalise_phone(phone or "")
+    except ValidationError:
+        # Kept as typed before the portal stored numbers one way ("61 283 00 00 wew. 12"):
+        # staff can still read and dial it; the change must not fail for it.
+        phone = " ".join((phone or "").split())[:20]
     if not phone:
         return None
     full_key = f"{reason}:{key}"[:200]
@@ -85,8 +92,9 @@ def add(
 
 
 def record_outcome(*, item_id: int, outcome: str, by, note: str = "") -> CallItem:
-    """Record one call. Reached, a message left or a wrong number close the item; not reached
-    moves it to the next day and, the ``FLAG_AFTER_NOT_REACHED``-th time, flags it. Raises
+    """Record one call. Reached or a message left close the item; not reached moves it to the
+    next day and, the ``FLAG_AFTER_NOT_REACHED``-th time, flags it; a wrong number flags it and
+    leaves it on today's list (the person must still be told, another way). Raises
     :class:`CallError` for an item closed meanwhile (two staff calling at once)."""
     if outcome not in CallOutcome.values:
         raise ValueError(outcome)
@@ -102,22 +110,53 @@ def record_outcome(*, item_id: int, outcome: str, by, note: str = "") -> CallIte
             item.not_reached += 1
             item.flagged = item.not_reached >= FLAG_AFTER_NOT_REACHED
             item.due_on = timezone.localdate(now) + datetime.timedelta(days=1)
+        elif outcome == CallOutcome.WRONG_NUMBER:
+            # The person is still not told: the item stays, flagged, until someone finds
+            # another way (a relative, the social worker, a letter) and records it.
+            item.flagged = True
         else:
             item.status = CallStatus.DONE
             item.closed_at = now
-            item.flagged = outcome == CallOutcome.WRONG_NUMBER
         item.save(update_fields=["not_reached", "flagged", "due_on", "status", "closed_at"])
         return item
 
 
-def close_regarding(record: models.Model, *, reasons: list[str] | None = None) -> int:
-    """The matter went away (the registration was cancelled, the request handled): its open
-    items leave the list as "no longer needed". Returns how many were closed."""
-    items = CallItem.objects.open().filter(
-        regarding_type=ContentType.objects.get_for_model(record), regarding_id=record.pk
+def scope_of(record: models.Model | None) -> dict:
+    """Who may see call-list items about ``record``: ``{"group": …}`` for a self-help join
+    request (its facilitator only), ``{"organisation": …}`` for a volunteer (their
+    organisation), ``{}`` for the office's own (registrations, passes …)."""
+    label = record._meta.label_lower if record is not None else ""
+    if label == "selfhelp.joinrequest":
+        return {"group": record.group}
+    if label == "volunteers.volunteer":
+        return {"organisation": record.organisation}
+    return {}
+
+
+def open_item_regarding(record: models.Model | None) -> CallItem | None:
+    """The oldest open item about ``record`` (None for None or when there is none)."""
+    if record is None:
+        return None
+    return (
+        CallItem.objects.open()
+        .filter(regarding_type=ContentType.objects.get_for_model(record), regarding_id=record.pk)
+        .order_by("created_at", "pk")
+        .first()
     )
-    if reasons is not None:
-        items = items.filter(reason__in=reasons)
+
+
+def close_regarding(record: models.Model) -> int:
+    """The matter went away or was overtaken (the registration was cancelled or moved, the
+    request handled): its open items leave the list as "no longer needed", and text messages
+    about it still waiting to be sent are not sent (old news must not reach the person later).
+    Returns how many items were closed."""
+    from calportal.outbox.models import SMSMessage, SMSStatus
+
+    content_type = ContentType.objects.get_for_model(record)
+    SMSMessage.objects.filter(
+        regarding_type=content_type, regarding_id=record.pk, status=SMSStatus.QUEUED
+    ).update(status=SMSStatus.CANCELLED, next_attempt_at=None)
+    items = CallItem.objects.open().filter(regarding_type=content_type, regarding_id=record.pk)
     return items.update(status=CallStatus.OBSOLETE, closed_at=timezone.now())
 
 
@@ -131,9 +170,27 @@ def forget_regarding(model: type[models.Model], pk: int) -> int:
 
 
 def forget_closed_before(cutoff) -> int:
-    """Delete the items closed before the moment ``cutoff`` (with their attempts): the list
-    keeps what was done for ``OUTBOX_KEEP_DAYS``, like the messages. Returns how many."""
-    _total, deleted = (
-        CallItem.objects.exclude(status=CallStatus.OPEN).filter(closed_at__lt=cutoff).delete()
-    )
+    """Delete the items closed before the moment ``cutoff``, and any still open that were
+    added before it (with their attempts): the list keeps names and phones for
+    ``OUTBOX_KEEP_DAYS``, like the messages. Returns how many."""
+    _total, deleted = CallItem.objects.filter(
+        Q(closed_at__lt=cutoff) | Q(status=CallStatus.OPEN, created_at__lt=cutoff)
+    ).delete()
     return deleted.get("calls.CallItem", 0)
+
+
+def close_past_events(now=None) -> int:
+    """Close the open items about registrations whose event has begun (a place, a change or
+    a reminder is no news once the event is on): "no longer needed". Hourly, with the
+    reminders (:func:`initiatives.tasks.send_event_reminders`). Returns how many."""
+    from initiatives.models import Registration
+
+    started = Registration.objects.filter(event__starts_at__lte=now or timezone.now())
+    return (
+        CallItem.objects.open()
+        .filter(
+            regarding_type=ContentType.objects.get_for_model(Registration),
+            regarding_id__in=started.values("pk"),
+        )
+        .update(status=CallStatus.OBSOLETE, closed_at=timezone.now())
+    )

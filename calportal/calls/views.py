@@ -71,8 +71,8 @@ def _success_message(item, outcome: str) -> str:
         }
     if outcome == CallOutcome.WRONG_NUMBER:
         return _(
-            "Recorded: wrong number for %(name)s. The call is closed and flagged: find another "
-            "way to tell them."
+            "Recorded: wrong number for %(name)s. The item stays on the list, flagged: find "
+            "another way to tell them, then record how it went."
         ) % {"name": item.name}
     if item.flagged:
         return _(
@@ -116,6 +116,8 @@ def history(request):
     page = Paginator(selectors.history_for(request.user), HISTORY_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    if page.object_list:
+        record_access(request.user, Access.CALL_LIST, None, detail="history")
     return render(request, "calls/history.html", {"page": page, "days": selectors.HISTORY_DAYS})
 
 

@@ -44,6 +44,8 @@ class SMSStatus(models.TextChoices):
     QUEUED = "queued", _("waiting to be sent")
     SENT = "sent", _("sent")
     FAILED = "failed", _("not delivered")
+    # The matter went away before it was sent (the registration was cancelled meanwhile).
+    CANCELLED = "cancelled", _("not sent: no longer needed")
 
 
 class SMSMessage(models.Model):

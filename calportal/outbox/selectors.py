@@ -84,7 +84,11 @@ def _state(row: OutboxMessage) -> MessageState:
 
 
 def _sms_state(row: SMSMessage) -> MessageState:
-    state = {SMSStatus.SENT: "sent", SMSStatus.FAILED: "failed"}.get(row.status, "waiting")
+    state = {
+        SMSStatus.SENT: "sent",
+        SMSStatus.FAILED: "failed",
+        SMSStatus.CANCELLED: "cancelled",
+    }.get(row.status, "waiting")
     return MessageState(
         template=row.template,
         to=[row.to],

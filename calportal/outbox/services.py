@@ -215,10 +215,10 @@ def forget_messages_regarding(model: type[models.Model], pk: int) -> int:
     erasure of a person's data also erases what was written or said to them. Returns how many
     e-mails were deleted."""
     from calportal.calls.services import forget_regarding
-    from calportal.outbox.models import SMSMessage
+    from calportal.outbox.sms import forget_sms_regarding
 
     content_type = ContentType.objects.get_for_model(model)
-    SMSMessage.objects.filter(regarding_type=content_type, regarding_id=pk).delete()
+    forget_sms_regarding(model, pk)
     forget_regarding(model, pk)
     email_ids = list(
         OutboxMessage.objects.filter(regarding_type=content_type, regarding_id=pk).values_list(

@@ -61,6 +61,22 @@ def can_text(phone: str) -> bool:
     }
 
 
+def quiet_until(moment: datetime.datetime) -> datetime.datetime | None:
+    """When a text message queued at ``moment`` may be sent, if ``moment`` falls in the quiet
+    hours (``SMS_QUIET_FROM`` to ``SMS_QUIET_UNTIL`` o'clock, Europe/Warsaw): the next
+    ``SMS_QUIET_UNTIL`` o'clock, an aware moment. None outside them (send at once), and when
+    both settings are equal (no quiet hours)."""
+    start, end = settings.SMS_QUIET_FROM % 24, settings.SMS_QUIET_UNTIL % 24
+    if start == end:
+        return None
+    local = timezone.localtime(moment)
+    quiet = start <= local.hour or local.hour < end if start > end else start <= local.hour < end
+    if not quiet:
+        return None
+    day = local.date() if local.hour < end else local.date() + datetime.timedelta(days=1)
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(end)))
+
+
 def render_sms(name: str, context: dict, language: str | None = None) -> str:
     """``templates/sms/<name>.txt`` in ``language``, on one line (runs of white space become one
     space, line breaks are kept as single ones)."""
@@ -83,7 +99,8 @@ def queue_sms(
 
     ``person_name`` is shown on the call list should the message fail. ``key``, when given,
     makes the call idempotent (a second call queues nothing and returns None). Returns None
-    as well when SMS are off (``SMS_PROVIDER=off``). Must run inside the transaction of the
+    as well when SMS are off (``SMS_PROVIDER=off``). Queued in the quiet hours
+    (:func:`quiet_until`), it is sent when they end. Must run inside the transaction of the
     change (it is also fine outside one)."""
     from calportal.outbox.tasks import deliver_sms
     from calportal.queue import enqueue_on_commit
@@ -106,6 +123,7 @@ def queue_sms(
                 ),
                 regarding_id=regarding.pk if regarding is not None else None,
                 key=key,
+                next_attempt_at=quiet_until(timezone.now()),
             )
     except IntegrityError:
         if key and SMSMessage.objects.filter(key=key).exists():
@@ -211,15 +229,20 @@ def _give_up(message: SMSMessage) -> None:
             "We could not deliver a text message to this person. Please tell them what it said:"
         )
     key = f"sms:{message.pk}"
-    item = calls.add(
-        CallReason.SMS_FAILED,
-        name=message.name,
-        phone=message.to,
-        key=key,
-        script=f"{script}\n{message.text}",
-        language=language,
-        regarding=message.regarding,
-    )
+    regarding = message.regarding
+    # The office already calls about this matter: that call tells them; no second card.
+    item = calls.open_item_regarding(regarding)
+    if item is None:
+        item = calls.add(
+            CallReason.SMS_FAILED,
+            name=message.name,
+            phone=message.to,
+            key=key,
+            script=f"{script}\n{message.text}",
+            language=language,
+            regarding=regarding,
+            **calls.scope_of(regarding),
+        )
     if item is None:  # added before (a repeated hand-over): link the existing item
         item = CallItem.objects.filter(key=f"{CallReason.SMS_FAILED}:{key}").first()
     message.status = SMSStatus.FAILED

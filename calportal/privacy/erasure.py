@@ -1182,6 +1182,34 @@ def _forget_emails(regarding: list[tuple], terms: _Terms) -> int:
         count += 1
     for log in Log.objects.filter(message__iregex=pattern):
         Log.objects.filter(pk=log.pk).update(message=regex.sub("[…]", log.message))
+    return count + _forget_texts_and_calls(terms, regex)
+
+
+def _forget_texts_and_calls(terms: _Terms, regex) -> int:
+    """Text messages to the person's phones are deleted, and so are the call-list items for
+    them; in any other text message or call (a note "spoke to her son Jan Nowak") their names
+    and contacts become "[…]". Returns how many rows were deleted or changed."""
+    from calportal.calls.models import CallAttempt, CallItem
+    from calportal.outbox.models import SMSMessage
+
+    count = 0
+    if terms.phones:
+        count += SMSMessage.objects.filter(to__in=terms.phones).delete()[0]
+        count += CallItem.objects.filter(phone__in=terms.phones).delete()[0]
+    pattern = regex.pattern
+    for model, fields in (
+        (SMSMessage, ("name", "text")),
+        (CallItem, ("name", "script")),
+        (CallAttempt, ("note",)),
+    ):
+        mentions = Q(pk__in=[])
+        for name in fields:
+            mentions |= Q(**{f"{name}__iregex": pattern})
+        for row in model.objects.filter(mentions).values("pk", *fields):
+            model.objects.filter(pk=row["pk"]).update(
+                **{name: regex.sub("[…]", row[name]) for name in fields}
+            )
+            count += 1
     return count
 
 

@@ -911,9 +911,43 @@ def records(keys: list[str], *, include_facilitator_notes: bool = False) -> dict
 
     result["emails"] = emails_sent(sorted(e for e in emails if e))
     phones = sorted(_phones_in(result))
-    result["text_messages"] = texts_sent(phones)
-    result["calls"] = calls_listed(phones)
+    about = _records_in(result)
+    result["text_messages"] = texts_sent(phones, about)
+    result["calls"] = calls_listed(phones, about)
     return result
+
+
+def _records_in(data) -> set[str]:
+    """Every ``"record"`` key (``"initiatives.registration:5"``) in the rows found."""
+    found = set()
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if key == "record" and isinstance(value, str):
+                found.add(value)
+            else:
+                found |= _records_in(value)
+    elif isinstance(data, list):
+        for item in data:
+            found |= _records_in(item)
+    return found
+
+
+def _about(records: set[str]) -> Q:
+    """Rows whose ``regarding`` is one of ``records`` (``"app.model:pk"`` keys)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    by_model: dict[str, list[int]] = {}
+    for key in records:
+        label, _sep, pk = key.partition(":")
+        if pk.isdigit():
+            by_model.setdefault(label, []).append(int(pk))
+    condition = Q(pk__in=[])
+    for label, pks in by_model.items():
+        app_label, model = label.split(".", 1)
+        content_type = ContentType.objects.filter(app_label=app_label, model=model).first()
+        if content_type is not None:
+            condition |= Q(regarding_type=content_type, regarding_id__in=pks)
+    return condition
 
 
 def _phones_in(data) -> set[str]:
@@ -931,13 +965,16 @@ def _phones_in(data) -> set[str]:
     return found
 
 
-def texts_sent(phones: list[str]) -> list[dict]:
-    """The portal's text messages to any of ``phones`` (9 national digits): ``[{"type", "text",
-    "queued_at", "status"}]``, oldest first. One query."""
+def texts_sent(phones: list[str], records: set[str]) -> list[dict]:
+    """The portal's text messages to any of ``phones`` (9 national digits) about one of the
+    person's ``records`` (``"app.model:pk"``) or about nothing in particular — not those to a
+    shared phone about someone else: ``[{"type", "text", "queued_at", "status"}]``, oldest
+    first."""
     from calportal.outbox.models import SMSMessage
 
     if not phones:
         return []
+    own = _about(records) | Q(regarding_id__isnull=True)
     return [
         {
             "type": sms.template,
@@ -945,20 +982,22 @@ def texts_sent(phones: list[str]) -> list[dict]:
             "queued_at": _moment(sms.created_at),
             "status": str(sms.get_status_display()),
         }
-        for sms in SMSMessage.objects.filter(to__in=phones).order_by("created_at", "pk")
+        for sms in SMSMessage.objects.filter(own, to__in=phones).order_by("created_at", "pk")
     ]
 
 
-def calls_listed(phones: list[str]) -> list[dict]:
-    """The office's call-list items for any of ``phones``, with each call's outcome:
-    ``[{"reason", "what_to_say", "added_at", "status", "calls": "<when>: <outcome>; …"}]``,
-    oldest first. Two queries."""
+def calls_listed(phones: list[str], records: set[str]) -> list[dict]:
+    """The office's call-list items for any of ``phones`` about one of the person's
+    ``records`` (or about nothing in particular), with each call's outcome and note:
+    ``[{"reason", "what_to_say", "added_at", "status", "calls": "<when>: <outcome> (<note>);
+    …"}]``, oldest first."""
     from calportal.calls.models import CallItem
 
     if not phones:
         return []
+    own = _about(records) | Q(regarding_id__isnull=True)
     items = (
-        CallItem.objects.filter(phone__in=phones)
+        CallItem.objects.filter(own, phone__in=phones)
         .prefetch_related("attempts")
         .order_by("created_at", "pk")
     )
@@ -970,6 +1009,7 @@ def calls_listed(phones: list[str]) -> list[dict]:
             "status": str(item.get_status_display()),
             "calls": "; ".join(
                 f"{_moment(attempt.at)}: {attempt.get_outcome_display()}"
+                + (f" ({attempt.note})" if attempt.note else "")
                 for attempt in item.attempts.all()
             ),
         }

@@ -168,15 +168,19 @@ def test_not_reached_three_times_flags_the_item_visibly(login, staff):
     assert (item.flagged, item.not_reached, item.status) == (True, 3, CallStatus.OPEN)
 
 
-def test_wrong_number_closes_and_flags_the_item(login, staff):
+def test_a_wrong_number_stays_on_the_list_flagged_until_told_another_way(login, staff):
     item = add_item(name="Adam Wrong")
 
     response = post_outcome(login(staff), item, CallOutcome.WRONG_NUMBER)
 
     assert "wrong number for Adam Wrong" in response.content.decode()
-    assert names_on_page(response) == []
+    assert names_on_page(response) == ["Adam Wrong"]
     item.refresh_from_db()
-    assert (item.status, item.flagged) == (CallStatus.DONE, True)
+    assert (item.status, item.flagged) == (CallStatus.OPEN, True)
+
+    post_outcome(login(staff), item, CallOutcome.REACHED)  # through his daughter
+    item.refresh_from_db()
+    assert item.status == CallStatus.DONE
 
 
 def test_an_item_someone_else_closed_meanwhile_is_a_message_not_an_error(login, staff, team_member):

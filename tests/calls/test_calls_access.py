@@ -1,8 +1,10 @@
 """Who may open the call-list pages, and whose items each person sees and may record.
 
 A self-help group's calls are its facilitator's alone (not the OPS, not the self-help
-coordinator); a partner organisation's are its own users'; the office's are OPS staff's and
-the CAL team's. Another's item is a 404, on every page and on the outcome POST."""
+coordinator); a partner organisation's are its own users' (and the OPS's only while the
+organisation has no coordinator account); the office's are OPS staff's — not the CAL team's,
+which does not see who signed up. Another's item is a 404, on every page and on the outcome
+POST."""
 
 import pytest
 from django.urls import reverse
@@ -16,9 +18,9 @@ pytestmark = pytest.mark.django_db
 ROLES = ["staff", "team_member", "partner_a", "facilitator", "dpo", None]
 PAGES = {
     # view name -> outcome for each of ROLES
-    "calls:list": (ALLOWED, ALLOWED, ALLOWED, ALLOWED, DENIED, LOGIN),
-    "calls:history": (ALLOWED, ALLOWED, ALLOWED, ALLOWED, DENIED, LOGIN),
-    "calls:today": (ALLOWED, ALLOWED, ALLOWED, ALLOWED, DENIED, LOGIN),
+    "calls:list": (ALLOWED, DENIED, ALLOWED, ALLOWED, DENIED, LOGIN),
+    "calls:history": (ALLOWED, DENIED, ALLOWED, ALLOWED, DENIED, LOGIN),
+    "calls:today": (ALLOWED, DENIED, ALLOWED, ALLOWED, DENIED, LOGIN),
 }
 
 
@@ -68,7 +70,8 @@ def test_an_unknown_item_is_a_404(login, staff):
 
 
 @pytest.fixture
-def scoped_items(group, organisation_a, organisation_b):
+def scoped_items(group, organisation_a, organisation_b, partner_a, partner_b):
+    # Both organisations have a coordinator (without one, the office would call for them).
     return {
         "office": add_item(name="Office Person"),
         "group": add_item("join_request", name="Group Person", group=group),
@@ -83,7 +86,7 @@ def scoped_items(group, organisation_a, organisation_b):
 
 VISIBLE = {
     "staff": {"office"},
-    "team_member": {"office"},
+    "team_member": set(),
     "selfhelp_coordinator": {"office"},
     "facilitator": {"group"},
     "partner_a": {"org_a"},
@@ -100,7 +103,7 @@ def test_each_person_sees_only_their_own_items(request, login, scoped_items, rol
     expected = {scoped_items[key].name for key in VISIBLE[role]}
 
     assert set(items_for(user).values_list("name", flat=True)) == expected
-    if role == "dpo":
+    if role in ("dpo", "team_member"):
         return
     html = login(user).get("/en/calls/").content.decode()
     for key, item in scoped_items.items():
@@ -112,7 +115,7 @@ def test_another_scopes_item_is_a_404_on_the_outcome_post(request, login, scoped
     user = request.getfixturevalue(role)
     client = login(user)
     for key, item in scoped_items.items():
-        if key in VISIBLE[role] or role == "dpo":
+        if key in VISIBLE[role] or role in ("dpo", "team_member"):  # these two have no right
             continue
 
         response = client.post(reverse("calls:outcome", args=[item.pk]), {"outcome": "reached"})
@@ -156,3 +159,15 @@ def test_another_facilitator_does_not_see_the_group(login, roles, scoped_items):
 
     assert "Group Person" not in html
     assert "Nobody to call today." in html
+
+
+def test_the_office_calls_for_an_organisation_without_a_coordinator(staff, partner_a):
+    from calportal.calls.selectors import items_for
+    from tests.factories import OrganisationFactory
+
+    orphan = OrganisationFactory(name="Koło bez koordynatora")
+    add_item("volunteer_application", name="Orphan Person", organisation=orphan)
+    add_item("volunteer_application", name="Org A Person", organisation=partner_a.organisation)
+
+    assert set(items_for(staff).values_list("name", flat=True)) == {"Orphan Person"}
+    assert set(items_for(partner_a).values_list("name", flat=True)) == {"Org A Person"}

@@ -298,6 +298,11 @@ def test_the_sweep_stops_when_the_broker_is_away_and_the_next_one_continues(
 
 @pytest.mark.django_db(transaction=True)
 def test_a_message_another_worker_is_sending_is_skipped_not_sent_twice(sms_outbox):
+    from django.db import connection
+
+    from tests.conftest import require
+
+    require(connection.vendor == "postgresql", "row locks need PostgreSQL")
     message = SMSMessage.objects.create(to="601234567", text="CAL: jutro", template="test_note")
     locked, release = threading.Event(), threading.Event()
 

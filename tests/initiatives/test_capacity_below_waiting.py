@@ -2,7 +2,7 @@
 page promised a place. The same for self-help groups' members."""
 
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from initiatives import services
 from initiatives.models import Event, Registration, RegistrationStatus
@@ -13,9 +13,10 @@ from tests.initiatives.conftest import person
 def _edit_data(event: Event, capacity: str) -> dict:
     return {
         "title": event.title,
-        "starts_at": event.starts_at.strftime("%Y-%m-%dT%H:%M"),
-        "ends_at": event.ends_at.strftime("%Y-%m-%dT%H:%M"),
-        "place_name": "Sala",
+        "starts_at": timezone.localtime(event.starts_at).strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": timezone.localtime(event.ends_at).strftime("%Y-%m-%dT%H:%M"),
+        "place_name": event.place_name,  # only the places change
+        "address": event.address,
         "max_companions": "3",
         "capacity": capacity,
     }

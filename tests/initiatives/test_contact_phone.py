@@ -109,7 +109,7 @@ def test_already_signed_up_without_a_number_says_to_write(client, db, settings):
 
     words = text(already_signed_up(client).content.decode())
 
-    assert f"or for any question, please write to us at {OFFICE_EMAIL}." in words
+    assert f"For any question, please write to us at {OFFICE_EMAIL}." in words
 
 
 def test_a_group_larger_than_the_event_is_given_both_ways_to_reach_the_office(client, db, settings):

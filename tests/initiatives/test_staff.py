@@ -330,8 +330,13 @@ def test_lowering_places_below_those_taken_is_refused_and_raising_them_promotes(
         reverse("initiatives:event_edit", args=[some_event.pk]), {**data, "capacity": "0"}
     )
     assert refused.status_code == 200
-    raised = client.post(
+    preview = client.post(
         reverse("initiatives:event_edit", args=[some_event.pk]), {**data, "capacity": "2"}
+    )
+    assert preview.status_code == 200  # who gets the place, and how told: confirm first
+    raised = client.post(
+        reverse("initiatives:event_edit", args=[some_event.pk]),
+        {**data, "capacity": "2", "confirm_told": "1"},
     )
 
     assert raised.status_code == 302, raised.context["form"].errors

@@ -230,7 +230,7 @@ def test_more_places_are_confirmed_after_staff_see_who_gets_them(client, staff):
     waiting.refresh_from_db()
     assert waiting.status == RegistrationStatus.WAITING
 
-    client.post(url, {**data, "confirm_promotions": "1"})
+    client.post(url, {**data, "confirm_told": "1"})
     waiting.refresh_from_db()
     assert waiting.status == RegistrationStatus.CONFIRMED
 
@@ -262,3 +262,58 @@ def test_two_cancellations_racing_put_the_promoted_person_on_the_list_once():
     assert waiting.status == RegistrationStatus.CONFIRMED
     assert items(CallReason.PROMOTED, regarding_id=waiting.pk).count() == 1
     assert CallItem.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_calls_about_an_event_that_has_begun_leave_the_list():
+    event, (first,), waiting = full_event_with_waiting(phone_only(9, LANDLINE))
+    services.registration_cancel(registration_id=first.pk, by_staff=True)
+    assert CallItem.objects.due().count() == 1
+
+    with time_machine.travel(event.starts_at + datetime.timedelta(minutes=5), tick=False):
+        send_event_reminders()
+        assert not CallItem.objects.due().exists()
+
+
+@pytest.mark.django_db
+def test_a_text_still_waiting_is_not_sent_once_the_matter_is_overtaken(settings):
+    settings.SMS_QUIET_FROM, settings.SMS_QUIET_UNTIL = 0, 23  # everything waits
+    event, (first,), waiting = full_event_with_waiting(phone_only(9))
+    services.registration_cancel(registration_id=first.pk, by_staff=True)
+    promoted = SMSMessage.objects.get(template="registration_promoted")
+
+    services.registration_cancel(registration_id=waiting.pk)
+
+    promoted.refresh_from_db()
+    assert promoted.status == "cancelled"
+    assert SMSMessage.objects.filter(template="registration_cancelled", status="queued").exists()
+
+
+@pytest.mark.django_db
+def test_staff_see_who_is_told_before_a_change_of_date_is_saved(client, staff):
+    event = EventFactory(capacity=5)
+    services.registration_create(event_id=event.pk, person=phone_only(1, LANDLINE))
+    client.force_login(staff)
+    url = "/en" + reverse("initiatives:event_edit", args=[event.pk])
+    form = client.get(url).context["form"]
+    data = {
+        name: value
+        for name, value in form.initial.items()
+        if value is not None and not isinstance(value, list | dict)
+    }
+    later = timezone.localtime(event.starts_at) + datetime.timedelta(days=1)
+    data.update(
+        {
+            "initiative": event.initiative_id,
+            "starts_at": later.strftime("%Y-%m-%d %H:%M"),
+            "ends_at": (later + datetime.timedelta(hours=2)).strftime("%Y-%m-%d %H:%M"),
+        }
+    )
+
+    preview = client.post(url, data)
+    assert "Jan Łęcki1" in preview.content.decode()
+    assert not CallItem.objects.exists()
+
+    done = client.post(url, {**data, "confirm_told": "1"}, follow=True)
+    assert "1 person is being told" in done.content.decode()
+    assert items(CallReason.EVENT_CHANGED).count() == 1

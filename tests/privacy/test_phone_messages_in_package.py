@@ -33,3 +33,20 @@ def test_the_package_lists_the_persons_texts_and_calls_only():
         str(CallItem.objects.get(phone="601234567").get_reason_display())
     ]
     assert "602000111" not in str(data) and "612830000" not in str(data)
+
+
+def test_a_shared_phone_does_not_bring_the_spouses_messages():
+    event = EventFactory(capacity=5)
+    shared = "601234567"
+    for first_name in ("Anna", "Jan"):
+        services.registration_create(
+            event_id=event.pk,
+            person=services.PersonData(first_name=first_name, last_name="Nowak", phone=shared),
+        )
+    anna = Participant.objects.get(first_name="Anna")
+    assert SMSMessage.objects.filter(to=shared).count() == 2
+
+    data = records([f"initiatives.participant:{anna.pk}"])
+
+    (text,) = data["text_messages"]
+    assert text["type"] == "registration_received"

@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
                 ('language', models.CharField(blank=True, max_length=10, verbose_name='language')),
                 ('regarding_id', models.PositiveBigIntegerField(blank=True, null=True)),
                 ('key', models.CharField(blank=True, max_length=200, null=True, unique=True)),
-                ('status', models.CharField(choices=[('queued', 'waiting to be sent'), ('sent', 'sent'), ('failed', 'not delivered')], default='queued', max_length=10, verbose_name='status')),
+                ('status', models.CharField(choices=[('queued', 'waiting to be sent'), ('sent', 'sent'), ('failed', 'not delivered'), ('cancelled', 'not sent: no longer needed')], default='queued', max_length=10, verbose_name='status')),
                 ('attempts', models.PositiveSmallIntegerField(default=0)),
                 ('next_attempt_at', models.DateTimeField(blank=True, null=True)),
                 ('handed_on_at', models.DateTimeField(blank=True, null=True)),
