@@ -24,6 +24,11 @@ urlpatterns = [
         public.registration_cancel_public,
         name="registration_cancel_public",
     ),
+    path(
+        "registration/<str:token>/text-messages/",
+        public.registration_text_messages,
+        name="registration_text_messages",
+    ),
     # Staff
     path("manage/initiatives/", staff.initiative_list, name="initiative_list"),
     path("manage/initiatives/new/", staff.initiative_create, name="initiative_create"),

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from calportal.public_forms import public_form_accepted
 from initiatives import selectors, services
@@ -161,8 +162,42 @@ def registration_personal(request, token: str):
             "event": registration.event,
             "position": selectors.waiting_position(registration),
             "token": token,
+            "sms_choice": _sms_choice(registration.participant),
         },
     )
+
+
+def _sms_choice(participant) -> str:
+    """What the personal page offers about text messages: ``"choose"`` (a mobile and an
+    e-mail: the person chooses), ``"always"`` (a mobile without e-mail: texts are how we reach
+    them), or ``""`` (no mobile, or the portal sends none)."""
+    from calportal.outbox.sms import can_text, sms_enabled
+
+    if not sms_enabled() or not can_text(str(participant.phone or "")):
+        return ""
+    return "choose" if participant.email else "always"
+
+
+@require_POST
+def registration_text_messages(request, token: str):
+    """The person turns text messages as well as e-mails on or off (``sms`` = "1" / "0") from
+    their personal link. Without an e-mail address a mobile number gets them anyway: that is
+    how the portal reaches them (the page says so)."""
+    registration, error_page = _registration_or_error_page(request, token)
+    if error_page:
+        return error_page
+    wanted = request.POST.get("sms") == "1"
+    participant = registration.participant
+    if participant.sms_wanted != wanted:
+        participant.sms_wanted = wanted
+        participant.save(update_fields=["sms_wanted"])
+    messages.success(
+        request,
+        _("We will send you text messages as well.")
+        if wanted
+        else _("We will not send you text messages while we have your e-mail address."),
+    )
+    return redirect(registration_path(registration))
 
 
 def registration_cancel_public(request, token: str):

@@ -13,6 +13,7 @@ queries, however many items there are.
 """
 
 import datetime
+from collections import Counter
 from itertools import groupby
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
@@ -85,6 +86,11 @@ def due_groups(user, on: datetime.date | None = None) -> list[tuple[CallReason, 
         items_for(user).due(on).select_related("group", "organisation"),
         key=lambda item: (order.get(item.reason, len(order)), item.created_at, item.pk),
     )
+    # One person may be on the list for several matters: each card says how many more, so
+    # that one call tells them all.
+    per_phone = Counter(item.phone for item in items)
+    for item in items:
+        item.other_matters = per_phone[item.phone] - 1
     # A reason no longer among the choices (an old row) is shown under its stored value.
     return [
         (CallReason(reason) if reason in order else reason, list(group))

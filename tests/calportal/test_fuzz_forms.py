@@ -105,6 +105,7 @@ NOT_PAGES = {
     "calls:outcome",
     "initiatives:initiative_duplicate",
     "initiatives:registration_move",
+    "initiatives:registration_text_messages",
     "passes:application_issue",
     "passes:application_reject",
     "passes:pass_action",

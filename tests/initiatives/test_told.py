@@ -15,7 +15,7 @@ from calportal.calls.models import CallItem, CallOutcome, CallReason, CallStatus
 from calportal.calls.services import record_outcome
 from calportal.outbox.models import SMSMessage
 from initiatives import services
-from initiatives.models import RegistrationStatus
+from initiatives.models import Registration, RegistrationStatus
 from initiatives.tasks import send_event_reminders
 from tests.conftest import require
 from tests.factories import EventFactory
@@ -317,3 +317,76 @@ def test_staff_see_who_is_told_before_a_change_of_date_is_saved(client, staff):
     done = client.post(url, {**data, "confirm_told": "1"}, follow=True)
     assert "1 person is being told" in done.content.decode()
     assert items(CallReason.EVENT_CHANGED).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_person_turns_text_messages_on_and_off_from_the_personal_link(client):
+    from initiatives.links import registration_path
+
+    event = EventFactory(capacity=5)
+    registration = services.registration_create(
+        event_id=event.pk, person=person(1, phone=MOBILE)
+    ).registration
+    page = client.get("/en" + registration_path(registration)).content.decode()
+    assert "Send me text messages too" in page
+    token = registration_path(registration).rstrip("/").split("/")[-1]
+    url = reverse("initiatives:registration_text_messages", args=[token])
+
+    client.post(url, {"sms": "1"})
+    registration.participant.refresh_from_db()
+    assert registration.participant.sms_wanted
+    client.post(url, {"sms": "0"})
+    registration.participant.refresh_from_db()
+    assert not registration.participant.sms_wanted
+    assert client.get(url).status_code == 405
+
+
+@pytest.mark.django_db
+def test_a_landline_is_refused_for_text_messages_on_the_signup_form(client):
+    event = EventFactory(capacity=5)
+    response = client.post(
+        "/en" + reverse("initiatives:event_public", args=[event.pk]),
+        {
+            "first_name": "Jan",
+            "last_name": "Stacjonarny",
+            "phone": "61 283 00 00",
+            "sms_wanted": "on",
+            "companions": "0",
+            "consent": "on",
+        },
+    )
+    assert "looks like a landline" in response.content.decode()
+    assert not Registration.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_phone_kept_as_typed_long_ago_does_not_stop_a_cancellation():
+    event, (first,), waiting = full_event_with_waiting(phone_only(9, LANDLINE))
+    from initiatives.models import Participant
+
+    Participant.objects.filter(pk=waiting.participant_id).update(phone="61 283 wew. 12")
+
+    services.registration_cancel(registration_id=first.pk, by_staff=True)
+
+    assert items(CallReason.PROMOTED).get().phone == "61 283 wew. 12"
+
+
+@pytest.mark.django_db
+def test_a_failed_text_about_a_matter_already_called_adds_no_second_card(settings):
+    from calportal.outbox import sms
+
+    settings.SMS_BACKEND = "tests.initiatives.test_told.RefusingBackend"
+    _event, (first,), waiting = full_event_with_waiting(phone_only(9))
+    services.registration_cancel(registration_id=first.pk, by_staff=True)
+    for message in SMSMessage.objects.filter(regarding_id=waiting.pk):
+        sms.deliver(message.pk)
+
+    assert SMSMessage.objects.filter(regarding_id=waiting.pk, status="failed").count() == 2
+    assert CallItem.objects.due().filter(regarding_id=waiting.pk).count() == 1
+
+
+class RefusingBackend:
+    def send(self, to, text, *, reference):
+        from calportal.outbox.sms_backends import SMSError
+
+        raise SMSError("invalid number", permanent=True)
