@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from calportal import views
+from calportal import autocomplete, views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
@@ -19,6 +19,7 @@ urlpatterns += i18n_patterns(
     path("privacy/", views.privacy, name="privacy"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("autocomplete/<slug:source>/", autocomplete.suggest, name="autocomplete"),
     path("accounts/", include("calportal.accounts.urls")),
     path("organisations/", include("calportal.organisations.urls")),
     path("team/", include("calportal.team.urls")),

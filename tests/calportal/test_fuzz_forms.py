@@ -141,6 +141,7 @@ NOT_PAGES = {
     "volunteers:shift_create",
     "volunteers:volunteer_status",
     # files
+    "autocomplete",  # JSON suggestions (tests/calportal/test_autocomplete.py)
     "documents:download",
     "documents:status",
     "reports:run_status",
