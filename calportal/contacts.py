@@ -28,6 +28,7 @@ import phonenumbers
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -121,6 +122,9 @@ def phones_to_stored_form(model, *fields: str) -> int:
     return changed
 
 
+models.CharField.register_lookup(Lower)  # ``email__lower``: see same_contact_q
+
+
 def same_contact_q(
     *, phone: str, email: str, phone_field: str = "phone", email_field: str = "email"
 ) -> models.Q:
@@ -132,7 +136,9 @@ def same_contact_q(
         contact |= models.Q(**{phone_field: phone})
     email = (email or "").strip()
     if email:
-        contact |= models.Q(**{f"{email_field}__iexact": email})
+        # LOWER(email) = lower(typed): the form the e-mail indexes are built on (``iexact``
+        # would compare UPPER(…) and scan the table).
+        contact |= models.Q(**{f"{email_field}__lower": email.lower()})
     return contact
 
 

@@ -227,6 +227,11 @@ def registration_create(
     (art. 9(2)(a)); without it :class:`RegistrationError` is raised. ``None`` means "not
     said": staff (``created_by`` set) confirm it on their form, which refuses health data
     without it, so it counts as given for them and as not given for the public.
+
+    Concurrency: the event's row lock (every signup for the event waits for it) is taken only
+    after the person, the registration (as waiting) and the consents are written; under it the
+    registration takes its turn in the queue (:func:`_promote_waiting`) and the confirmation is
+    queued. Two signups of the same person at once are serialised by :func:`_lock_person`.
     """
     health_data = bool(accessibility_needs.strip() or certificate_declared)
     if health_consent is None:
@@ -239,34 +244,13 @@ def registration_create(
             )
         )
     with transaction.atomic():
-        event = _lock_event(event_id)
-        state = event.registration_state()
-        if state in {"cancelled", "past"} or (check_window and state != "open"):
-            raise RegistrationError(_registration_closed_message(event, state))
-        if companions < 0 or companions > event.max_companions:
-            raise RegistrationError(
-                ngettext(
-                    "You can bring at most %(count)s companion to this event.",
-                    "You can bring at most %(count)s companions to this event.",
-                    event.max_companions,
-                )
-                % {"count": event.max_companions}
-            )
+        # Everything that does not decide the place happens before the event's row is locked
+        # (the person, the registration as "waiting", the consents), so that the lock — which
+        # every signup for this event waits for — is held only for the decision itself.
+        event = Event.objects.select_related("initiative").get(pk=event_id)
+        _check_signup(event, person, companions, check_window=check_window)
         places = 1 + companions
-        if places > event.capacity:
-            raise RegistrationError(
-                ngettext(
-                    "This event has only %(count)s place in all.",
-                    "This event has only %(count)s places in all.",
-                    event.capacity,
-                )
-                % {"count": event.capacity}
-            )
-        problem = eligibility_error(
-            event.initiative, person.birth_year, timezone.localdate(event.starts_at)
-        )
-        if problem:
-            raise RegistrationError(problem)
+        _lock_person(person)
         participant = participant_find_or_create(person=person, trusted=created_by is not None)
         existing = (
             Registration.objects.filter(event=event, participant=participant)
@@ -275,13 +259,11 @@ def registration_create(
         )
         if existing is not None:
             return SignupResult(registration=existing, created=False)
-        _promote_waiting(event)  # places someone on the list could take go to them first
-        fits = _fits_without_jumping_the_queue(event, places)
         registration = Registration.objects.create(
             event=event,
             participant=participant,
             places=places,
-            status=RegistrationStatus.CONFIRMED if fits else RegistrationStatus.WAITING,
+            status=RegistrationStatus.WAITING,  # until the decision below, under the lock
             source=source,
             accessibility_needs=accessibility_needs.strip(),
             created_by=created_by,
@@ -290,11 +272,63 @@ def registration_create(
             consent_given_at=timezone.now(),
             language=language or get_language() or settings.LANGUAGE_CODE,
         )
-        if fits:
-            _take_places(event, places)
         _record_consents(registration, health_consent=bool(health_consent))
+        event = _lock_event(event_id)
+        # Checked again on the locked row: the event may have been cancelled or closed.
+        _check_signup(event, person, companions, check_window=check_window)
+        # The new registration queues like anyone: the places go, in queue order, to those
+        # waiting whose places fit — this person included when it is their turn.
+        _promote_waiting(event, quietly={registration.pk})
+        registration.refresh_from_db(fields=["status"])
         _notify("registration_received", registration.pk, key=str(registration.pk))
         return SignupResult(registration=registration, created=True)
+
+
+def _check_signup(event: Event, person: PersonData, companions: int, *, check_window: bool):
+    """Raise :class:`RegistrationError` when the event takes no such signup now: cancelled,
+    past or (``check_window``) outside its registration window; too many companions; more
+    places than it has; or the initiative's age rule."""
+    state = event.registration_state()
+    if state in {"cancelled", "past"} or (check_window and state != "open"):
+        raise RegistrationError(_registration_closed_message(event, state))
+    if companions < 0 or companions > event.max_companions:
+        raise RegistrationError(
+            ngettext(
+                "You can bring at most %(count)s companion to this event.",
+                "You can bring at most %(count)s companions to this event.",
+                event.max_companions,
+            )
+            % {"count": event.max_companions}
+        )
+    if 1 + companions > event.capacity:
+        raise RegistrationError(
+            ngettext(
+                "This event has only %(count)s place in all.",
+                "This event has only %(count)s places in all.",
+                event.capacity,
+            )
+            % {"count": event.capacity}
+        )
+    problem = eligibility_error(
+        event.initiative, person.birth_year, timezone.localdate(event.starts_at)
+    )
+    if problem:
+        raise RegistrationError(problem)
+
+
+def _lock_person(person: PersonData) -> None:
+    """Serialise signups of one person (by name), so that the same new person signing up twice
+    at once is created once — without the event's lock, which other people's signups wait for.
+    PostgreSQL's transaction-level advisory lock; SQLite serialises all writes anyway."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(hashtext(%s))",
+            [f"participant:{name_key(person.first_name, person.last_name)}"],
+        )
 
 
 def _record_consents(registration: Registration, *, health_consent: bool) -> None:
@@ -596,11 +630,12 @@ def _take_places(event: Event, delta: int) -> None:
     Event.objects.filter(pk=event.pk).update(places_taken=event.places_taken)
 
 
-def _promote_waiting(event: Event) -> list[int]:
+def _promote_waiting(event: Event, *, quietly: set[int] = frozenset()) -> list[int]:
     """Promote, in queue order, everyone on the waiting list whose places fit.
 
     Caller holds the event's row lock. A group too large for the free places is skipped so
-    that a single person behind it is not kept waiting for nothing.
+    that a single person behind it is not kept waiting for nothing. Those in ``quietly`` are
+    not told here (a new signup, confirmed by its own message). Returns the promoted ids.
     """
     if event.is_cancelled or event.starts_at <= timezone.now() or event.places_left <= 0:
         return []  # nothing can change: the waiting list is not even read
@@ -613,6 +648,8 @@ def _promote_waiting(event: Event) -> list[int]:
         registration.save(update_fields=["status"])
         _take_places(event, registration.places)
         promoted.append(registration.pk)
+        if registration.pk in quietly:
+            continue  # the caller tells them (a new signup's own confirmation)
         _notify(
             "registration_promoted",
             registration.pk,
