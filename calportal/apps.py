@@ -7,6 +7,9 @@ class CalportalConfig(AppConfig):
     verbose_name = _("CAL portal")
 
     def ready(self):
+        from calportal import public_cache
         from calportal.forms import harden_form_fields
 
         harden_form_fields()
+        # Saves in every process (web, worker, commands) renew the public pages' cache.
+        public_cache.connect()

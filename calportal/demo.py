@@ -177,6 +177,9 @@ def demo_data_load() -> list[DemoLogin]:
     from calportal.calls.demo import calls_demo_load
 
     calls_demo_load()  # the office's call list, from the registrations and requests above
+    from calportal import public_cache
+
+    public_cache.changed()  # bulk-built rows send no signals: the public pages start afresh
     return LOGINS
 
 

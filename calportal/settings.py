@@ -144,7 +144,14 @@ DATABASES = {"default": envdatabase("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.s
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
-DATABASES["default"]["CONN_MAX_AGE"] = envint("DATABASE_CONN_MAX_AGE", 0, minimum=0)
+# Persistent connections: opening a PostgreSQL connection costs more than serving a cached page,
+# so each gunicorn thread (and Celery worker) keeps its connection this many seconds (0: a new
+# one per request, the development default). Before reuse it is checked, so a connection the
+# server dropped (a restart, an idle timeout) is replaced instead of failing the request.
+DATABASES["default"]["CONN_MAX_AGE"] = envint(
+    "DATABASE_CONN_MAX_AGE", 0 if DEBUG else 60, minimum=0
+)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # REDIS_URL names the broker's database; the cache and Celery's results use the next two databases

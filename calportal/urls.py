@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from calportal import autocomplete, views
+from calportal.public_cache import PLACES_TTL, public_page
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
@@ -15,7 +16,7 @@ urlpatterns = [
 # patterns so that it resolves the page it came from in that page's language.
 urlpatterns += i18n_patterns(
     path("i18n/setlang/", set_language, name="set_language"),
-    path("", views.home, name="home"),
+    path("", public_page("events", ttl=PLACES_TTL)(views.home), name="home"),
     path("privacy/", views.privacy, name="privacy"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("dashboard/", views.dashboard, name="dashboard"),

@@ -17,6 +17,7 @@ from django.utils import formats, timezone
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
+from calportal import public_cache
 from calportal.accounts.models import User
 from calportal.contacts import name_key, name_text_key, normalise_phone, same_contact_q
 from calportal.privacy import consent
@@ -554,6 +555,7 @@ def event_set_capacity(*, event_id: int, capacity: int) -> Event:
                 }
             )
         Event.objects.filter(pk=event.pk).update(capacity=capacity)
+        public_cache.changed("events")
         event.capacity = capacity
         _promote_waiting(event)
         return event
@@ -628,6 +630,7 @@ def _take_places(event: Event, delta: int) -> None:
     """Caller holds the event's row lock."""
     event.places_taken += delta
     Event.objects.filter(pk=event.pk).update(places_taken=event.places_taken)
+    public_cache.changed("events")  # places left are shown on the public pages
 
 
 def _promote_waiting(event: Event, *, quietly: set[int] = frozenset()) -> list[int]:
@@ -818,6 +821,7 @@ def event_series_create(*, initiative: Initiative, form_data: dict, sessions) ->
                 if start not in existing
             ]
         )
+        public_cache.changed("events")  # bulk_create sends no signals
         return SeriesResult(created=created, existing=list(existing.values()))
 
 

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from calportal.public_cache import PLACES_TTL, public_page
 from initiatives import views_participants as participants
 from initiatives import views_public as public
 from initiatives import views_staff as staff
@@ -8,16 +9,34 @@ app_name = "initiatives"
 
 urlpatterns = [
     # Public
-    path("events/", public.event_calendar, name="calendar"),
-    path("events/month/", public.event_calendar_month, name="calendar_month_current"),
     path(
-        "events/month/<int:year>/<int:month>/", public.event_calendar_month, name="calendar_month"
+        "events/",
+        public_page("events", ttl=PLACES_TTL)(public.event_calendar),
+        name="calendar",
     ),
-    path("events/feed.ics", public.feed_all, name="feed_all"),
-    path("events/<int:pk>/", public.event_public, name="event_public"),
+    path(
+        "events/month/",
+        public_page("events", ttl=PLACES_TTL)(public.event_calendar_month),
+        name="calendar_month_current",
+    ),
+    path(
+        "events/month/<int:year>/<int:month>/",
+        public_page("events", ttl=PLACES_TTL)(public.event_calendar_month),
+        name="calendar_month",
+    ),
+    path("events/feed.ics", public_page("events")(public.feed_all), name="feed_all"),
+    path(
+        "events/<int:pk>/",
+        public_page("events", ttl=PLACES_TTL)(public.event_public),
+        name="event_public",
+    ),
     path("events/<int:pk>/received/", public.signup_received, name="signup_received"),
-    path("events/<int:pk>/event.ics", public.event_ics, name="event_ics"),
-    path("initiatives/<slug:slug>/feed.ics", public.feed_initiative, name="feed_initiative"),
+    path("events/<int:pk>/event.ics", public_page("events")(public.event_ics), name="event_ics"),
+    path(
+        "initiatives/<slug:slug>/feed.ics",
+        public_page("events")(public.feed_initiative),
+        name="feed_initiative",
+    ),
     path("registration/<str:token>/", public.registration_personal, name="registration_personal"),
     path(
         "registration/<str:token>/cancel/",

@@ -1,15 +1,16 @@
 from django.urls import path
 
+from calportal.public_cache import public_page
 from resources_map import views, views_population
 
 app_name = "resources_map"
 
 urlpatterns = [
-    path("map/", views.map_page, name="map"),
-    path("map/data.geojson", views.geojson, name="geojson"),
+    path("map/", public_page("map")(views.map_page), name="map"),
+    path("map/data.geojson", public_page("map")(views.geojson), name="geojson"),
     path("map/report/", views.report, name="report"),
     path("map/report/thanks/", views.report_thanks, name="report_thanks"),
-    path("where-to-get-help/", views.guide, name="guide"),
+    path("where-to-get-help/", public_page("map")(views.guide), name="guide"),
     path("manage/map/resources/", views.resource_list, name="resource_list"),
     path("manage/map/resources/new/", views.resource_create, name="resource_create"),
     path("manage/map/resources/<int:pk>/", views.resource_detail, name="resource_detail"),

@@ -9,7 +9,7 @@ from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from calportal import notify
+from calportal import notify, public_cache
 from calportal.accounts.models import User
 from calportal.audit.services import record_access
 from calportal.calls import services as calls
@@ -280,6 +280,8 @@ def member_leave(*, member: Member, on: datetime.date) -> Member:
     if on > timezone.localdate():
         raise GroupError(_("Record a leaving date once it has come."))
     Member.objects.filter(pk=member.pk).update(left_on=on)
+    # A place in the group may be free now: the public list says whether it takes members.
+    public_cache.changed("groups")
     member.left_on = on
     return member
 
@@ -369,6 +371,7 @@ def meetings_generate(*, group: Group, start: datetime.date, end: datetime.date)
             if day not in taken
         ]
         Meeting.objects.bulk_create(new, ignore_conflicts=True)
+        public_cache.changed("groups")
     return len(new)
 
 

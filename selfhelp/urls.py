@@ -1,11 +1,12 @@
 from django.urls import path
 
+from calportal.public_cache import public_page
 from selfhelp import views
 
 app_name = "selfhelp"
 
 urlpatterns = [
-    path("groups/", views.group_list, name="group_list"),
+    path("groups/", public_page("groups")(views.group_list), name="group_list"),
     path("groups/thanks/", views.thanks, name="thanks"),
     path("groups/<slug:slug>/", views.group_public, name="group_public"),
     path("manage/groups/", views.manage_list, name="manage_list"),

@@ -1,11 +1,12 @@
 from django.urls import path
 
+from calportal.public_cache import public_page
 from initiatives.passes import views
 
 app_name = "passes"
 
 urlpatterns = [
-    path("senior-friend/", views.programme, name="programme"),
+    path("senior-friend/", public_page("passes")(views.programme), name="programme"),
     path("senior-friend/apply/", views.apply, name="apply"),
     path("senior-friend/apply/thanks/", views.applied, name="applied"),
     path("sps/<str:token>/", views.check, name="check"),
