@@ -40,6 +40,7 @@ import secrets
 from functools import wraps
 
 from django.apps import apps
+from django.conf import settings
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -169,7 +170,7 @@ def _pending_messages(request) -> bool:
 
 
 def _may_use_cache(request) -> bool:
-    if request.method not in ("GET", "HEAD"):
+    if not settings.PUBLIC_CACHE or request.method not in ("GET", "HEAD"):
         return False
     if len(request.get_full_path()) > MAX_PATH_LENGTH:
         return False

@@ -152,6 +152,8 @@ DATABASES["default"]["CONN_MAX_AGE"] = envint(
     "DATABASE_CONN_MAX_AGE", 0 if DEBUG else 60, minimum=0
 )
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Anonymous public pages served from the cache (calportal/public_cache.py); 0 turns it off.
+PUBLIC_CACHE = envbool("PUBLIC_CACHE", default=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # REDIS_URL names the broker's database; the cache and Celery's results use the next two databases

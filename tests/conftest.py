@@ -62,6 +62,9 @@ def pytest_configure(config):
     # No quiet hours: a test's text message goes at once, whatever the hour (a test of the
     # quiet hours sets them).
     settings.SMS_QUIET_FROM = settings.SMS_QUIET_UNTIL = 0
+    # Pages are built live, so that tests of what a page shows (and its queries) see the page;
+    # tests/calportal/test_public_cache.py turns the cache on.
+    settings.PUBLIC_CACHE = False
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

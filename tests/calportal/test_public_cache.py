@@ -31,6 +31,11 @@ from tests.selfhelp.conftest import make_group
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def public_cache_on(settings):
+    settings.PUBLIC_CACHE = True
+
+
 @pytest.fixture
 def event(db):
     return EventFactory(title="Warsztaty ceramiki", capacity=10)
