@@ -5,7 +5,7 @@ from datetime import date
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
-from django.db.models import Count, Q
+from django.db.models import IntegerField, QuerySet, Subquery
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -42,50 +42,111 @@ def accessibility(request):
     )
 
 
+class _CountOf(Subquery):
+    """The number of rows of a queryset as one column of another query:
+    ``(SELECT COUNT(*) FROM (<the queryset's ids>) AS counted)``."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) AS counted)"
+    output_field = IntegerField()
+
+    def __init__(self, queryset):
+        super().__init__(queryset.order_by().values("pk"))
+
+
+def _dashboard_counts(user) -> dict:
+    """Every count the user's tiles show, in one query: ``{"organisation_counts": {"total",
+    "partners"}, "map_counts": {"reports_waiting", "unanswered"}, "volunteer_counts":
+    {"applicants", "waiting", "lacking"}, "call_counts": {"due", "later"},
+    "unread_notices": n, "pending_invitations": n}``, each only when the user's role shows
+    that tile; ``{}`` when it shows none. The querysets are the ones the lists use."""
+    counts: dict[str, tuple[str, str, QuerySet]] = {}  # column: (tile, key, queryset)
+    if user.has_perm("organisations.view_organisation"):
+        counts["organisations"] = ("organisation_counts", "total", Organisation.objects.all())
+        counts["partners"] = (
+            "organisation_counts",
+            "partners",
+            Organisation.objects.filter(is_partner=True),
+        )
+    if user.has_perm("resources_map.view_need"):
+        from resources_map.selectors import needs_unanswered, reports_waiting
+
+        counts["reports_waiting"] = ("map_counts", "reports_waiting", reports_waiting())
+        counts["unanswered"] = ("map_counts", "unanswered", needs_unanswered())
+    if user.has_perm("volunteers.view_volunteer"):
+        from volunteers.models import EntryStatus, VolunteerStatus
+        from volunteers.selectors import entries_for, lacking_agreement, volunteers_for
+
+        counts["applicants"] = (
+            "volunteer_counts",
+            "applicants",
+            volunteers_for(user).filter(status=VolunteerStatus.APPLICANT),
+        )
+        counts["hours_waiting"] = (
+            "volunteer_counts",
+            "waiting",
+            entries_for(user, with_anonymised=True).filter(status=EntryStatus.SUBMITTED),
+        )
+        counts["lacking"] = (
+            "volunteer_counts",
+            "lacking",
+            lacking_agreement(volunteers_for(user)),
+        )
+    if user.has_perm("calls.view_callitem"):
+        from calportal.calls.selectors import items_for
+
+        today = timezone.localdate()
+        open_items = items_for(user).open()
+        counts["calls_due"] = ("call_counts", "due", open_items.filter(due_on__lte=today))
+        counts["calls_later"] = ("call_counts", "later", open_items.filter(due_on__gt=today))
+    from calportal.privacy.erasure import notices_for
+
+    # Art. 19: partner organisations and venues told that a person's data was erased.
+    notices = notices_for(user)
+    if notices is not None and not user.has_perm("privacy.view_erasurerecord"):
+        counts["unread_notices"] = (None, "unread_notices", notices.filter(read_at__isnull=True))
+    if user.has_perm("accounts.view_user"):
+        counts["pending_invitations"] = (
+            None,
+            "pending_invitations",
+            User.objects.filter(is_active=True, password__startswith=UNUSABLE_PASSWORD_PREFIX),
+        )
+    if not counts:
+        return {}
+    row = (
+        User.objects.filter(pk=user.pk)
+        .values(**{column: _CountOf(queryset) for column, (_, _, queryset) in counts.items()})
+        .get()
+    )
+    context: dict = {}
+    for column, (tile, key, _queryset) in counts.items():
+        if tile is None:
+            context[key] = row[column]
+        else:
+            context.setdefault(tile, {})[key] = row[column]
+    return context
+
+
 @login_required
 def dashboard(request):
+    """The tiles of the user's roles. At most nine queries whatever the data (the session,
+    the user, their permissions, all counts in one, the next events, their self-help groups,
+    their roles, the data-protection deadlines)."""
     user = request.user
-    context = {"organisation": user.organisation}
-    if user.has_perm("organisations.view_organisation"):
-        context["organisation_counts"] = Organisation.objects.aggregate(
-            total=Count("pk"), partners=Count("pk", filter=Q(is_partner=True))
-        )
+    context = {"organisation": user.organisation, **_dashboard_counts(user)}
     if user.has_perm("initiatives.view_event"):
         from initiatives.selectors import staff_events
 
         context["next_events"] = list(
             staff_events().filter(starts_at__gte=timezone.now()).order_by("starts_at")[:5]
         )
-    if user.has_perm("resources_map.view_need"):
-        from resources_map.selectors import dashboard_counts
-
-        context["map_counts"] = dashboard_counts()
-    if user.has_perm("volunteers.view_volunteer"):
-        from volunteers.selectors import dashboard_counts as volunteer_counts
-
-        context["volunteer_counts"] = volunteer_counts(user)
     if user.has_perm("selfhelp.view_group"):
         from selfhelp.selectors import groups_with_counts, workspace_groups
 
         context["own_groups"] = list(groups_with_counts(workspace_groups(user)).order_by("name"))
-    if user.has_perm("calls.view_callitem"):
-        from calportal.calls.selectors import counts_for
-
-        context["call_counts"] = counts_for(user)
     if user.has_perm("privacy.view_subjectrequest"):
         from calportal.privacy.views_dpo import subject_request_deadlines
 
         context["privacy_requests"] = subject_request_deadlines()
-    from calportal.privacy.erasure import notices_for
-
-    # Art. 19: partner organisations and venues told that a person's data was erased.
-    notices = notices_for(user)
-    if notices is not None and not user.has_perm("privacy.view_erasurerecord"):
-        context["unread_notices"] = notices.filter(read_at__isnull=True).count()
-    if user.has_perm("accounts.view_user"):
-        context["pending_invitations"] = User.objects.filter(
-            is_active=True, password__startswith=UNUSABLE_PASSWORD_PREFIX
-        ).count()
     return render(request, "pages/dashboard.html", context)
 
 

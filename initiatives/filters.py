@@ -3,6 +3,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from calportal import autocomplete
 from calportal.organisations.models import Organisation
 from initiatives.models import (
     Category,
@@ -22,6 +23,49 @@ ACCESSIBILITY_CHOICES = [
     ("parking", _("parking for disabled people")),
 ]
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+# The organisations the staff lists of initiatives and events filter by: every organisation of
+# the catalogue (anyone who may see the initiatives sees them all, and who leads or partners
+# them), found by name or short name.
+ORGANISATION_SOURCE = "initiatives-organisations"
+ORGANISATION_SEARCH_FIELDS = ("name", "short_name")
+autocomplete.register(
+    ORGANISATION_SOURCE,
+    permission="initiatives.view_initiative",
+    queryset=lambda user: Organisation.objects.all(),
+    search_fields=ORGANISATION_SEARCH_FIELDS,
+    label=lambda organisation: organisation.name,
+)
+
+
+def taking_part(value: str, prefix: str = "") -> Q:
+    """The initiatives (``prefix`` ``"initiative__"``: the events of the initiatives) an
+    organisation leads or partners: the one picked from the suggestions (``"… #<id>"``), or
+    those whose name or short name contains every word typed. A subquery each, no join that
+    would repeat rows."""
+    value = " ".join((value or "").split())[:100]
+    picked = autocomplete.picked_id(value)
+    organisations = (
+        Organisation.objects.filter(pk=picked)
+        if picked is not None
+        else Organisation.objects.filter(autocomplete.text_query(ORGANISATION_SEARCH_FIELDS, value))
+    ).values("pk")
+    partnered = Initiative.partner_organisations.through.objects.filter(
+        organisation__in=organisations
+    ).values("initiative_id")
+    initiative = prefix.removesuffix("__") or "pk"
+    return Q(**{f"{prefix}lead_organisation__in": organisations}) | Q(
+        **{f"{initiative}__in": partnered}
+    )
+
+
+def _organisation_filter() -> autocomplete.SearchChoiceFilter:
+    return autocomplete.SearchChoiceFilter(
+        label=_("Organisation"),
+        source=ORGANISATION_SOURCE,
+        method="by_organisation",
+        help_text=_("Type a part of the name and pick it from the suggestions."),
+    )
 
 
 class PublicEventFilter(django_filters.FilterSet):
@@ -69,11 +113,7 @@ class StaffEventFilter(django_filters.FilterSet):
     date_to = django_filters.DateFilter(
         label=_("To"), field_name="starts_at", lookup_expr="date__lte", widget=DATE
     )
-    organisation = django_filters.ModelChoiceFilter(
-        label=_("Organisation"),
-        queryset=Organisation.objects.all(),
-        method="by_organisation",
-    )
+    organisation = _organisation_filter()
 
     class Meta:
         model = Event
@@ -90,9 +130,7 @@ class StaffEventFilter(django_filters.FilterSet):
         )
 
     def by_organisation(self, queryset, name, value):
-        return queryset.filter(
-            Q(initiative__lead_organisation=value) | Q(initiative__partner_organisations=value)
-        ).distinct()
+        return queryset.filter(taking_part(value, prefix="initiative__")) if value else queryset
 
 
 class InitiativeFilter(django_filters.FilterSet):
@@ -100,9 +138,7 @@ class InitiativeFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Status.choices)
     category = django_filters.ChoiceFilter(label=_("Category"), choices=Category.choices)
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Kind.choices)
-    organisation = django_filters.ModelChoiceFilter(
-        label=_("Organisation"), queryset=Organisation.objects.all(), method="by_organisation"
-    )
+    organisation = _organisation_filter()
 
     class Meta:
         model = Initiative
@@ -113,6 +149,4 @@ class InitiativeFilter(django_filters.FilterSet):
         return queryset.filter(title__icontains=value) if value else queryset
 
     def by_organisation(self, queryset, name, value):
-        return queryset.filter(
-            Q(lead_organisation=value) | Q(partner_organisations=value)
-        ).distinct()
+        return queryset.filter(taking_part(value)) if value else queryset

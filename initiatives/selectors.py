@@ -1,5 +1,6 @@
 """Reads for initiatives and events: constant query counts, aggregates in SQL."""
 
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import Count, Max, Min, OuterRef, Q, QuerySet, Subquery
@@ -8,11 +9,13 @@ from django.utils import timezone
 
 from calportal.outbox.selectors import messages_regarding_many
 from initiatives.models import (
+    Attendance,
     Event,
     EventStatus,
     Initiative,
     Registration,
     RegistrationStatus,
+    Source,
 )
 
 
@@ -86,6 +89,92 @@ def event_registrations(event: Event) -> dict:
     for registration in everyone:
         registration.messages = messages.get(registration.pk, [])
     return {"confirmed": confirmed, "waiting": waiting, "cancelled": cancelled}
+
+
+REGISTRATION_PAGE_SIZE = 50
+REGISTRATION_LISTS = (
+    RegistrationStatus.CONFIRMED,
+    RegistrationStatus.WAITING,
+    RegistrationStatus.CANCELLED,
+)
+
+
+@dataclass
+class RegistrationPage:
+    """One page of one of an event's lists (confirmed, waiting, cancelled): ``rows`` (each
+    with ``messages``, ``source_label``, ``attendance_label`` and, on the waiting list,
+    ``position`` in the whole list), ``number`` (1-based, clamped to the pages there are),
+    ``count`` (rows in the whole list) and ``num_pages``."""
+
+    status: str
+    rows: list
+    number: int
+    count: int
+    num_pages: int
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.num_pages
+
+    @property
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    @property
+    def has_other_pages(self) -> bool:
+        return self.num_pages > 1
+
+
+def _page_number(value, num_pages: int) -> int:
+    try:
+        number = int(str(value or "1").strip()[:9])
+    except ValueError:
+        number = 1
+    return min(max(number, 1), num_pages)
+
+
+def event_registration_pages(event: Event, pages: dict | None = None) -> dict:
+    """The event's confirmed, waiting and cancelled registrations, a page of
+    :data:`REGISTRATION_PAGE_SIZE` of each: ``{"confirmed": RegistrationPage, "waiting": …,
+    "cancelled": …}``. ``pages`` maps a status to the wanted page number (any text; what is
+    not a number gives the first page, too large a number the last). Five queries whatever
+    the number of registrations: the counts, a page of each list and their messages."""
+    pages = pages or {}
+    counts = event.registrations.aggregate(
+        **{status: Count("pk", filter=Q(status=status)) for status in REGISTRATION_LISTS}
+    )
+    source_labels = dict(Source.choices)
+    attendance_labels = dict(Attendance.choices)
+    result, everyone = {}, []
+    for status in REGISTRATION_LISTS:
+        count = counts[status]
+        num_pages = max(1, -(-count // REGISTRATION_PAGE_SIZE))
+        number = _page_number(pages.get(status), num_pages)
+        offset = (number - 1) * REGISTRATION_PAGE_SIZE
+        rows = list(
+            event.registrations.filter(status=status)
+            .select_related("participant")
+            .order_by("queued_at", "pk")[offset : offset + REGISTRATION_PAGE_SIZE]
+        )
+        for index, registration in enumerate(rows, start=offset + 1):
+            if status == RegistrationStatus.WAITING:
+                registration.position = index
+            registration.source_label = source_labels.get(registration.source, "")
+            registration.attendance_label = attendance_labels.get(registration.attendance, "")
+        everyone.extend(rows)
+        result[status] = RegistrationPage(status, rows, number, count, num_pages)
+    messages = messages_regarding_many(Registration, [registration.pk for registration in everyone])
+    for registration in everyone:
+        registration.messages = messages.get(registration.pk, [])
+    return result
 
 
 def waiting_position(registration: Registration) -> int | None:

@@ -276,14 +276,38 @@ def _get_event(pk: int) -> Event:
 
 @permission_required("initiatives.view_registration")
 def event_registrations(request, pk: int):
+    """The event's confirmed, waiting and cancelled registrations, a page of each (the
+    ``confirmed_page``, ``waiting_page`` and ``cancelled_page`` parameters); a fixed number of
+    queries however many people registered."""
     event = _get_event(pk)
     record_access(request.user, Access.REGISTRATIONS, event)
-    lists = selectors.event_registrations(event)
+    lists = selectors.event_registration_pages(
+        event,
+        {status: request.GET.get(f"{status}_page") for status in selectors.REGISTRATION_LISTS},
+    )
+    for status, page in lists.items():
+        page.previous_link = _page_link(request, f"{status}_page", page.number - 1, status)
+        page.next_link = _page_link(request, f"{status}_page", page.number + 1, status)
+    # The sessions a person can be moved to, formatted once for every row's drop-down.
+    move_choices = [
+        (
+            choice.pk,
+            formats.date_format(timezone.localtime(choice.starts_at), "SHORT_DATETIME_FORMAT"),
+        )
+        for choice in MoveForm(event=event).fields["to_event"].queryset.order_by("starts_at", "pk")
+    ]
     return render(
         request,
         "initiatives/event_registrations.html",
-        {"event": event, **lists, "move_form": MoveForm(event=event)},
+        {"event": event, **lists, "move_choices": move_choices},
     )
+
+
+def _page_link(request, parameter: str, number: int, anchor: str) -> str:
+    """The current query string with ``parameter`` set to ``number``, to the list's heading."""
+    query = request.GET.copy()
+    query[parameter] = str(number)
+    return f"?{query.urlencode()}#{anchor}-title"
 
 
 @permission_required("initiatives.add_registration")

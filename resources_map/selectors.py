@@ -3,7 +3,19 @@
 Everything here runs a fixed number of queries and aggregates in SQL.
 """
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
 
 from calportal.contacts import format_phone, phone_href
 from initiatives.models import TargetGroup
@@ -207,12 +219,28 @@ def geojson(resources: QuerySet[Resource], needs: QuerySet[Need], *, internal: b
     return {"type": "FeatureCollection", "features": features}
 
 
-def guide_sections(resources: QuerySet[Resource]) -> list[tuple[str, list[Resource]]]:
-    """Public resources grouped by topic, in the order of the topics' list."""
+def guide_order(resources: QuerySet[Resource]) -> QuerySet[Resource]:
+    """The guide's order: by topic in the order of the topics' list, then by name."""
     from resources_map.models import Topic
 
+    position = Case(
+        *[When(topic=value, then=Value(index)) for index, value in enumerate(Topic.values)],
+        default=Value(len(Topic.values)),
+        output_field=IntegerField(),
+    )
+    return resources.select_related("area").order_by(position, "name", "pk")
+
+
+def guide_sections(resources) -> list[tuple[str, list[Resource]]]:
+    """Resources (already in :func:`guide_order`, e.g. one page of them) grouped by topic:
+    ``[(topic label, [resource, …]), …]`` in the order of the topics' list. Each resource gets
+    ``conditions_label`` (its conditions of use, translated once per value, not per row)."""
+    from resources_map.models import Conditions, Topic
+
+    conditions = dict(Conditions.choices)
     by_topic: dict[str, list[Resource]] = {}
-    for resource in resources.select_related("area").order_by("name", "pk"):
+    for resource in resources:
+        resource.conditions_label = conditions.get(resource.conditions, "")
         by_topic.setdefault(resource.topic, []).append(resource)
     return [(label, by_topic[value]) for value, label in Topic.choices if value in by_topic]
 

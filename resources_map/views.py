@@ -51,6 +51,8 @@ from resources_map.models import (
 
 PAGE_SIZE = 25
 MAP_PAGE_SIZE = 30
+# Entries of the guide on one page: a few printed pages' worth.
+GUIDE_PAGE_SIZE = 50
 
 
 def _map_filters(request):
@@ -145,8 +147,14 @@ def geojson(request):
 
 
 def guide(request):
+    """The public guide "Where to get help": public resources by topic, a page of
+    :data:`GUIDE_PAGE_SIZE` at a time (the filters stay in the page links), with the page's
+    places on a small map. A fixed number of queries however many resources there are."""
     guide_filter = GuideFilter(request.GET, queryset=selectors.resources_public())
-    resources = guide_filter.qs
+    page = Paginator(selectors.guide_order(guide_filter.qs), GUIDE_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    resources = list(page)
     points = [
         {
             "name": resource.name,
@@ -154,15 +162,15 @@ def guide(request):
             "lat": float(resource.latitude),
             "lng": float(resource.longitude),
         }
-        for resource in resources.filter(latitude__isnull=False).only(
-            "name", "address", "latitude", "longitude"
-        )
+        for resource in resources
+        if resource.latitude is not None and resource.longitude is not None
     ]
     return render(
         request,
         "resources_map/guide.html",
         {
             "filter": guide_filter,
+            "page": page,
             "sections": selectors.guide_sections(resources),
             "map_points": points,
             "printed_on": timezone.localdate(),
@@ -308,7 +316,10 @@ def area_edit(request, pk: int):
 
 @permission_required("resources_map.view_residentreport")
 def report_list(request):
-    reports = selectors.reports_waiting().select_related("area")
+    """The reports waiting for moderation, oldest first, a page at a time, and the last 20
+    handled."""
+    reports = selectors.reports_waiting().select_related("area").order_by("created_at", "pk")
+    page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
     handled = (
         ResidentReport.objects.exclude(status=ReportStatus.NEW)
         .select_related("area", "handled_by", "need", "resource")
@@ -317,7 +328,7 @@ def report_list(request):
     return render(
         request,
         "resources_map/report_list.html",
-        {"reports": reports, "handled": handled, "reject_form": RejectReportForm()},
+        {"page": page, "handled": handled, "reject_form": RejectReportForm()},
     )
 
 

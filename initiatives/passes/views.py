@@ -114,9 +114,13 @@ def applied(request):
 
 @permission_required("initiatives.view_passapplication")
 def application_list(request):
-    applications = PassApplication.objects.filter(status=ApplicationStatus.NEW)
+    """The applications waiting for a decision, oldest first, a page at a time."""
+    applications = PassApplication.objects.filter(status=ApplicationStatus.NEW).order_by(
+        "created_at", "pk"
+    )
+    page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
     record_access(request.user, Access.PASS_APPLICATIONS)
-    return render(request, "passes/application_list.html", {"applications": applications})
+    return render(request, "passes/application_list.html", {"page": page})
 
 
 @permission_required("initiatives.add_seniorpass")
