@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install messages lint format vendor clean
+.PHONY: run test install messages lint format vendor clean bench
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: install Python 3.11 or run 'make PYTHON=python3 …'"; exit 1; }
@@ -58,3 +58,8 @@ vendor:
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache
+
+## Issue 17's benchmark in a throw-away PostgreSQL database (DATABASE_URL's server; needs wrk).
+## BENCH_REDIS_URL: a Redis database of its own. `make bench ARGS=--quick` for a smoke run.
+bench: $(STAMP)
+	$(BIN)/python manage.py benchmark $(ARGS)
