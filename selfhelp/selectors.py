@@ -5,6 +5,7 @@ from django.db.models import (
     Count,
     ExpressionWrapper,
     F,
+    IntegerField,
     OuterRef,
     Q,
     QuerySet,
@@ -13,7 +14,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from calportal.accounts.models import User
-from selfhelp.models import RUNNING_GROUP_STATUSES, Group, JoinRequest
+from selfhelp.models import RUNNING_GROUP_STATUSES, Group, JoinRequest, Meeting, Member
 
 # A current member: one who has not left. The same test decides whether a group is full.
 CURRENT_MEMBER = Q(members__left_on__isnull=True)
@@ -56,22 +57,27 @@ def waiting_requests(group: Group) -> QuerySet[JoinRequest]:
     return JoinRequest.objects.waiting().filter(group=group)
 
 
-def groups_with_counts(queryset: QuerySet[Group]) -> QuerySet[Group]:
-    """Anonymous counts only: how many people, never who.
-
-    Adds ``current_members``, ``waiting_requests`` (the same requests as the workspace's queue:
-    ``JoinRequest.objects.waiting()``) and ``meetings_held``.
-    """
-    waiting = (
-        JoinRequest.objects.waiting()
-        .filter(group=OuterRef("pk"))
+def _count_of(queryset: QuerySet) -> Subquery:
+    """The number of ``queryset``'s rows of each group (``group=OuterRef("pk")``), 0 for none."""
+    counted = (
+        queryset.filter(group=OuterRef("pk"))
         .order_by()
         .values("group")
         .annotate(count=Count("pk"))
         .values("count")
     )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def groups_with_counts(queryset: QuerySet[Group]) -> QuerySet[Group]:
+    """Anonymous counts only: how many people, never who.
+
+    Adds ``current_members``, ``waiting_requests`` (the same requests as the workspace's queue:
+    ``JoinRequest.objects.waiting()``) and ``meetings_held``: each a subquery per group, so a
+    page of groups costs the same however many members, requests and meetings there are.
+    """
     return queryset.annotate(
-        current_members=Count("members", filter=CURRENT_MEMBER, distinct=True),
-        waiting_requests=Coalesce(Subquery(waiting), 0),
-        meetings_held=Count("meetings", filter=Q(meetings__held=True), distinct=True),
+        current_members=_count_of(Member.objects.filter(left_on__isnull=True)),
+        waiting_requests=_count_of(JoinRequest.objects.waiting()),
+        meetings_held=_count_of(Meeting.objects.filter(held=True)),
     ).select_related("facilitator")

@@ -7,16 +7,20 @@ opening is written to the access log.
 
 import datetime
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
+from calportal import autocomplete, public_cache
 from calportal.accounts.decorators import permission_required
 from calportal.csv_files import csv_response, csv_text
 from calportal.documents.services import document_request
@@ -40,12 +44,14 @@ from selfhelp.models import (
     OPEN_REQUEST_STATUSES,
     AccessAction,
     AccessLog,
+    ContactWay,
     Group,
     GroupStatus,
     JoinRequest,
     Meeting,
     Member,
     RequestStatus,
+    Topic,
 )
 from selfhelp.report_forms import FiguresForm
 
@@ -94,15 +100,65 @@ def thanks(request):
 # --- Staff: the list and group settings ---------------------------------------------------------
 
 
+GROUPS_PAGE_SIZE = 50
+WORKSPACE_PAGE_SIZE = 50
+GROUP_SOURCE = "selfhelp-groups"
+
+# The access log is filtered by a group through a search field with suggestions (a drop-down
+# of every group does not scale); whoever reads the log may find any group in it. Registered
+# at import: the URLconf imports these views in every process before a suggestion is asked.
+autocomplete.register(
+    GROUP_SOURCE,
+    permission="selfhelp.view_access_log",
+    queryset=lambda user: Group.objects.all(),
+    search_fields=("name",),
+    label=lambda group: group.name,
+)
+
+
+def _labels(choices) -> dict:
+    """``{value: label}`` of a model's choices in the active language, made once a request
+    rather than once a row."""
+    return {value: str(label) for value, label in choices}
+
+
+def _page_links(request, page, parameter: str) -> dict:
+    """``{"previous": "?…", "next": "?…"}`` for one of several paged lists on a page: the
+    query string with ``parameter`` set to the neighbouring page (other filters and the other
+    lists' pages kept); a link is empty at either end."""
+
+    def link(number: int) -> str:
+        query = request.GET.copy()
+        query[parameter] = str(number)
+        return "?" + query.urlencode()
+
+    return {
+        "previous": link(page.previous_page_number()) if page.has_previous() else "",
+        "next": link(page.next_page_number()) if page.has_next() else "",
+    }
+
+
 @permission_required("selfhelp.view_group")
 def manage_list(request):
-    workspace = set(selectors.workspace_groups(request.user).values_list("pk", flat=True))
+    """Every group with its anonymous counts, a page at a time; the workspace link for the
+    groups the user may open."""
+    page = Paginator(
+        selectors.groups_with_counts(Group.objects.order_by("name", "pk")), GROUPS_PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    oversees = selectors.oversees(request.user)
+    topics, statuses = _labels(Topic.choices), _labels(GroupStatus.choices)
+    for group in page:
+        group.topic_label = topics.get(group.topic, group.topic)
+        group.status_label = statuses.get(group.status, group.status)
     return render(
         request,
         "selfhelp/manage_list.html",
         {
-            "groups": selectors.groups_with_counts(Group.objects.order_by("name")),
-            "workspace": workspace,
+            "groups": page,
+            "page": page,
+            "workspace": {
+                group.pk for group in page if oversees or group.facilitator_id == request.user.pk
+            },
         },
     )
 
@@ -214,11 +270,29 @@ def _member(request, pk: int) -> Member:
 
 @permission_required("selfhelp.view_group")
 def workspace(request, pk: int):
+    """A group's waiting requests and its members (current first), each list a page at a
+    time (``requests_page``, ``members_page``), with the number of current members counted in
+    SQL; the recent meetings and handled requests."""
     group = _group(request, pk)
     services.log_access(request.user, group, AccessAction.MEMBERS)
     services.log_access(request.user, group, AccessAction.REQUESTS)
-    requests = selectors.waiting_requests(group).order_by("status", "created_at")
-    members = group.members.order_by("left_on", "first_name", "pk")
+    requests = Paginator(
+        selectors.waiting_requests(group).order_by("status", "created_at", "pk"),
+        WORKSPACE_PAGE_SIZE,
+    ).get_page(request.GET.get("requests_page"))
+    statuses, ways = _labels(RequestStatus.choices), _labels(ContactWay.choices)
+    for join_request in requests:
+        join_request.status_label = statuses.get(join_request.status, "")
+        join_request.contact_way_label = ways.get(join_request.contact_way, "")
+    members = Paginator(
+        group.members.order_by(F("left_on").desc(nulls_first=True), "first_name", "pk"),
+        WORKSPACE_PAGE_SIZE,
+    ).get_page(request.GET.get("members_page"))
+    past_requests = list(
+        group.requests.exclude(status__in=OPEN_REQUEST_STATUSES).order_by("-handled_at", "-pk")[:20]
+    )
+    for join_request in past_requests:
+        join_request.status_label = statuses.get(join_request.status, "")
     today = timezone.localdate()
     return render(
         request,
@@ -226,14 +300,14 @@ def workspace(request, pk: int):
         {
             "group": group,
             "requests": requests,
+            "requests_links": _page_links(request, requests, "requests_page"),
             "members": members,
-            "current_count": sum(1 for member in members if member.left_on is None),
+            "members_links": _page_links(request, members, "members_page"),
+            "current_count": services.current_members(group),
             "meetings": group.meetings.filter(
                 starts_at__date__gte=today - datetime.timedelta(days=60)
             )[:20],
-            "past_requests": group.requests.exclude(status__in=OPEN_REQUEST_STATUSES).order_by(
-                "-handled_at"
-            )[:20],
+            "past_requests": past_requests,
             "term_form": TermForm(
                 initial={"start": today, "end": today + datetime.timedelta(days=120)}
             ),
@@ -361,6 +435,7 @@ def group_accepting(request, pk: int):
     group = _group(request, pk)
     accepting = request.POST.get("accepts") == "1"
     Group.objects.filter(pk=group.pk).update(accepts_members=accepting)
+    public_cache.changed("groups")  # the public list shows whether a group takes members
     messages.success(
         request,
         _("The group now welcomes new members.")
@@ -450,15 +525,42 @@ def members_csv(request, pk: int):
     return csv_response(body, f"grupa-{group.pk}-czlonkowie.csv")
 
 
+class AccessLogFilter(forms.Form):
+    """The access log's filter: a group, typed or picked from the suggestions."""
+
+    group = forms.CharField(
+        label=_lazy("Group"),
+        required=False,
+        max_length=200,
+        widget=autocomplete.SearchInput(GROUP_SOURCE, attrs={"class": "form-control"}),
+        help_text=_lazy("Type part of the name and pick the group; empty: all groups."),
+    )
+
+
+def _log_of_group(entries, value: str):
+    """The entries of the group ``value`` names: a picked suggestion (``… #id``), an id (older
+    links) or part of a name (every group whose name has the typed words)."""
+    value = " ".join((value or "").split())[:200]
+    if not value:
+        return entries
+    picked = autocomplete.picked_id(value)
+    if picked is None and value.isdigit() and len(value) <= 18:
+        picked = int(value)
+    if picked is not None:
+        return entries.filter(group_id=picked)
+    return entries.filter(autocomplete.text_query(("name",), value, prefix="group__"))
+
+
 @permission_required("selfhelp.view_access_log")
 def access_log(request):
+    form = AccessLogFilter(request.GET)
     entries = AccessLog.objects.select_related("user", "group")
-    group_id = int_list([request.GET.get("group")])
-    if group_id:
-        entries = entries.filter(group_id=group_id[0])
+    if form.is_valid():
+        entries = _log_of_group(entries, form.cleaned_data["group"])
+    else:
+        entries = entries.none()
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "selfhelp/access_log.html",
-        {"page": page, "groups": Group.objects.order_by("name"), "group_id": group_id[:1]},
-    )
+    actions = _labels(AccessAction.choices)
+    for entry in page:
+        entry.action_label = actions.get(entry.action, entry.action)
+    return render(request, "selfhelp/access_log.html", {"page": page, "form": form})

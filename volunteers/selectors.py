@@ -181,84 +181,128 @@ def pln(amount) -> Decimal:
     return Decimal(amount or 0).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
-def totals(entries: QuerySet[HoursEntry]) -> dict:
-    """Approved hours per volunteer, per organisation and per month, and their value, each
-    entry at the rate in force on its date for its kind of work (the rate table). Four
-    queries. The hours of anonymised volunteers (PRIVACY.md §2) count everywhere, but in
-    ``by_volunteer`` they are one last row with ``anonymised`` True (the rows of anonymised
-    persons folded together, ``volunteer_id`` None), so that no row is a blank name and the
-    rows still add up to the overall total."""
-    approved = with_rate(entries.filter(status=EntryStatus.APPROVED))
+# The value first: after it "quarters" names the sum, not the column.
+def _sums() -> dict:
+    return {"quarters_value": value_sum(), "quarters": Sum("quarters")}
 
-    def with_value(rows):
-        for row in rows:
-            row["hours"] = row["quarters"] / 4
-            row["value"] = pln(row["quarters_value"] / 4)
-        return rows
 
-    # The value first: after it "quarters" names the sum, not the column.
-    sums = {"quarters_value": value_sum(), "quarters": Sum("quarters")}
+def _with_value(rows):
+    for row in rows:
+        row["hours"] = row["quarters"] / 4
+        row["value"] = pln(row["quarters_value"] / 4)
+    return rows
+
+
+def _approved(entries: QuerySet[HoursEntry]) -> QuerySet[HoursEntry]:
+    return with_rate(entries.filter(status=EntryStatus.APPROVED))
+
+
+def totals_summary(entries: QuerySet[HoursEntry]) -> dict:
+    """Approved hours and their value per organisation (``by_organisation``), per month
+    (``by_month``) and overall (``overall``: None without approved hours), each entry at the
+    rate in force on its date for its kind of work (the rate table). Two queries: the overall
+    figures are the organisations' added up (a volunteer belongs to one organisation, so their
+    volunteers add up too)."""
+    approved = _approved(entries)
+    by_organisation = _with_value(
+        list(
+            approved.values("volunteer__organisation_id", "volunteer__organisation__name")
+            .annotate(**_sums(), volunteers=Count("volunteer", distinct=True))
+            .order_by("volunteer__organisation__name")
+        )
+    )
+    by_month = _with_value(
+        list(
+            approved.annotate(month=TruncMonth("date"))
+            .values("month")
+            .annotate(**_sums(), volunteers=Count("volunteer", distinct=True))
+            .order_by("month")
+        )
+    )
+    overall = None
+    if by_organisation:
+        overall = _with_value(
+            [
+                {
+                    name: sum(row[name] or 0 for row in by_organisation)
+                    for name in ("quarters_value", "quarters", "volunteers")
+                }
+            ]
+        )[0]
+    return {"by_organisation": by_organisation, "by_month": by_month, "overall": overall}
+
+
+def _by_person(entries: QuerySet[HoursEntry]) -> QuerySet:
+    """Approved hours and their value per identifiable volunteer, by name (SQL rows)."""
+    return (
+        _approved(entries.filter(volunteer__anonymised_year__isnull=True))
+        .values(
+            "volunteer_id",
+            "volunteer__first_name",
+            "volunteer__last_name",
+            "volunteer__organisation__name",
+        )
+        .annotate(**_sums(), entries=Count("pk"))
+        .order_by("volunteer__last_name", "volunteer__first_name", "volunteer_id")
+    )
+
+
+def _anonymised_row(entries: QuerySet[HoursEntry]) -> dict | None:
+    """The approved hours of anonymised volunteers (PRIVACY.md §2) as one row, named
+    "Anonymised volunteers", organisation empty (they may be of several); None without any."""
+    row = _approved(entries.filter(volunteer__anonymised_year__isnull=False)).aggregate(
+        **_sums(), entries=Count("pk")
+    )
+    if not row["quarters"]:
+        return None
     return {
-        "by_volunteer": with_value(
-            _fold_anonymised(
-                approved.values(
-                    "volunteer_id",
-                    "volunteer__first_name",
-                    "volunteer__last_name",
-                    "volunteer__organisation__name",
-                    "volunteer__anonymised_year",
-                )
-                .annotate(**sums, entries=Count("pk"))
-                .order_by("volunteer__last_name", "volunteer__first_name", "volunteer_id")
-            )
-        ),
-        "by_organisation": with_value(
-            list(
-                approved.values("volunteer__organisation_id", "volunteer__organisation__name")
-                .annotate(**sums, volunteers=Count("volunteer", distinct=True))
-                .order_by("volunteer__organisation__name")
-            )
-        ),
-        "by_month": with_value(
-            list(
-                approved.annotate(month=TruncMonth("date"))
-                .values("month")
-                .annotate(**sums, volunteers=Count("volunteer", distinct=True))
-                .order_by("month")
-            )
-        ),
-        "overall": _overall(approved, with_value, sums),
+        "volunteer_id": None,
+        "volunteer__first_name": _("Anonymised volunteers"),
+        "volunteer__last_name": "",
+        "volunteer__organisation__name": "",
+        "quarters_value": row["quarters_value"] or 0,
+        "quarters": row["quarters"],
+        "entries": row["entries"],
+        "anonymised": True,
     }
 
 
-def _fold_anonymised(rows) -> list[dict]:
-    """The per-volunteer rows with those of anonymised volunteers summed into one last row
-    (``anonymised`` True, named "Anonymised volunteers", organisation empty: the rows may be
-    of several)."""
-    people, folded = [], None
-    for row in rows:
-        if row.pop("volunteer__anonymised_year") is None:
-            people.append({**row, "anonymised": False})
-            continue
-        if folded is None:
-            folded = {
-                "volunteer_id": None,
-                "volunteer__first_name": _("Anonymised volunteers"),
-                "volunteer__last_name": "",
-                "volunteer__organisation__name": "",
-                "quarters_value": 0,
-                "quarters": 0,
-                "entries": 0,
-                "anonymised": True,
-            }
-        for name in ("quarters_value", "quarters", "entries"):
-            folded[name] += row[name] or 0
-    return people + ([folded] if folded else [])
+class VolunteerTotals:
+    """The per-volunteer rows of :func:`totals` for a :class:`~django.core.paginator.Paginator`:
+    the identifiable volunteers by name, read a page at a time in SQL, then the anonymised
+    volunteers' row (one query, made at once) last. ``count()`` is one query."""
+
+    def __init__(self, entries: QuerySet[HoursEntry]):
+        self.people = _by_person(entries)
+        self.anonymised = _anonymised_row(entries)
+
+    def count(self) -> int:
+        if not hasattr(self, "_count"):
+            self._count = self.people.count() + (1 if self.anonymised else 0)
+        return self._count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[dict]:
+        if not isinstance(index, slice) or index.step not in (None, 1):
+            raise TypeError("VolunteerTotals is read in slices")
+        start, stop = index.start or 0, index.stop if index.stop is not None else self.count()
+        rows = [{**row, "anonymised": False} for row in self.people[start:stop]]
+        if self.anonymised and start <= self.count() - 1 < stop:
+            rows.append(dict(self.anonymised))
+        return _with_value(rows)
 
 
-def _overall(approved, with_value, sums):
-    row = approved.aggregate(**sums, volunteers=Count("volunteer", distinct=True))
-    return with_value([row])[0] if row["quarters"] else None
+def totals(entries: QuerySet[HoursEntry]) -> dict:
+    """Approved hours per volunteer (``by_volunteer``, every row: for the export), per
+    organisation and per month, and their value, as :func:`totals_summary`. The hours of
+    anonymised volunteers (PRIVACY.md §2) count everywhere, but in ``by_volunteer`` they are
+    one last row with ``anonymised`` True (the rows of anonymised persons folded together,
+    ``volunteer_id`` None), so that no row is a blank name and the rows still add up to the
+    overall total. Four queries."""
+    people = VolunteerTotals(entries)
+    return {"by_volunteer": people[:None], **totals_summary(entries)}
 
 
 def week_days(monday: datetime.date) -> list[datetime.date]:

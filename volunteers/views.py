@@ -14,6 +14,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -71,7 +72,32 @@ def parse_iso_date(text: str) -> datetime.date | None:
     return day if 1900 <= day.year <= 2100 else None
 
 
+def _url_of_each(name: str):
+    """``url(pk)`` for the URL ``name`` with one ``pk``: reversed once, not once a row."""
+    prefix, suffix = reverse(name, args=[987654321]).split("987654321")
+    return lambda pk: f"{prefix}{pk}{suffix}"
+
+
+def _entry_rows(page, request, *, selectable: bool = False) -> None:
+    """Prepare a page of hours entries for ``_entry_table.html`` once, not per row in the
+    template: ``status_label``, ``edit_url`` (when the user may change the entry: not approved,
+    not in the approval queue) and, in the queue, ``choose_label`` (the tick box's name)."""
+    statuses = {value: str(label) for value, label in EntryStatus.choices}
+    may_edit = not selectable and request.user.has_perm("volunteers.change_hoursentry")
+    edit_url = _url_of_each("volunteers:hours_edit")
+    for entry in page:
+        entry.status_label = statuses.get(entry.status, entry.status)
+        entry.edit_url = (
+            edit_url(entry.pk) if may_edit and entry.status != EntryStatus.APPROVED else ""
+        )
+        if selectable:
+            entry.choose_label = (
+                f"{entry.volunteer}, {date_format(entry.date, 'SHORT_DATE_FORMAT')}"
+            )
+
+
 QUEUE_PAGE_SIZE = 100
+TOTALS_PAGE_SIZE = 100
 
 
 # --- Public -----------------------------------------------------------------------------------
@@ -145,6 +171,11 @@ def volunteer_list(request):
     page = Paginator(volunteer_filter.qs.prefetch_related("skills"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    statuses = {value: str(label) for value, label in VolunteerStatus.choices}
+    detail_url = _url_of_each("volunteers:volunteer_detail")
+    for volunteer in page:
+        volunteer.status_label = statuses.get(volunteer.status, volunteer.status)
+        volunteer.detail_url = detail_url(volunteer.pk)
     record_access(request.user, Access.VOLUNTEERS)
     return render(
         request,
@@ -340,7 +371,7 @@ def opportunity_list(request):
     if not show_closed:
         opportunities = opportunities.filter(is_open=True)
     opportunities = (
-        opportunities.select_related("organisation", "initiative", "event")
+        opportunities.select_related("organisation", "initiative", "event__initiative")
         .prefetch_related("skills")
         .annotate(
             upcoming_shifts=Count("shifts", filter=Q(shifts__ends_at__gte=timezone.now())),
@@ -349,10 +380,11 @@ def opportunity_list(request):
         )
         .order_by("title", "pk")
     )
+    page = Paginator(opportunities, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "volunteers/opportunity_list.html",
-        {"opportunities": opportunities, "show_closed": show_closed},
+        {"opportunities": page, "page": page, "show_closed": show_closed},
     )
 
 
@@ -578,6 +610,7 @@ def hours_list(request):
         request=request,
     )
     page = Paginator(entry_filter.qs, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    _entry_rows(page, request)
     return render(
         request,
         "volunteers/hours_list.html",
@@ -932,6 +965,7 @@ def approval(request):
         request=request,
     )
     page = Paginator(entry_filter.qs, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    _entry_rows(page, request, selectable=True)
     return render(
         request,
         "volunteers/approval.html",
@@ -954,10 +988,22 @@ def totals(request):
         request=request,
     )
     entry_filter.filters.pop("status", None)
+    volunteer_page = Paginator(
+        selectors.VolunteerTotals(entry_filter.qs), TOTALS_PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    detail_url = _url_of_each("volunteers:volunteer_detail")
+    for row in volunteer_page:
+        row["detail_url"] = detail_url(row["volunteer_id"]) if row["volunteer_id"] else ""
     return render(
         request,
         "volunteers/totals.html",
-        {"filter": entry_filter, **selectors.totals(entry_filter.qs)},
+        {
+            "filter": entry_filter,
+            "volunteer_page": volunteer_page,
+            "page": volunteer_page,
+            "by_volunteer": volunteer_page.object_list,
+            **selectors.totals_summary(entry_filter.qs),
+        },
     )
 
 
