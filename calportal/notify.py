@@ -94,6 +94,7 @@ def tell(
     context: dict,
     regarding: models.Model | None = None,
     email: Callable[[], object] | None = None,
+    email_template: str | None = None,
     sms: str | None = None,
     call: str | None = None,
     organisation=None,
@@ -101,12 +102,29 @@ def tell(
 ) -> list[str]:
     """Tell ``contact`` about one moment by every channel :func:`channels` chooses.
 
-    ``email`` queues the e-mail (the caller's own function: templates and attachments differ);
+    ``email_template`` names the portal's templated e-mail (``templates/emails/<name>``),
+    queued to the contact's address in their language with ``context`` and ``key``; ``email``
+    instead queues it the caller's own way (attachments, another address), returning a truthy
+    value when it queued something;
     ``sms`` names ``templates/sms/<sms>.txt``; ``call`` is the call list's reason, its script
     ``templates/calls/scripts/<call>.txt``; both are rendered with ``context`` in the person's
     language. ``key`` identifies the moment (``"registration:42:event:7"``): telling twice
     sends nothing twice. ``organisation`` / ``group`` limit who sees the call-list item.
     Returns the channels used."""
+    if email is None and email_template is not None:
+
+        def email():
+            from calportal.outbox.services import queue_email
+
+            return queue_email(
+                email_template,
+                context,
+                [contact.email],
+                language=contact.language or None,
+                regarding=regarding,
+                key=key,
+            )
+
     used = []
     for channel in channels(contact, email=email is not None, sms=sms is not None, call=call):
         if channel == EMAIL and email():

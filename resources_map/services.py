@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 
 from calportal import notify
 from calportal.accounts.models import User
-from calportal.outbox.services import queue_email
 from calportal.privacy import consent
 from calportal.privacy.models import ConsentChannel, ConsentPurpose
 from resources_map.models import (
@@ -93,14 +92,7 @@ def _tell_reporter(report: ResidentReport, name: str, extra: dict) -> None:
         key=key,
         context=context,
         regarding=report,
-        email=lambda: queue_email(
-            f"resources_map/{name}",
-            context,
-            [report.email],
-            language=report.language,
-            regarding=report,
-            key=key,
-        ),
+        email_template=f"resources_map/{name}",
         sms=f"resources_map_{name}",
     )
 

@@ -106,7 +106,6 @@ def _tell_application_received(volunteer: Volunteer) -> None:
     """Acknowledge a new application in this transaction, in the language of the form: an
     e-mail, or a text message without one. A person without e-mail also goes on the call
     list of the hosting organisation's coordinators (they call applicants themselves)."""
-    from calportal.outbox.services import queue_email
 
     language = translation.get_language() or settings.LANGUAGE_CODE
     key = f"volunteer:{volunteer.pk}:application-received"
@@ -127,14 +126,7 @@ def _tell_application_received(volunteer: Volunteer) -> None:
         key=key,
         context=context,
         regarding=volunteer,
-        email=lambda: queue_email(
-            "volunteers/application_received",
-            context,
-            [volunteer.email],
-            language=language,
-            regarding=volunteer,
-            key=key,
-        ),
+        email_template="volunteers/application_received",
         sms="volunteers_application_received",
         call=CallReason.VOLUNTEER_APPLICATION,
         organisation=volunteer.organisation,

@@ -178,7 +178,6 @@ def _tell_application_received(application: PassApplication) -> None:
     """Acknowledge a new application in this transaction, in the language of the form: an
     e-mail, or a text message without one; a person who asked to be called back goes on the
     office's call list (e-mail or not)."""
-    from calportal.outbox.services import queue_email
 
     language = translation.get_language() or settings.LANGUAGE_CODE
     key = f"pass-application:{application.pk}:received"
@@ -196,14 +195,7 @@ def _tell_application_received(application: PassApplication) -> None:
         key=key,
         context=context,
         regarding=application,
-        email=lambda: queue_email(
-            "passes/application_received",
-            context,
-            [application.email],
-            language=language,
-            regarding=application,
-            key=key,
-        ),
+        email_template="passes/application_received",
         sms="passes_application_received",
         call=CallReason.CALL_BACK if application.call_back else None,
     )
@@ -234,7 +226,6 @@ def _application_language(application: PassApplication) -> str:
 def _tell_pass_ready(senior_pass: SeniorPass, application: PassApplication) -> None:
     """Tell the applicant their pass is ready to collect (e-mail, text message, or — for a
     person with only a phone — the office's call list), in this transaction."""
-    from calportal.outbox.services import queue_email
 
     holder = senior_pass.holder
     language = _application_language(application)
@@ -258,14 +249,7 @@ def _tell_pass_ready(senior_pass: SeniorPass, application: PassApplication) -> N
         key=key,
         context=context,
         regarding=application,
-        email=lambda: queue_email(
-            "passes/pass_ready",
-            context,
-            [contact.email],
-            language=language,
-            regarding=application,
-            key=key,
-        ),
+        email_template="passes/pass_ready",
         sms="passes_pass_ready",
         call=CallReason.PASS_READY,
     )
