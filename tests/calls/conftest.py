@@ -1,45 +1,18 @@
-import datetime
-
 import pytest
 
-from calportal.accounts.roles import Role
 from calportal.calls import services
-from tests.factories import UserFactory
+from tests.selfhelp.conftest import facilitator, make_group, overseer  # noqa: F401, F811
 
 
 @pytest.fixture
-def facilitator(roles):
-    return UserFactory(
-        email="prowadzaca@example.org", full_name="Teresa Wolska", role=Role.GROUP_FACILITATOR
-    )
-
-
-@pytest.fixture
-def selfhelp_coordinator(roles):
+def selfhelp_coordinator(overseer):  # noqa: F811
     """OPS staff who oversee every self-help group: still never see a group's calls."""
-    from django.contrib.auth.models import Group as RoleGroup
-
-    user = UserFactory(email="nadzor@example.org", full_name="Olga Nadzór", role=Role.OPS_STAFF)
-    user.groups.add(RoleGroup.objects.get(name=Role.SELFHELP_COORDINATOR.value))
-    return user
+    return overseer
 
 
 @pytest.fixture
-def group(facilitator):
-    from selfhelp.models import Group, Topic
-
-    return Group.objects.create(
-        facilitator=facilitator,
-        name="Grupa wsparcia w żałobie",
-        slug="zaloba",
-        topic=Topic.BEREAVEMENT,
-        description="Spotkania dla osób po stracie.",
-        who_for="Dla dorosłych.",
-        place="Biblioteka, ul. Mickiewicza 9",
-        weekday=1,
-        starts_at=datetime.time(17, 0),
-        max_size=10,
-    )
+def group(facilitator):  # noqa: F811
+    return make_group(facilitator)
 
 
 _numbers = iter(range(10_000_000))

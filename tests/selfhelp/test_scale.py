@@ -19,6 +19,7 @@ from calportal.accounts.roles import Role
 from calportal.audit.models import Access, AccessEvent
 from selfhelp.models import ContactWay, Group, JoinRequest, Member, RequestStatus, Topic
 from tests.factories import PASSWORD
+from tests.scale import analyse, raw_delete
 
 SIZES = [10, 10_000]
 BIG_GROUP = "skala-duza"
@@ -126,31 +127,16 @@ def big_group() -> int:
     return Group.objects.get(slug=BIG_GROUP).pk
 
 
-def analyse(*models) -> None:
-    """Fresh planner statistics after a bulk insert, as autovacuum would soon give: without
-    them PostgreSQL plans for the empty tables it last saw."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            for model in models:
-                cursor.execute(f"ANALYZE {model._meta.db_table}")
-
-
-def _delete(queryset) -> None:
-    """Delete the rows in one statement: the rows :func:`build` made have nothing else that
-    refers to them, so Django's collector (a query per related table) is not needed."""
-    queryset._raw_delete(queryset.db)
-
-
 def remove(data: dict) -> None:
     """Delete what :func:`build` made (and what opening the pages logged)."""
     groups = data["groups"]
-    _delete(AccessEvent.objects.filter(group__in=groups))
-    _delete(Member.objects.filter(group__in=groups))
-    _delete(JoinRequest.objects.filter(group__in=groups))
-    _delete(Group.objects.filter(pk__in=groups))
-    _delete(AccessEvent.objects.filter(user=data["facilitator"]))
-    _delete(User.groups.through.objects.filter(user=data["facilitator"]))
-    _delete(User.objects.filter(pk=data["facilitator"]))
+    raw_delete(AccessEvent.objects.filter(group__in=groups))
+    raw_delete(Member.objects.filter(group__in=groups))
+    raw_delete(JoinRequest.objects.filter(group__in=groups))
+    raw_delete(Group.objects.filter(pk__in=groups))
+    raw_delete(AccessEvent.objects.filter(user=data["facilitator"]))
+    raw_delete(User.groups.through.objects.filter(user=data["facilitator"]))
+    raw_delete(User.objects.filter(pk=data["facilitator"]))
 
 
 @pytest.fixture(scope="module", params=SIZES, ids=lambda size: f"{size}-rows")

@@ -18,6 +18,7 @@ from calportal.accounts.models import User
 from calportal.accounts.roles import Role
 from calportal.organisations.models import Organisation
 from tests.factories import PASSWORD, OrganisationFactory
+from tests.scale import analyse, raw_delete
 from volunteers.models import (
     Agreement,
     EntryStatus,
@@ -110,30 +111,15 @@ def build(size: int) -> dict:
     return {"organisations": [organisation.pk for organisation in organisations]}
 
 
-def analyse(*models) -> None:
-    """Fresh planner statistics after a bulk insert, as autovacuum would soon give: without
-    them PostgreSQL plans for the empty tables it last saw."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            for model in models:
-                cursor.execute(f"ANALYZE {model._meta.db_table}")
-
-
-def _delete(queryset) -> None:
-    """Delete the rows in one statement: the rows :func:`build` made have nothing else that
-    refers to them, so Django's collector (a query per related table) is not needed."""
-    queryset._raw_delete(queryset.db)
-
-
 def remove(data: dict) -> None:
     """Delete what :func:`build` made."""
     organisations = data["organisations"]
-    _delete(Shift.objects.filter(opportunity__organisation__in=organisations))
-    _delete(Opportunity.objects.filter(organisation__in=organisations))
-    _delete(HoursEntry.objects.filter(volunteer__organisation__in=organisations))
-    _delete(Agreement.objects.filter(volunteer__organisation__in=organisations))
-    _delete(Volunteer.objects.filter(organisation__in=organisations))
-    _delete(Organisation.objects.filter(pk__in=organisations))
+    raw_delete(Shift.objects.filter(opportunity__organisation__in=organisations))
+    raw_delete(Opportunity.objects.filter(organisation__in=organisations))
+    raw_delete(HoursEntry.objects.filter(volunteer__organisation__in=organisations))
+    raw_delete(Agreement.objects.filter(volunteer__organisation__in=organisations))
+    raw_delete(Volunteer.objects.filter(organisation__in=organisations))
+    raw_delete(Organisation.objects.filter(pk__in=organisations))
 
 
 @pytest.fixture(scope="module", params=SIZES, ids=lambda size: f"{size}-rows")
