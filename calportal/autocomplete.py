@@ -37,6 +37,8 @@ class Source:
     queryset: Callable  # (user) -> QuerySet of the rows the user may see
     search_fields: tuple[str, ...]
     label: Callable[[Model], str]
+    # (queryset, user, GET parameters) -> the rows the field offers (e.g. one shift's candidates)
+    narrow: Callable | None = None
 
 
 SOURCES: dict[str, Source] = {}
@@ -49,11 +51,15 @@ def register(
     queryset: Callable,
     search_fields: tuple[str, ...],
     label: Callable[[Model], str] = str,
+    narrow: Callable | None = None,
 ) -> None:
     """Make ``name`` a source of suggestions. ``queryset(user)`` gives the rows ``user`` may
     see; ``search_fields`` are searched with ``icontains``; ``label(row)`` is what is shown
-    (``"#<id>"`` is added so a pick is exact). Registering a name twice replaces it."""
-    SOURCES[name] = Source(permission, queryset, search_fields, label)
+    (``"#<id>"`` is added so a pick is exact). ``narrow(queryset, user, params)``, when given,
+    keeps the rows a particular field offers, from the suggestion request's other GET
+    parameters (the field's ``data-autocomplete-url`` carries them). Registering a name twice
+    replaces it."""
+    SOURCES[name] = Source(permission, queryset, search_fields, label, narrow)
 
 
 def picked_id(value: str) -> int | None:
@@ -91,7 +97,10 @@ def suggest(request, source: str):
     text = " ".join(request.GET.get("q", "").split())[:100]
     if len(text) < MIN_LENGTH:
         return JsonResponse({"results": []})
-    rows = found.queryset(request.user).filter(text_query(found.search_fields, text))
+    rows = found.queryset(request.user)
+    if found.narrow is not None:
+        rows = found.narrow(rows, request.user, request.GET)
+    rows = rows.filter(text_query(found.search_fields, text))
     return JsonResponse(
         {"results": [option_label(found, row) for row in rows.order_by("pk")[:LIMIT]]}
     )

@@ -8,9 +8,10 @@ import csv
 import datetime
 import io
 import unicodedata
+from collections.abc import Iterator
 
 import charset_normalizer
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -37,14 +38,31 @@ def _is_number(text: str) -> bool:
     return True
 
 
-def csv_text(header: list[str], rows) -> str:
-    """A whole CSV file for Excel: BOM, semicolons, CRLF, booleans as tak/nie."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(header)
+class _Echo:
+    """A file whose ``write`` returns what it is given (a csv writer's line, as text)."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_lines(header: list[str], rows) -> Iterator[str]:
+    """A CSV file for Excel, line by line: BOM, semicolons, CRLF, booleans as tak/nie.
+    ``rows`` (any iterable of sequences) is read as the lines are, never held whole."""
+    writer = csv.writer(_Echo(), delimiter=";", lineterminator="\r\n")
+    yield "\ufeff" + writer.writerow(header)
     for row in rows:
-        writer.writerow([_cell(value) for value in row])
-    return "\ufeff" + buffer.getvalue()
+        yield writer.writerow([_cell(value) for value in row])
+
+
+def csv_text(header: list[str], rows) -> str:
+    """A whole CSV file for Excel (:func:`csv_lines` joined)."""
+    return "".join(csv_lines(header, rows))
+
+
+def _download_headers(response, filename: str):
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def csv_response(body: str, filename: str) -> HttpResponse:
@@ -54,9 +72,18 @@ def csv_response(body: str, filename: str) -> HttpResponse:
     exact ``filename*`` (RFC 6266/5987). Never cached: exports hold personal data.
     """
     response = HttpResponse(body.encode("utf-8"), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    response["Cache-Control"] = "no-store"
-    return response
+    return _download_headers(response, filename)
+
+
+def csv_stream_response(header: list[str], rows, filename: str) -> StreamingHttpResponse:
+    """A CSV download written as it is sent (:func:`csv_lines`): a list of any length costs
+    the server one chunk of rows at a time (pass a ``QuerySet.iterator()``). Headers as
+    :func:`csv_response`."""
+    response = StreamingHttpResponse(
+        (line.encode("utf-8") for line in csv_lines(header, rows)),
+        content_type="text/csv; charset=utf-8",
+    )
+    return _download_headers(response, filename)
 
 
 def _cell(value) -> str:

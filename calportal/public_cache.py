@@ -10,20 +10,25 @@ deployment). Use :func:`public_page` where the URL is declared::
 message waiting to be shown; a logged-in user always gets the live page. The key holds
 everything such a page varies on: scheme, host, the full path with its query string (the
 language prefix included), the active language, the text size (``text_size`` cookie), whether
-the client takes gzip, today's local date, and the generation of each content area the page
-shows (below). Only a 200 response that sets no cookie and has no ``Vary: Cookie`` is stored.
+the client takes gzip and today's local date; the stored copy carries the generation of each
+content area the page shows (below), read with it in one round trip and compared. Only a 200
+response that sets no cookie and has no ``Vary: Cookie`` is stored. For readers who take gzip,
+pages of :data:`GZIP_MIN_BYTES` or more without a CSRF token are kept compressed.
 
-**CSRF.** Every page carries forms (text size, language, a signup form). The stored copy has a
-placeholder instead of the CSRF token, and each reader gets their own token (and cookie) filled
-in, exactly as a live page would give them.
+**CSRF.** The language and text-size switches are links, so most public pages carry no token.
+A page with a form (the signup form of an event) is stored with a placeholder instead of the
+CSRF token, and each reader gets their own token (and cookie) filled in, exactly as a live page
+would give them.
 
 **Invalidation.** Each content area ("events", "map", "groups", "passes", and "shared":
 organisations and consent texts, shown on every page) has a generation in the cache. Saving or
 deleting any model of the area (signals, connected by :func:`connect`) gives it a new
 generation, so every page that shows the area is rendered afresh on the next request. Code that
 changes rows without signals (``QuerySet.update``, ``bulk_create``, raw SQL) calls
-:func:`changed` itself. A new generation is set at once and again when the transaction commits,
-so a page rendered from data read before the commit is never kept under the new generation.
+:func:`changed` itself. A new generation is set when the transaction commits, so a page rendered
+from data read before the commit is never kept under the new generation, and also at the first
+change of each area within the transaction (later changes of that area in the same transaction
+cost no further round trip to the cache).
 
 Each page also expires on its own (``ttl``): a few seconds for pages showing places left, so a
 change the signals could not see (and anything depending on the clock, like "registration
@@ -34,6 +39,7 @@ opens at …") is stale for at most that long.
 live and not stored.
 """
 
+import gzip
 import hashlib
 import re
 import secrets
@@ -47,7 +53,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.middleware.csrf import _unmask_cipher_token, get_token
 from django.utils import timezone, translation
-from django.utils.cache import has_vary_header
+from django.utils.cache import has_vary_header, patch_vary_headers
 
 from calportal.context_processors import TEXT_SIZES
 
@@ -57,6 +63,8 @@ AREAS = ("events", "map", "groups", "passes", "shared")
 PLACES_TTL = 5
 # Seconds any other page may be kept (time-dependent content such as an event that has ended).
 DEFAULT_TTL = 60
+# Pages at least this long are kept gzip-compressed for readers who take it.
+GZIP_MIN_BYTES = 1024
 # Addresses longer than this are served live and not stored (no cache filling by junk queries).
 MAX_PATH_LENGTH = 1024
 
@@ -110,17 +118,45 @@ def changed(*areas: str, using: str = DEFAULT_DB_ALIAS) -> None:
     request. Call it after ``QuerySet.update()``, ``bulk_create()`` or raw SQL on the models
     behind a public page; ``save()`` and ``delete()`` need no call (signals do it).
 
-    Inside a transaction the generation changes at once and again on commit (database
-    ``using``). Raises ``ValueError`` for an unknown area. Never raises for a cache that is
-    down (the page then expires after its ``ttl``)."""
+    Inside a transaction (database ``using``) the generation changes at the first change of
+    each area and again on commit. Raises ``ValueError`` for an unknown area. Never raises for
+    a cache that is down (the page then expires after its ``ttl``)."""
     unknown = set(areas) - set(AREAS)
     if unknown:
         raise ValueError(f"unknown public cache area(s): {', '.join(sorted(unknown))}")
     areas = tuple(areas) or AREAS
-    _bump(areas)
     connection = connections[using]
-    if connection.in_atomic_block:
-        connection.on_commit(lambda: _bump(areas))
+    if not connection.in_atomic_block:
+        _bump(areas)
+        return
+    # Once per transaction and area: a later change of the same area in the same transaction
+    # is covered by the renewal already made and the one waiting for the commit.
+    new = tuple(area for area in areas if area not in _renewing_on_commit(connection))
+    if new:
+        _bump(new)
+        connection.on_commit(_BumpOnCommit(new))
+
+
+class _BumpOnCommit:
+    """The renewal of ``areas`` waiting for the commit (recognisable among the callbacks)."""
+
+    def __init__(self, areas: tuple[str, ...]):
+        self.areas = areas
+
+    def __call__(self) -> None:
+        _bump(self.areas)
+
+
+def _renewing_on_commit(connection) -> set[str]:
+    """The areas whose renewal already waits for this transaction's commit and survives any
+    savepoint still open (registered in this savepoint or an enclosing one: a rollback that
+    drops it drops the change being made now too)."""
+    active = set(connection.savepoint_ids)
+    areas = set()
+    for savepoints, callback, *_robust in connection.run_on_commit:
+        if isinstance(callback, _BumpOnCommit) and set(savepoints) <= active:
+            areas.update(callback.areas)
+    return areas
 
 
 def _model_changed(sender, instance=None, using=DEFAULT_DB_ALIAS, **kwargs) -> None:
@@ -148,10 +184,11 @@ def connect() -> None:
     m2m_changed.connect(_model_changed, dispatch_uid="public-cache:m2m")
 
 
-def _generations(areas: tuple[str, ...]) -> list[str] | None:
-    """The current generation of each area, or None when the cache does not answer."""
+def _lookup(areas: tuple[str, ...], page_key: str) -> tuple[list[str] | None, dict | None]:
+    """The current generation of each area and the stored page, in one round trip to the cache:
+    ``(generations, entry)``; generations None when the cache does not answer."""
     keys = [_GENERATION_KEY.format(area) for area in areas]
-    found = cache.get_many(keys)
+    found = cache.get_many([*keys, page_key])
     values = []
     for key in keys:
         value = found.get(key)
@@ -159,9 +196,9 @@ def _generations(areas: tuple[str, ...]) -> list[str] | None:
             cache.add(key, _new_generation(), None)
             value = cache.get(key)
             if value is None:
-                return None
+                return None, None
         values.append(value)
-    return values
+    return values, found.get(page_key)
 
 
 def _pending_messages(request) -> bool:
@@ -180,16 +217,21 @@ def _may_use_cache(request) -> bool:
     return not _pending_messages(request)
 
 
-def _page_key(request, generations: list[str]) -> str:
+def _accepts_gzip(request) -> bool:
+    return bool(_ACCEPTS_GZIP.search(request.headers.get("accept-encoding", "")))
+
+
+def _page_key(request) -> str:
+    """The key of the page for this request: everything it varies on but the generations of
+    its areas, which the stored entry carries (so that one round trip reads both)."""
     text_size = request.COOKIES.get("text_size", "normal")
     parts = [
-        *generations,
         request.scheme,
         request.get_host(),
         request.get_full_path(),
         translation.get_language() or "",
         text_size if text_size in TEXT_SIZES else "normal",
-        "gzip" if _ACCEPTS_GZIP.search(request.headers.get("accept-encoding", "")) else "",
+        "gzip" if _accepts_gzip(request) else "",
         timezone.localdate().isoformat(),
     ]
     digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()
@@ -212,9 +254,20 @@ def _storable(request, response) -> dict | None:
         content = _CSRF_INPUT.sub(rb"\1" + _CSRF_PLACEHOLDER + rb"\2", content)
         if _leaks_token(request, content):
             return None
+    patch_vary_headers(response, ["Accept-Encoding"])
     headers = [
         (name, value) for name, value in response.items() if name.lower() not in _SKIPPED_HEADERS
     ]
+    # Kept compressed for readers who take gzip (a page without a token of its own: compressed
+    # secrets are what BREACH reads), so that a hit sends a tenth of the bytes.
+    if (
+        not with_token
+        and _accepts_gzip(request)
+        and len(content) >= GZIP_MIN_BYTES
+        and not response.has_header("Content-Encoding")
+    ):
+        content = gzip.compress(content, compresslevel=6, mtime=0)
+        headers.append(("Content-Encoding", "gzip"))
     return {
         "status": response.status_code,
         "headers": headers,
@@ -264,12 +317,11 @@ def public_page(*areas: str, ttl: int = DEFAULT_TTL):
         def wrapper(request, *args, **kwargs):
             if not _may_use_cache(request):
                 return view(request, *args, **kwargs)
-            generations = _generations(page_areas)
+            key = _page_key(request)
+            generations, stored = _lookup(page_areas, key)
             if generations is None:
                 return view(request, *args, **kwargs)
-            key = _page_key(request, generations)
-            stored = cache.get(key)
-            if stored is not None:
+            if stored is not None and stored.get("generations") == generations:
                 response = _from_storage(request, stored)
                 response["X-Public-Cache"] = "hit"
                 return response
@@ -278,7 +330,9 @@ def public_page(*areas: str, ttl: int = DEFAULT_TTL):
                 response.render()
             entry = _storable(request, response)
             if entry is not None:
-                cache.set(key, entry, ttl)
+                # The generations read before the page was built: a change meanwhile renewed
+                # one, so this copy is never served.
+                cache.set(key, {**entry, "generations": generations}, ttl)
                 response["X-Public-Cache"] = "miss"
             return response
 

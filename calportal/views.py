@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from calportal import health
 from calportal.accounts.models import User
@@ -150,11 +150,14 @@ def dashboard(request):
     return render(request, "pages/dashboard.html", context)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def text_size(request):
-    """Remember the reader's text size in a cookie; works without JavaScript."""
-    size = request.POST.get("size", "normal")
-    target = request.POST.get("next", "/")
+    """Remember the reader's text size (``size``: normal, large or xlarge) in a cookie and go
+    back to ``next`` (a page of this site; the home page otherwise). A link (GET), so that the
+    pages carrying it are the same for every reader; a form posting it works too."""
+    data = request.POST if request.method == "POST" else request.GET
+    size = data.get("size", "normal")
+    target = data.get("next", "/")
     if not url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):

@@ -1,7 +1,10 @@
 """E-mails to people about their registrations, queued in the outbox (calportal/outbox).
 
-Each is rendered when the change happens, inside its transaction, in the language the person
-signed up in, so the message and the change are committed together or not at all.
+Each is rendered in the language the person signed up in, inside the transaction of the change,
+so the message and the change are committed together or not at all. A signup's confirmation is
+stored with the signup and composed by the worker just after it commits
+(:mod:`calportal.outbox.later`), so that the event's lock, which every signup for the event
+waits for, is not held while templates render.
 """
 
 from django.conf import settings
@@ -9,6 +12,7 @@ from django.conf import settings
 from calportal import notify
 from calportal.calls import services as calls
 from calportal.calls.models import CallReason
+from calportal.outbox import later
 from calportal.outbox.services import queue_email
 from initiatives import selectors
 from initiatives.ical import calendar_bytes
@@ -110,6 +114,7 @@ def _queue_email(message: str, registration: Registration, *, key=None, **extra)
     return email is not None
 
 
+@later.register("initiatives.tell_registration")
 def tell_registration(
     message: str, registration_id: int, *, key: str, email_key: str | None = None, **extra
 ) -> list[str]:
@@ -119,7 +124,11 @@ def tell_registration(
     by text message or call; ``email_key`` keys the e-mail, where a repeat must not send it
     again either (the reminder). ``extra`` goes into the templates' context. Returns the
     channels used; ``[]`` for an unknown registration or an anonymised person. Raises
-    ValueError for an unknown ``message``."""
+    ValueError for an unknown ``message``.
+
+    Composed by the worker after the change (:func:`calportal.outbox.later.compose_later`), a
+    confirmation of a registration cancelled meanwhile is not sent: the cancellation's own
+    message says what holds."""
     if message not in MESSAGES and message not in MESSAGE_EMAIL:
         raise ValueError(message)
     registration = (
@@ -128,6 +137,8 @@ def tell_registration(
         .first()
     )
     if registration is None or registration.participant.anonymised_year is not None:
+        return []
+    if message == "registration_received" and registration.status == RegistrationStatus.CANCELLED:
         return []
     if message in SUPERSEDES:
         calls.close_regarding(registration)

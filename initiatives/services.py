@@ -123,7 +123,9 @@ def eligibility_error(initiative: Initiative, birth_year: int | None, on: date) 
     return None
 
 
-def participant_find_or_create(*, person: PersonData, trusted: bool = False) -> Participant:
+def participant_find_or_create(
+    *, person: PersonData, trusted: bool = False, consent_text_version: str = CONSENT_TEXT_VERSION
+) -> Participant:
     """The known participant with this name and this e-mail address or phone, or a new one.
 
     The name must match as well: a couple sharing an e-mail address are two people. Names are
@@ -136,10 +138,20 @@ def participant_find_or_create(*, person: PersonData, trusted: bool = False) -> 
     missing details.
     Anonymised rows (PRIVACY.md §2) are never matched: they are nobody, and their empty
     contacts and names must not make a newcomer one of them.
-    Callers hold the event's lock, so the same new person signing up twice for one event is
-    created once. Raises :class:`RegistrationError` when ``person.phone`` is not a Polish phone
-    number (the forms refuse it first; this guards other callers).
+    Callers serialise the same person's signups (:func:`_lock_person`), so a new person signing
+    up twice at once is created once. A new person's ``consent_text_version`` is the version of
+    the sign-up clause they were shown. Raises :class:`RegistrationError` when ``person.phone``
+    is not a Polish phone number (the forms refuse it first; this guards other callers).
     """
+    return _participant_find_or_create(
+        person=person, trusted=trusted, consent_text_version=consent_text_version
+    )[0]
+
+
+def _participant_find_or_create(
+    *, person: PersonData, trusted: bool, consent_text_version: str
+) -> tuple[Participant, bool]:
+    """:func:`participant_find_or_create` and whether the person is new."""
     first_name, last_name = person.first_name.strip(), person.last_name.strip()
     email = person.email.strip().lower()
     try:
@@ -186,7 +198,7 @@ def participant_find_or_create(*, person: PersonData, trusted: bool = False) -> 
             changed = [*changed, "area", "outside_municipality"]
         if changed:
             existing.save(update_fields=changed)
-        return existing
+        return existing, False
     return Participant.objects.create(
         first_name=first_name,
         last_name=last_name,
@@ -198,10 +210,10 @@ def participant_find_or_create(*, person: PersonData, trusted: bool = False) -> 
         district=person.district.strip(),
         area_id=person.residence.area_id,
         outside_municipality=person.residence.outside_municipality,
-        consent_text_version=CONSENT_TEXT_VERSION,
+        consent_text_version=consent_text_version,
         consent_scope=CONSENT_SCOPE,
         consent_given_at=timezone.now(),
-    )
+    ), True
 
 
 def registration_create(
@@ -216,8 +228,12 @@ def registration_create(
     certificate_declared: bool = False,
     language: str | None = None,
     health_consent: bool | None = None,
+    event: Event | None = None,
 ) -> SignupResult:
     """Sign a person up: confirmed if the places fit, otherwise on the waiting list.
+
+    ``event``: the event ``event_id`` names, with its initiative, when the caller has read it
+    already (its state is checked again on the locked row).
 
     Staff registering someone who phoned in pass ``check_window=False`` to register outside
     the online registration window (but never for a cancelled or past event).
@@ -248,13 +264,27 @@ def registration_create(
         # Everything that does not decide the place happens before the event's row is locked
         # (the person, the registration as "waiting", the consents), so that the lock — which
         # every signup for this event waits for — is held only for the decision itself.
-        event = Event.objects.select_related("initiative").get(pk=event_id)
+        if event is None or event.pk != event_id:
+            event = Event.objects.select_related("initiative").get(pk=event_id)
         _check_signup(event, person, companions, check_window=check_window)
         places = 1 + companions
         _lock_person(person)
-        participant = participant_find_or_create(person=person, trusted=created_by is not None)
+        at = timezone.now()
+        language = language or get_language() or settings.LANGUAGE_CODE
+        texts = consent.current_texts(
+            [ConsentPurpose.EVENT_SIGNUP, *([ConsentPurpose.DISABILITY] if health_consent else [])],
+            language,
+            at=at,
+        )
+        participant, new_person = _participant_find_or_create(
+            person=person,
+            trusted=created_by is not None,
+            consent_text_version=texts[ConsentPurpose.EVENT_SIGNUP].version,
+        )
         existing = (
-            Registration.objects.filter(event=event, participant=participant)
+            None
+            if new_person
+            else Registration.objects.filter(event=event, participant=participant)
             .exclude(status=RegistrationStatus.CANCELLED)
             .first()
         )
@@ -269,19 +299,20 @@ def registration_create(
             accessibility_needs=accessibility_needs.strip(),
             created_by=created_by,
             certificate_declared=certificate_declared,
-            consent_text_version=CONSENT_TEXT_VERSION,
-            consent_given_at=timezone.now(),
-            language=language or get_language() or settings.LANGUAGE_CODE,
+            consent_text_version=texts[ConsentPurpose.EVENT_SIGNUP].version,
+            consent_given_at=at,
+            language=language,
         )
-        _record_consents(registration, health_consent=bool(health_consent))
+        _record_consents(registration, texts=texts, new_person=new_person)
         event = _lock_event(event_id)
         # Checked again on the locked row: the event may have been cancelled or closed.
         _check_signup(event, person, companions, check_window=check_window)
         # The new registration queues like anyone: the places go, in queue order, to those
         # waiting whose places fit — this person included when it is their turn.
-        _promote_waiting(event, quietly={registration.pk})
-        registration.refresh_from_db(fields=["status"])
-        _notify("registration_received", registration.pk, key=str(registration.pk))
+        if registration.pk in _promote_waiting(event, quietly={registration.pk}):
+            registration.status = RegistrationStatus.CONFIRMED
+        # Composed by the worker after the commit (calportal.outbox.later), not under the lock.
+        _notify_later("registration_received", registration.pk, key=str(registration.pk))
         return SignupResult(registration=registration, created=True)
 
 
@@ -332,9 +363,11 @@ def _lock_person(person: PersonData) -> None:
         )
 
 
-def _record_consents(registration: Registration, *, health_consent: bool) -> None:
-    """The sign-up consent on the registration (and on the person, the first time), and the
-    health-data consent when given. Staff-taken consents carry the staff member."""
+def _record_consents(registration: Registration, *, texts: dict, new_person: bool) -> None:
+    """The sign-up consent on the registration (and on the person, the first time: always for
+    a ``new_person``), and the health-data consent when its text is in ``texts`` (``{purpose:
+    ConsentText}``, from :func:`calportal.privacy.consent.current_texts`). Staff-taken
+    consents carry the staff member."""
     channel = consent.channel_of_source(registration.source)
     if channel == ConsentChannel.ONLINE and registration.created_by_id:
         channel = ConsentChannel.PHONE
@@ -344,19 +377,23 @@ def _record_consents(registration: Registration, *, health_consent: bool) -> Non
         "language": registration.language,
         "at": registration.consent_given_at,
     }
-    signup = consent.record(registration, ConsentPurpose.EVENT_SIGNUP, **taken)
-    registration.consent_text_version = signup.text.version
-    registration.save(update_fields=["consent_text_version"])
+    signup_text = texts[ConsentPurpose.EVENT_SIGNUP]
+    consent.record(registration, ConsentPurpose.EVENT_SIGNUP, text=signup_text, **taken)
     participant = registration.participant
-    if not participant.consents.filter(
-        text__purpose=ConsentPurpose.EVENT_SIGNUP, withdrawn_at__isnull=True
-    ).exists():
-        first = consent.record(participant, ConsentPurpose.EVENT_SIGNUP, **taken)
-        if participant.consent_text_version != first.text.version:
-            participant.consent_text_version = first.text.version
+    if (
+        new_person
+        or not participant.consents.filter(
+            text__purpose=ConsentPurpose.EVENT_SIGNUP, withdrawn_at__isnull=True
+        ).exists()
+    ):
+        consent.record(participant, ConsentPurpose.EVENT_SIGNUP, text=signup_text, **taken)
+        if participant.consent_text_version != signup_text.version:
+            participant.consent_text_version = signup_text.version
             participant.save(update_fields=["consent_text_version"])
-    if health_consent:
-        consent.record(registration, ConsentPurpose.DISABILITY, **taken)
+    if ConsentPurpose.DISABILITY in texts:
+        consent.record(
+            registration, ConsentPurpose.DISABILITY, text=texts[ConsentPurpose.DISABILITY], **taken
+        )
 
 
 RESEND_INTERVAL = 600  # seconds: one repeated e-mail per registration per ten minutes
@@ -642,8 +679,10 @@ def _promote_waiting(event: Event, *, quietly: set[int] = frozenset()) -> list[i
     """
     if event.is_cancelled or event.starts_at <= timezone.now() or event.places_left <= 0:
         return []  # nothing can change: the waiting list is not even read
-    waiting = event.registrations.filter(status=RegistrationStatus.WAITING).order_by(
-        "queued_at", "pk"
+    waiting = (
+        event.registrations.filter(status=RegistrationStatus.WAITING)
+        .select_related("participant")  # the audit trail names the person of each change
+        .order_by("queued_at", "pk")
     )
     promoted = []
     for registration in who_fits(waiting, event.places_left):
@@ -726,6 +765,19 @@ def _notify(message: str, registration_id: int, *, key: str, **extra) -> None:
     from initiatives.messages import tell_registration
 
     tell_registration(message, registration_id, key=key, **extra)
+
+
+def _notify_later(message: str, registration_id: int, *, key: str) -> None:
+    """Tell the person as :func:`_notify` does, composed by the worker after the commit
+    (:mod:`calportal.outbox.later`): for changes made under a lock that others wait for."""
+    from calportal.outbox.later import compose_later
+
+    compose_later(
+        "initiatives.tell_registration",
+        message=message,
+        registration_id=registration_id,
+        key=key,
+    )
 
 
 # What people come by: a change of any of these is told to everyone registered or waiting.

@@ -102,6 +102,7 @@ def _signup(request, event: Event, form: SignupForm):
     try:
         result = services.registration_create(
             event_id=event.pk,
+            event=event,
             person=services.PersonData.from_data(data),
             companions=data["companions"],
             accessibility_needs=data["accessibility_needs"],

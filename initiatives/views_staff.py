@@ -15,7 +15,7 @@ from calportal.accounts.decorators import permission_required
 from calportal.audit.models import Access
 from calportal.audit.services import record_access
 from calportal.contacts import name_text_key, phone_search_digits
-from calportal.csv_files import csv_response, csv_text
+from calportal.csv_files import csv_stream_response
 from calportal.documents.services import document_request
 from calportal.middleware import contains_refused_characters
 from calportal.parsing import int_list
@@ -516,8 +516,9 @@ def event_message(request, pk: int):
 def event_registrations_csv(request, pk: int):
     event = _get_event(pk)
     record_access(request.user, Access.EXPORT, event, detail="csv")
-    lists = selectors.event_registrations(event)
-    body = csv_text(
+    # UTF-8 with a byte-order mark and semicolons: Excel opens it with Polish letters intact;
+    # written as it is sent, so a list of thousands is never held whole.
+    return csv_stream_response(
         [
             _("Status"),
             _("Position"),
@@ -552,11 +553,10 @@ def event_registrations_csv(request, pk: int):
                 registration.get_attendance_display(),
                 timezone.localtime(registration.created_at).strftime("%Y-%m-%d %H:%M"),
             ]
-            for registration in lists["confirmed"] + lists["waiting"]
+            for registration in selectors.registrations_for_export(event)
         ),
+        f"zapisy-{event.pk}.csv",
     )
-    # UTF-8 with a byte-order mark and semicolons: Excel opens it with Polish letters intact.
-    return csv_response(body, f"zapisy-{event.pk}.csv")
 
 
 @require_POST

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 
 from calportal import autocomplete, public_cache
 from calportal.accounts.decorators import permission_required
-from calportal.csv_files import csv_response, csv_text
+from calportal.csv_files import csv_stream_response
 from calportal.documents.services import document_request
 from calportal.outbox.selectors import messages_regarding
 from calportal.parsing import int_list
@@ -515,14 +515,16 @@ def meeting_detail(request, pk: int):
 def members_csv(request, pk: int):
     group = _group(request, pk)
     services.log_access(request.user, group, AccessAction.EXPORT)
-    body = csv_text(
+    return csv_stream_response(
         [_("First name"), _("Last name"), _("Phone"), _("E-mail"), _("Joined on"), _("Left on")],
         (
             [m.first_name, m.last_name, m.phone, m.email, m.joined_on, m.left_on]
-            for m in group.members.filter(erased_at__isnull=True).order_by("first_name", "pk")
+            for m in group.members.filter(erased_at__isnull=True)
+            .order_by("first_name", "pk")
+            .iterator(chunk_size=2000)
         ),
+        f"grupa-{group.pk}-czlonkowie.csv",
     )
-    return csv_response(body, f"grupa-{group.pk}-czlonkowie.csv")
 
 
 class AccessLogFilter(forms.Form):

@@ -37,6 +37,47 @@ autocomplete.register(
 )
 
 
+SHIFT_CANDIDATES_SOURCE = "shift-candidates"
+
+
+def shift_candidates(volunteers, opportunity):
+    """The volunteers who may be put on a shift of ``opportunity``: active volunteers of its
+    organisation, with a valid check for work with children when it involves children.
+    ``volunteers``: those the user may see (annotated by :func:`selectors.with_compliance`
+    here)."""
+    candidates = selectors.with_compliance(
+        volunteers.filter(organisation=opportunity.organisation, status=VolunteerStatus.ACTIVE)
+    )
+    if opportunity.involves_children:
+        candidates = candidates.filter(has_valid_check=True)
+    return candidates
+
+
+def _narrow_to_shift_candidates(volunteers, user, params):
+    opportunity = (
+        selectors.opportunities_for(user)
+        .select_related("organisation")
+        .filter(pk=int(params["opportunity"]))
+        .first()
+        if str(params.get("opportunity", "")).isdigit()
+        else None
+    )
+    if opportunity is None:
+        return volunteers.none()
+    return shift_candidates(volunteers, opportunity)
+
+
+# Who can be put on a shift, as a search field when the organisation has many volunteers.
+autocomplete.register(
+    SHIFT_CANDIDATES_SOURCE,
+    permission="volunteers.add_assignment",
+    queryset=lambda user: selectors.volunteers_for(user).select_related("organisation"),
+    search_fields=("first_name", "last_name", "email"),
+    label=lambda volunteer: f"{volunteer.last_name} {volunteer.first_name}",
+    narrow=_narrow_to_shift_candidates,
+)
+
+
 class _ScopedFilterSet(django_filters.FilterSet):
     """Drops the organisation filter for people who only ever see their own organisation.
 

@@ -19,18 +19,24 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from calportal import autocomplete
 from calportal.accounts.decorators import permission_required
 from calportal.accounts.roles import Role
 from calportal.audit.models import Access
 from calportal.audit.services import record_access
-from calportal.csv_files import csv_response, csv_text
+from calportal.csv_files import csv_stream_response
 from calportal.dates import parse_week, week_label
 from calportal.organisations.models import Organisation
 from calportal.parsing import int_list
 from calportal.privacy import consent
 from calportal.public_forms import public_form_accepted
 from volunteers import hours_csv, selectors, services
-from volunteers.filters import EntryFilter, VolunteerFilter
+from volunteers.filters import (
+    SHIFT_CANDIDATES_SOURCE,
+    EntryFilter,
+    VolunteerFilter,
+    shift_candidates,
+)
 from volunteers.forms import (
     WITH_CHILDREN_CHOICES,
     AgreementForm,
@@ -98,6 +104,10 @@ def _entry_rows(page, request, *, selectable: bool = False) -> None:
 
 QUEUE_PAGE_SIZE = 100
 TOTALS_PAGE_SIZE = 100
+# Candidates for a shift offered as a drop-down; more are a search field with suggestions.
+CANDIDATES_LISTED = 100
+# Volunteers per page of the weekly hours grid (one form per page: a page is saved at a time).
+GRID_PAGE_SIZE = 50
 
 
 # --- Public -----------------------------------------------------------------------------------
@@ -448,19 +458,19 @@ def opportunity_detail(request, pk: int):
         ),
         pk=pk,
     )
-    candidates = selectors.with_compliance(
-        selectors.volunteers_for(request.user).filter(
-            organisation=opportunity.organisation, status=VolunteerStatus.ACTIVE
-        )
-    ).order_by("last_name", "first_name")
-    if opportunity.involves_children:
-        candidates = candidates.filter(has_valid_check=True)
+    candidates = shift_candidates(selectors.volunteers_for(request.user), opportunity).order_by(
+        "last_name", "first_name"
+    )
+    # A drop-down while it is short; a search field with suggestions beyond that.
+    listed = list(candidates[: CANDIDATES_LISTED + 1])
     return render(
         request,
         "volunteers/opportunity_detail.html",
         {
             "opportunity": opportunity,
-            "candidates": list(candidates),
+            "candidates": listed if len(listed) <= CANDIDATES_LISTED else None,
+            "candidates_url": reverse("autocomplete", args=[SHIFT_CANDIDATES_SOURCE])
+            + f"?opportunity={opportunity.pk}",
             "shift_form": _shift_form(opportunity),
         },
     )
@@ -494,12 +504,7 @@ def assignment_create(request, pk: int):
     shift = get_object_or_404(
         Shift.objects.filter(opportunity__in=selectors.opportunities_for(request.user)), pk=pk
     )
-    volunteer_id = int_list([request.POST.get("volunteer", "")])
-    volunteer = (
-        selectors.volunteers_for(request.user).filter(pk=volunteer_id[0]).first()
-        if volunteer_id
-        else None
-    )
+    volunteer = _chosen_candidate(request, shift.opportunity)
     if volunteer is None:
         messages.error(request, _("Choose a volunteer."))
         return redirect(shift.opportunity)
@@ -514,6 +519,27 @@ def assignment_create(request, pk: int):
         for warning in result.warnings:
             messages.warning(request, warning)
     return redirect(shift.opportunity)
+
+
+def _chosen_candidate(request, opportunity):
+    """The volunteer the assignment form names: an id (the drop-down), a picked suggestion
+    ("Nowak Anna #42") or typed text that matches exactly one candidate of the shift. None
+    otherwise, or when the user may not see them."""
+    raw = " ".join(request.POST.get("volunteer", "").replace("\x00", "").split())[:100]
+    volunteers = selectors.volunteers_for(request.user)
+    picked = autocomplete.picked_id(raw)
+    if picked is None and raw.isdigit():
+        picked = int_list([raw])[0] if int_list([raw]) else None
+    if picked is not None:
+        return volunteers.filter(pk=picked).first()
+    if not raw:
+        return None
+    found = list(
+        shift_candidates(volunteers, opportunity).filter(
+            autocomplete.text_query(("first_name", "last_name", "email"), raw)
+        )[:2]
+    )
+    return found[0] if len(found) == 1 else None
 
 
 @require_POST
@@ -682,7 +708,8 @@ def _week_start(value: str | None) -> datetime.date:
 
 @permission_required("volunteers.add_hoursentry")
 def hours_week(request):
-    """The weekly grid: a row per active volunteer, a column per day, one submit."""
+    """The weekly grid: a row per active volunteer, a column per day, one submit; a page of
+    :data:`GRID_PAGE_SIZE` volunteers at a time (each page saved on its own)."""
     typed_week = (request.GET.get("week") or request.POST.get("week") or "").strip()
     monday = _week_start(typed_week)
     week_error = ""
@@ -699,13 +726,15 @@ def hours_week(request):
     organisation = next((o for o in organisations if str(o.pk) == chosen), None) or (
         organisations[0] if organisations else None
     )
-    volunteers = list(
+    grid_page = Paginator(
         selectors.volunteers_for(request.user)
         .filter(
             organisation=organisation, status__in=[VolunteerStatus.ACTIVE, VolunteerStatus.PAUSED]
         )
-        .order_by("last_name", "first_name", "pk")
-    )
+        .order_by("last_name", "first_name", "pk"),
+        GRID_PAGE_SIZE,
+    ).get_page(request.GET.get("page") or request.POST.get("page"))
+    volunteers = list(grid_page)
     opportunities = list(
         selectors.opportunities_for(request.user)
         .filter(organisation=organisation)
@@ -799,6 +828,8 @@ def hours_week(request):
                 query = f"?week={monday.isoformat()}"
                 if organisation and len(organisations) > 1:
                     query += f"&organisation={organisation.pk}"
+                if grid_page.number > 1:
+                    query += f"&page={grid_page.number}"
                 return redirect(reverse("volunteers:hours_week") + query)
     logged = selectors.week_grid(volunteers, monday)
     rows = [
@@ -828,6 +859,7 @@ def hours_week(request):
             "days": days,
             "monday": monday,
             "week": monday.isoformat(),
+            "grid_page": grid_page,
             "week_error": week_error,
             "week_hint": week_label(monday - datetime.timedelta(days=7)),
             "previous_week": (monday - datetime.timedelta(days=7)).isoformat(),
@@ -1019,7 +1051,7 @@ def export(request, what: str):
     if what == "totals":
         entry_filter.filters.pop("status", None)
         data = selectors.totals(entry_filter.qs)
-        body = csv_text(
+        header, rows = (
             [_("Volunteer"), _("Organisation"), _("Entries"), _("Hours"), _("Value (zł)")],
             (
                 [
@@ -1034,7 +1066,7 @@ def export(request, what: str):
         )
         filename = f"wolontariat-podsumowanie-{stamp}.csv"
     elif what == "entries":
-        body = csv_text(
+        header, rows = (
             [
                 _("Date"),
                 _("Volunteer"),
@@ -1058,14 +1090,16 @@ def export(request, what: str):
                 ]
                 for entry in entry_filter.qs.select_related(
                     "volunteer__organisation", "opportunity", "initiative"
-                ).order_by("date", "pk")
+                )
+                .order_by("date", "pk")
+                .iterator(chunk_size=2000)
             ),
         )
         filename = f"wolontariat-godziny-{stamp}.csv"
     else:
         raise Http404
     record_access(request.user, Access.EXPORT, detail=f"volunteers.{what}")
-    return csv_response(body, filename)
+    return csv_stream_response(header, rows, filename)
 
 
 @permission_required("volunteers.change_volunteeringsettings")

@@ -91,3 +91,25 @@ class SMSMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.template} → {self.to}"
+
+
+class PendingMessage(models.Model):
+    """A message still to be composed: stored with the change that causes it, composed by the
+    worker after the commit (:mod:`calportal.outbox.later`), so that the change's transaction
+    (and any lock it holds) does not wait for templates to render. Deleted once composed."""
+
+    # The registered composer (calportal.outbox.later.register) and its keyword arguments.
+    composer = models.CharField(max_length=100)
+    arguments = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+    handed_on_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("message still to compose")
+        verbose_name_plural = _("messages still to compose")
+
+    def __str__(self) -> str:
+        return f"{self.composer}({self.arguments})"

@@ -16,11 +16,12 @@ def deliver_email(email_id: int) -> None:
 
 @shared_task(name="calportal.outbox.sweep", ignore_result=True, soft_time_limit=50, time_limit=60)
 def sweep() -> int:
-    """Every minute: hand on the e-mails and text messages that are due (see
-    :func:`calportal.outbox.services.sweep` and :func:`calportal.outbox.sms.sweep_sms`)."""
-    from calportal.outbox import sms
+    """Every minute: hand on the e-mails and text messages that are due and the messages still
+    to compose (see :func:`calportal.outbox.services.sweep`,
+    :func:`calportal.outbox.sms.sweep_sms` and :func:`calportal.outbox.later.sweep_pending`)."""
+    from calportal.outbox import later, sms
 
-    return services.sweep() + sms.sweep_sms()
+    return services.sweep() + sms.sweep_sms() + later.sweep_pending()
 
 
 @shared_task(name="calportal.outbox.forget_old", soft_time_limit=240, time_limit=300)
@@ -41,3 +42,11 @@ def deliver_sms(sms_id: int) -> None:
     from calportal.outbox import sms
 
     sms.deliver(sms_id)
+
+
+@shared_task(name="calportal.outbox.compose", ignore_result=True, soft_time_limit=80, time_limit=90)
+def compose_pending(pending_id: int) -> None:
+    """Compose one message stored by :func:`calportal.outbox.later.compose_later`."""
+    from calportal.outbox import later
+
+    later.compose(pending_id)

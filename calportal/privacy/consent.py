@@ -50,12 +50,29 @@ def current_text(purpose: str, language: str | None = None, *, at=None) -> Conse
     language. Before the first version began, the first version (the registry starts with the
     texts the forms showed from the start). One query. Raises ``ConsentText.DoesNotExist``
     when the purpose has no text."""
+    return current_texts([purpose], language, at=at)[purpose]
+
+
+def current_texts(purposes, language: str | None = None, *, at=None) -> dict[str, ConsentText]:
+    """:func:`current_text` of each of ``purposes`` at once: ``{purpose: text}``, one query.
+    Raises ``ConsentText.DoesNotExist`` when one of them has no text."""
     at = at or timezone.now()
     language = _language(language)
-    texts = _texts_of(purpose, language)
-    if not texts:
+    purposes = list(dict.fromkeys(purposes))
+    texts = _texts_of(purposes, language)
+    if {text.purpose for text in texts} != set(purposes):
         _create_first_texts()
-        texts = _texts_of(purpose, language)
+        texts = _texts_of(purposes, language)
+    by_purpose = {purpose: [] for purpose in purposes}
+    for text in texts:
+        by_purpose[text.purpose].append(text)
+    return {
+        purpose: _in_force(purpose, found, language, at) for purpose, found in by_purpose.items()
+    }
+
+
+def _in_force(purpose: str, texts: list[ConsentText], language: str, at) -> ConsentText:
+    """The text in force at ``at`` among one purpose's ``texts`` (newest first)."""
     in_force = [
         text
         for text in texts
@@ -72,10 +89,10 @@ def current_text(purpose: str, language: str | None = None, *, at=None) -> Conse
     raise ConsentText.DoesNotExist(f"No consent text in force for {purpose}")
 
 
-def _texts_of(purpose: str, language: str) -> list[ConsentText]:
+def _texts_of(purposes: list[str], language: str) -> list[ConsentText]:
     return list(
         ConsentText.objects.filter(
-            purpose=purpose, language__in={language, settings.LANGUAGE_CODE}
+            purpose__in=purposes, language__in={language, settings.LANGUAGE_CODE}
         ).order_by("-valid_from", "-pk")
     )
 
@@ -108,19 +125,20 @@ def _subject_field(subject) -> str:
 
 
 def record(
-    subject, purpose: str, *, channel: str, taken_by=None, language=None, at=None
+    subject, purpose: str, *, channel: str, taken_by=None, language=None, at=None, text=None
 ) -> Consent:
     """Record that the person behind ``subject`` (a saved Participant, Registration,
     PassApplication, Volunteer, JoinRequest or ResidentReport) consented to ``purpose``'s text
     in force at ``at`` (default now) in ``language``. ``channel`` is a :class:`ConsentChannel`;
     ``taken_by`` (the staff user who read the clause to the person) belongs to phone and
-    on-site consents and is ignored online. Runs in the caller's transaction. Raises
+    on-site consents and is ignored online. ``text``: the text in force when the caller has
+    already looked it up (:func:`current_texts`). Runs in the caller's transaction. Raises
     ``ConsentText.DoesNotExist`` when the purpose has no text in force."""
     at = at or timezone.now()
     if channel not in ConsentChannel.values:
         raise ValueError(f"Unknown consent channel {channel!r}")
     return Consent.objects.create(
-        text=current_text(purpose, language, at=at),
+        text=text or current_text(purpose, language, at=at),
         given_at=at,
         channel=channel,
         taken_by=taken_by if channel != ConsentChannel.ONLINE else None,

@@ -1,7 +1,9 @@
 from decimal import Decimal, InvalidOperation
+from urllib.parse import urlencode
 
 from django import template
-from django.utils import formats
+from django.urls import reverse, translate_url
+from django.utils import formats, translation
 
 from calportal import contacts
 
@@ -15,6 +17,31 @@ def query_with(context, **changes) -> str:
     for key, value in changes.items():
         query[key] = value
     return "?" + query.urlencode()
+
+
+@register.simple_tag(takes_context=True)
+def in_language(context, code: str) -> str:
+    """The address of the page being shown in language ``code`` (the same page and query: Polish
+    at the root, English under ``/en/``); the home page in that language when the address is
+    not one of the portal's pages (a "not found" page)."""
+    path = context["request"].get_full_path()
+    if code == translation.get_language():
+        return path
+    translated = translate_url(path, code)
+    if translated == path:
+        with translation.override(code):
+            return reverse("home")
+    return translated
+
+
+@register.simple_tag(takes_context=True)
+def text_size_url(context, size: str) -> str:
+    """The link that sets the reader's text size to ``size`` and comes back to this page."""
+    return (
+        reverse("text_size")
+        + "?"
+        + urlencode({"size": size, "next": context["request"].get_full_path()})
+    )
 
 
 @register.filter

@@ -15,7 +15,8 @@
       last = text;
       clearTimeout(timer);
       timer = setTimeout(function () {
-        var url = input.getAttribute("data-autocomplete-url") + "?q=" + encodeURIComponent(text);
+        var base = input.getAttribute("data-autocomplete-url");
+        var url = base + (base.indexOf("?") >= 0 ? "&" : "?") + "q=" + encodeURIComponent(text);
         fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
           .then(function (response) { return response.ok ? response.json() : { results: [] }; })
           .then(function (data) {

@@ -20,14 +20,14 @@ def test_home_language_switch_login_and_adding_an_organisation(
     screenshot("home-pl")
     assert axe() == []
 
-    page.get_by_role("button", name="English").click()
+    page.get_by_role("link", name="English").click()
     expect(page).to_have_url(live_server.url + "/en/")
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.get_by_role("heading", level=1)).to_have_text("Local Activity Centre in Śrem")
     screenshot("home-en")
     assert axe() == []
 
-    page.get_by_role("button", name="Polski").click()
+    page.get_by_role("link", name="Polski").click()
     expect(page).to_have_url(live_server.url + "/")
     expect(page.locator("html")).to_have_attribute("lang", "pl")
 
@@ -88,7 +88,7 @@ def test_public_pages_have_no_wcag_violations(live_server, page, axe, screenshot
 def test_the_largest_text_size_keeps_the_page_usable(live_server, page, axe, screenshot):
     page.goto(live_server.url + "/")
 
-    page.get_by_role("button", name="A++").click()
+    page.get_by_role("link", name="A++").click()
 
     expect(page.locator("html")).to_have_class("text-size-xlarge")
     font_size = page.evaluate("getComputedStyle(document.documentElement).fontSize")
@@ -130,7 +130,7 @@ def test_pages_work_under_the_real_content_security_policy(live_server, browser,
     ):
         page.goto(live_server.url + path)
     assert page.locator(".leaflet-interactive").count() == 1  # the map drew its point
-    page.get_by_role("button", name="A++").click()
+    page.get_by_role("link", name="A++").click()
     context.close()
 
     assert violations == []

@@ -39,7 +39,7 @@ def assert_excel_csv(response, *expected: str) -> None:
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"].startswith('attachment; filename="')
     assert response["Cache-Control"] == "no-store"
-    body = response.content
+    body = response.getvalue()
     assert body.startswith(b"\xef\xbb\xbf")
     text = body.decode("utf-8-sig")
     assert ";" in text.splitlines()[0]
@@ -114,3 +114,40 @@ def test_an_event_file_folds_long_polish_lines_without_splitting_letters(client,
     unfolded = response.content.replace(b"\r\n ", b"").decode("utf-8")
     assert f"SUMMARY:{title}\r\n" in unfolded
     assert "Świetlica " + POLISH in unfolded
+
+
+def export_rows(response) -> list[list[str]]:
+    import csv
+    import io
+
+    assert response.streaming  # written as it is sent
+    return list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig")), delimiter=";"))
+
+
+# The session, the user, the permissions, the event, the access log and the two lists.
+QUERIES_OF_THE_EXPORT = 8
+
+
+@pytest.mark.parametrize("size", [5, 40])
+def test_the_registrations_export_streams_the_lists_in_queue_order_with_pinned_queries(
+    login, staff, size
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.initiatives.conftest import person
+
+    event = EventFactory(capacity=2)
+    for n in range(size):
+        services.registration_create(event_id=event.pk, person=person(n))
+    services.registration_cancel(registration_id=event.registrations.earliest("pk").pk)
+    client = login(staff)
+    client.get(reverse("initiatives:event_csv", args=[event.pk]))
+
+    with CaptureQueriesContext(connection) as captured:
+        rows = export_rows(client.get(reverse("initiatives:event_csv", args=[event.pk])))
+
+    statuses = [row[0] for row in rows[1:]]
+    assert statuses == ["Potwierdzone"] * 2 + ["Lista rezerwowa"] * (size - 3)
+    assert [row[1] for row in rows[3:]] == [str(n) for n in range(1, size - 2)]
+    assert len(captured) == QUERIES_OF_THE_EXPORT

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -22,7 +24,28 @@ def test_public_pages_have_an_english_version_under_en(client, db, name):
     assert "Skip to main content" in html
 
 
-def test_the_language_switch_takes_the_reader_to_the_same_page_in_english(client, db):
+def language_links(html: str) -> dict[str, str]:
+    nav = re.search(r'<nav class="language-switch.*?</nav>', html, re.S).group()
+    return {code: href for href, code in re.findall(r'href="([^"]+)" lang="(\w+)"', nav)}
+
+
+def test_the_language_switch_links_to_the_same_page_and_query_in_each_language(client, db):
+    polish = client.get(reverse("privacy") + "?from=menu").content.decode()
+    english = client.get("/en" + reverse("privacy") + "?from=menu").content.decode()
+
+    assert language_links(polish) == {"pl": "/privacy/?from=menu", "en": "/en/privacy/?from=menu"}
+    assert language_links(english) == {"pl": "/privacy/?from=menu", "en": "/en/privacy/?from=menu"}
+    assert 'aria-current="true">English' in english
+    assert "csrfmiddlewaretoken" not in polish  # nothing per reader: the page can be cached
+
+
+def test_the_language_switch_of_a_missing_page_leads_to_the_home_page(client, db):
+    html = client.get("/no-such-page/").content.decode()
+
+    assert language_links(html)["en"] == "/en/"
+
+
+def test_the_old_language_form_still_works(client, db):
     response = client.post(reverse("set_language"), {"language": "en", "next": reverse("privacy")})
 
     assert response.status_code == 302
@@ -45,15 +68,27 @@ def test_the_accessibility_statement_names_the_act_and_the_feedback_procedure(cl
     assert "Rzecznik" in html
 
 
-def test_the_text_size_switch_is_remembered(client, db):
-    response = client.post(reverse("text_size"), {"size": "xlarge", "next": "/privacy/"})
+def test_the_text_size_links_are_remembered_and_lead_back(client, db):
+    html = client.get(reverse("privacy") + "?a=1&b=2").content.decode()
+    link = re.search(r'href="([^"]+)" rel="nofollow" class="[^"]*">A\+\+', html).group(1)
 
-    assert response["Location"] == "/privacy/"
+    response = client.get(link.replace("&amp;", "&"))
+
+    assert response["Location"] == "/privacy/?a=1&b=2"
+    assert response.cookies["text_size"].value == "xlarge"
     assert 'class="text-size-xlarge"' in client.get(reverse("privacy")).content.decode()
 
 
-def test_the_text_size_switch_ignores_unknown_sizes_and_foreign_redirects(client, db):
-    response = client.post(
+def test_the_text_size_form_still_works(client, db):
+    response = client.post(reverse("text_size"), {"size": "large", "next": "/privacy/"})
+
+    assert response["Location"] == "/privacy/"
+    assert response.cookies["text_size"].value == "large"
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_the_text_size_switch_ignores_unknown_sizes_and_foreign_redirects(client, db, method):
+    response = getattr(client, method)(
         reverse("text_size"), {"size": "<script>", "next": "https://evil.example/"}
     )
 
@@ -62,8 +97,8 @@ def test_the_text_size_switch_ignores_unknown_sizes_and_foreign_redirects(client
     assert 'class="text-size-normal"' in client.get(reverse("home")).content.decode()
 
 
-def test_the_text_size_switch_rejects_get(client, db):
-    assert client.get(reverse("text_size")).status_code == 405
+def test_the_text_size_switch_takes_no_other_method(client, db):
+    assert client.put(reverse("text_size")).status_code == 405
 
 
 def test_a_missing_page_is_a_friendly_404(client, db):

@@ -16,6 +16,8 @@ from django.utils import timezone
 
 from calportal import public_cache, redis_breaker
 from calportal.accounts.roles import Role
+from calportal.privacy import consent
+from calportal.privacy.models import ConsentPurpose
 from initiatives import services
 from initiatives.models import Registration
 from initiatives.passes.models import ProgrammeSettings
@@ -28,12 +30,17 @@ from tests.passes.conftest import make_venue
 from tests.resources_map.conftest import SREM, make_need, make_resource
 from tests.selfhelp.conftest import make_group
 
-pytestmark = pytest.mark.django_db
+# Transactional: each change commits, as each request does, and the cache is renewed on commit.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture(autouse=True)
-def public_cache_on(settings):
+def public_cache_on(settings, transactional_db):
     settings.PUBLIC_CACHE = True
+    # The consent texts and the programme's settings of a migrated database (a transactional
+    # test flushes them; a page would add them back on its first view, a change of its area).
+    consent.current_texts([ConsentPurpose.EVENT_SIGNUP])
+    ProgrammeSettings.current()
 
 
 @pytest.fixture
@@ -265,12 +272,12 @@ def test_programme_settings_and_venues_show_on_the_next_request(client, db):
 
 def test_an_organisation_renamed_is_a_change_of_every_page(client, event):
     client.get("/en/groups/")
-    generation = public_cache._generations(("shared",))
+    generation, _page = public_cache._lookup(("shared",), "no-page")
 
     event.initiative.lead_organisation.name = "Stowarzyszenie Nowe"
     event.initiative.lead_organisation.save()
 
-    assert public_cache._generations(("shared",)) != generation
+    assert public_cache._lookup(("shared",), "no-page")[0] != generation
     assert client.get("/en/groups/")["X-Public-Cache"] == "miss"
 
 
@@ -400,3 +407,50 @@ def test_pages_are_served_live_when_redis_does_not_answer(content, monkeypatch):
             assert response.status_code == 302
     finally:
         redis_breaker.reset()
+
+
+# --- Compression and pages without a token ------------------------------------------------------
+
+
+def test_a_reader_taking_gzip_gets_the_same_page_compressed_from_the_cache(client, content):
+    import gzip
+
+    for url in ("/en/map/", "/en/map/data.geojson"):
+        plain = client.get(url)
+        client.get(url, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+
+        packed = client.get(url, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+        again = client.get(url)
+
+        assert packed["X-Public-Cache"] == "hit" and packed["Content-Encoding"] == "gzip", url
+        assert gzip.decompress(packed.content) == plain.content, url
+        assert again["X-Public-Cache"] == "hit" and not again.has_header("Content-Encoding")
+        assert again.content == plain.content, url
+        for response in (plain, packed, again):
+            assert "Accept-Encoding" in response["Vary"], url
+    assert len(packed.content) < len(plain.content)
+    assert (
+        len(client.get("/en/map/", HTTP_ACCEPT_ENCODING="gzip").content)
+        < len(client.get("/en/map/").content) / 3
+    )
+
+
+def test_a_page_with_a_form_is_never_kept_compressed(client, event):
+    url = f"/en/events/{event.pk}/"
+    client.get(url, HTTP_ACCEPT_ENCODING="gzip")
+
+    hit = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
+
+    assert hit["X-Public-Cache"] == "hit"
+    assert not hit.has_header("Content-Encoding")  # it carries the reader's own CSRF token
+    assert 'name="csrfmiddlewaretoken"' in body(hit)
+
+
+def test_pages_without_a_form_set_no_cookie_and_carry_no_token(content):
+    for url in ("/en/", "/en/groups/", "/en/map/", "/en/senior-friend/", "/en/events/"):
+        Client().get(url)
+        hit = Client().get(url)
+
+        assert hit["X-Public-Cache"] == "hit", url
+        assert not hit.cookies, url
+        assert "csrfmiddlewaretoken" not in body(hit), url

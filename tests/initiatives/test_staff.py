@@ -387,7 +387,7 @@ def test_staff_message_everyone_with_an_email(
 def test_the_csv_export_lists_everyone_with_polish_letters(login, staff, some_event):
     response = login(staff).get(reverse("initiatives:event_csv", args=[some_event.pk]))
 
-    text = response.content.decode("utf-8-sig")
+    text = response.getvalue().decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))
     assert rows[1][3] == "Łęcki1"
     assert rows[1][4] == "jan1@example.org"

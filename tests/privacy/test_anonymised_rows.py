@@ -161,7 +161,7 @@ def test_an_old_event_shows_anonymised_registrations_as_such(login, staff, anony
     )
 
     export = client.get(reverse("initiatives:event_csv", args=[old_event.pk]))
-    rows = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig")), delimiter=";"))
+    rows = list(csv.reader(io.StringIO(export.getvalue().decode("utf-8-sig")), delimiter=";"))
     assert len(rows) == 4  # the header and three registrations: the count stays right
     assert sorted(row[2] for row in rows[1:]) == sorted([label, label, "Zofia"])
 
@@ -257,7 +257,9 @@ def test_volunteer_lists_and_choices_leave_anonymised_rows_out(login, partner_a,
     assert list(form.fields["volunteer"].queryset) == [volunteers["living"]]
     hours = client.get(reverse("volunteers:hours_list"))
     assert {entry.volunteer_id for entry in hours.context["page"]} == {volunteers["living"].pk}
-    export = client.get(reverse("volunteers:export", args=["entries"])).content.decode("utf-8-sig")
+    export = (
+        client.get(reverse("volunteers:export", args=["entries"])).getvalue().decode("utf-8-sig")
+    )
     assert "Wolska" in export and len(export.strip().splitlines()) == 2
 
 
@@ -275,7 +277,9 @@ def test_the_totals_count_anonymised_hours_in_one_labelled_row(login, staff, vol
     assert [row["anonymised"] for row in by_volunteer] == [False, True]
     assert by_volunteer[1]["volunteer_id"] is None and by_volunteer[1]["hours"] == 3
     assert sum(row["hours"] for row in by_volunteer) == page.context["overall"]["hours"] == 5
-    export = client.get(reverse("volunteers:export", args=["totals"])).content.decode("utf-8-sig")
+    export = (
+        client.get(reverse("volunteers:export", args=["totals"])).getvalue().decode("utf-8-sig")
+    )
     names = [row[0] for row in csv.reader(io.StringIO(export), delimiter=";")][1:]
     assert names == ["Wanda Wolska", by_volunteer[1]["volunteer__first_name"]]
 

@@ -179,5 +179,5 @@ def test_the_members_export_goes_only_to_those_who_may_see_members(login, facili
     response = login(facilitator).get(reverse("selfhelp:members_csv", args=[group.pk]))
 
     assert response.status_code == 200
-    assert "Halina" in response.content.decode("utf-8-sig")
+    assert "Halina" in response.getvalue().decode("utf-8-sig")
     assert response["Cache-Control"] == "no-store"

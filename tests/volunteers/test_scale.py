@@ -219,3 +219,84 @@ def test_totals_by_volunteer_are_paged_and_still_add_up(client, ops, rows):
     assert len(response.context["by_volunteer"]) == min(rows["size"], page.paginator.per_page)
     quarters = sum(4 + n % 8 for n in range(rows["size"]))
     assert response.context["overall"]["hours"] == quarters / 4
+
+
+# The weekly hours grid and an opportunity's page (its shifts' candidates), the same at every size.
+GRID_QUERIES = 10
+OPPORTUNITY_QUERIES = 9
+
+
+def test_the_week_grid_shows_a_page_of_volunteers_with_pinned_queries(client, ops, rows):
+    client.force_login(ops)
+    url = reverse("volunteers:hours_week")
+    params = {"organisation": rows["organisations"][0]}
+    client.get(url, params)
+
+    count, body = queries_of(client, url, params)
+
+    assert count == GRID_QUERIES, f"at {rows['size']} rows"
+    shown = body.count('<th scope="row" class="fw-normal">')
+    assert shown == min(rows["size"] // 2, 50)
+    if rows["size"] > 100:
+        assert "page=2" in body and 'name="page" value="1"' in body
+
+
+def test_a_page_of_the_week_grid_is_saved_and_comes_back_to_that_page(client, ops, rows):
+    client.force_login(ops)
+    url = reverse("volunteers:hours_week")
+    organisation = rows["organisations"][0]
+    number = 2 if rows["size"] > 100 else 1  # the last page there is
+    page = client.get(url, {"organisation": organisation, "page": number}).content.decode()
+    monday = client.get(url).context["week"]
+    key = page.split('name="h-', 1)[1].split('"', 1)[0]  # the first cell of page 2
+    volunteer_id = int(key.split("-", 1)[0])
+
+    response = client.post(
+        url,
+        {
+            "week": monday,
+            "organisation": organisation,
+            "page": str(number),
+            "activity": "Porządki",
+            "with_children": "no",
+            f"h-{key}": "2",
+        },
+    )
+
+    assert response.status_code == 302
+    assert ("page=2" in response["Location"]) == (number == 2)
+    assert HoursEntry.objects.filter(volunteer_id=volunteer_id, activity="Porządki").count() == 1
+    assert Volunteer.objects.filter(pk=volunteer_id, organisation=organisation).exists()
+    HoursEntry.objects.filter(activity="Porządki").delete()
+
+
+def test_a_shift_of_a_large_organisation_offers_a_search_field_of_its_candidates(client, ops, rows):
+    client.force_login(ops)
+    own, other = rows["organisations"]
+    opportunity = Opportunity.objects.filter(organisation=own).first()
+    url = reverse("volunteers:opportunity_detail", args=[opportunity.pk])
+    client.get(url)
+
+    count, body = queries_of(client, url)
+
+    assert count == OPPORTUNITY_QUERIES, f"at {rows['size']} rows"
+    if rows["size"] > 200:
+        assert 'data-autocomplete-url="/autocomplete/shift-candidates/?opportunity=' in body
+        assert body.count("<option") < 50
+        suggestions = client.get(
+            reverse("autocomplete", args=["shift-candidates"]),
+            {"opportunity": opportunity.pk, "q": "Nazwisko0000"},
+        ).json()["results"]
+        ids = [int(label.rsplit("#", 1)[1]) for label in suggestions]
+        assert ids
+        organisations = Volunteer.objects.filter(pk__in=ids).values_list("organisation", flat=True)
+        assert set(organisations) == {own}  # the shift's organisation only
+        shift = opportunity.shifts.first()
+        picked = client.post(
+            reverse("volunteers:assignment_create", args=[shift.pk]), {"volunteer": suggestions[0]}
+        )
+        assert picked.status_code == 302
+        assert shift.assignments.filter(volunteer_id=ids[0]).exists()
+        shift.assignments.all().delete()
+    else:
+        assert "<select" in body.split('name="volunteer"', 1)[0].rsplit("<div>", 1)[1]

@@ -205,7 +205,7 @@ def test_lists_and_exports_hold_only_the_own_organisation(
         reverse("volunteers:hours_week") + f"?organisation={volunteer_b.organisation_id}",
         reverse("volunteers:volunteer_list") + f"?organisation={volunteer_b.organisation_id}",
     ):
-        body = client.get(url).content.decode("utf-8-sig")
+        body = client.get(url).getvalue().decode("utf-8-sig")
         assert "Beta" not in body and "Praca dla B" not in body, url
         assert "Zadanie organizacji B" not in body, url
 

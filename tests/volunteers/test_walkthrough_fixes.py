@@ -155,7 +155,7 @@ def test_a_month_that_cannot_be_read_is_an_error_and_lists_nothing(login, partne
     assert "“abc” is not a month: type it as Nov 2026." in response.content.decode()
     assert response.context["page"].paginator.count == 0
     export = client.get(url("volunteers:export", "entries") + "?month=abc")
-    assert len(export.content.decode("utf-8-sig").strip().splitlines()) == 1  # the header only
+    assert len(export.getvalue().decode("utf-8-sig").strip().splitlines()) == 1  # the header only
 
 
 @pytest.mark.parametrize("typed", ["Nov 2026", "11.2026", "2026-11", "listopad 2026"])
@@ -251,7 +251,7 @@ def test_the_edit_form_shows_the_hours_as_the_page_writes_them_and_exports_keep_
 
     english = client.get(url("volunteers:hours_edit", entry.pk))
     polish = client.get(url("volunteers:hours_edit", entry.pk, language="pl"))
-    export = client.get(url("volunteers:export", "entries")).content.decode("utf-8-sig")
+    export = client.get(url("volunteers:export", "entries")).getvalue().decode("utf-8-sig")
 
     assert english.context["form"]["hours"].value() == "1.5"
     assert polish.context["form"]["hours"].value() == "1,5"
