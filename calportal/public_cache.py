@@ -184,11 +184,15 @@ def connect() -> None:
     m2m_changed.connect(_model_changed, dispatch_uid="public-cache:m2m")
 
 
-def _lookup(areas: tuple[str, ...], page_key: str) -> tuple[list[str] | None, dict | None]:
+def _lookup(
+    areas: tuple[str, ...], page_key: str, found: dict | None = None
+) -> tuple[list[str] | None, dict | None]:
     """The current generation of each area and the stored page, in one round trip to the cache:
-    ``(generations, entry)``; generations None when the cache does not answer."""
+    ``(generations, entry)``; generations None when the cache does not answer. ``found``: what
+    :class:`PublicCacheMiddleware` already read for this request (every area and the page)."""
     keys = [_GENERATION_KEY.format(area) for area in areas]
-    found = cache.get_many([*keys, page_key])
+    if found is None:
+        found = cache.get_many([*keys, page_key])
     values = []
     for key in keys:
         value = found.get(key)
@@ -318,7 +322,9 @@ def public_page(*areas: str, ttl: int = DEFAULT_TTL):
             if not _may_use_cache(request):
                 return view(request, *args, **kwargs)
             key = _page_key(request)
-            generations, stored = _lookup(page_areas, key)
+            earlier = getattr(request, "_public_cache_read", None)
+            found = earlier[1] if earlier is not None and earlier[0] == key else None
+            generations, stored = _lookup(page_areas, key, found)
             if generations is None:
                 return view(request, *args, **kwargs)
             if stored is not None and stored.get("generations") == generations:
@@ -332,7 +338,7 @@ def public_page(*areas: str, ttl: int = DEFAULT_TTL):
             if entry is not None:
                 # The generations read before the page was built: a change meanwhile renewed
                 # one, so this copy is never served.
-                cache.set(key, {**entry, "generations": generations}, ttl)
+                cache.set(key, {**entry, "areas": page_areas, "generations": generations}, ttl)
                 response["X-Public-Cache"] = "miss"
             return response
 
@@ -340,6 +346,54 @@ def public_page(*areas: str, ttl: int = DEFAULT_TTL):
         return wrapper
 
     return decorator
+
+
+class PublicCacheMiddleware:
+    """Serve a stored public page before the address is even resolved: one round trip to the
+    cache reads the page and the generation of every area, and a page whose areas have not
+    changed since it was stored is the answer. Anything else goes on to the view (whose
+    :func:`public_page` reuses what was read); an address answered by a view that is not a
+    public page is remembered and not looked up again, so other pages pay nothing. The last
+    middleware, so that every other one (security headers, CSRF, the language) has run and
+    wraps the answer as for a live page."""
+
+    # Addresses this process has seen answered by a view that is not a public page (a staff
+    # page, the login form): they are not looked up in the cache again. Bounded: emptied when
+    # full.
+    NOT_PUBLIC_MAX = 4096
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.not_public: set[str] = set()
+
+    def __call__(self, request):
+        if request.path_info in self.not_public or not _may_use_cache(request):
+            return self.get_response(request)
+        response = _serve_stored(request)
+        if response is not None:
+            return response
+        response = self.get_response(request)
+        match = getattr(request, "resolver_match", None)
+        if match is not None and not hasattr(match.func, "public_cache_areas"):
+            if len(self.not_public) >= self.NOT_PUBLIC_MAX:
+                self.not_public.clear()
+            self.not_public.add(request.path_info)
+        return response
+
+
+def _serve_stored(request) -> HttpResponse | None:
+    key = _page_key(request)
+    found = cache.get_many([*(_GENERATION_KEY.format(area) for area in AREAS), key])
+    request._public_cache_read = (key, found)
+    stored = found.get(key)
+    if stored is None or "areas" not in stored:
+        return None
+    current = [found.get(_GENERATION_KEY.format(area)) for area in stored["areas"]]
+    if None in current or current != stored["generations"]:
+        return None
+    response = _from_storage(request, stored)
+    response["X-Public-Cache"] = "hit"
+    return response
 
 
 connect()

@@ -99,8 +99,11 @@ MIDDLEWARE = [
     "calportal.middleware.RefuseUnstorableCharactersMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
-    # Axes must come last: it turns a locked-out login into the lockout page.
+    # Axes comes after every middleware that answers a request: it turns a locked-out login into
+    # the lockout page (the public cache below answers only anonymous GETs of public pages).
     "axes.middleware.AxesMiddleware",
+    # Innermost: a stored public page is served before URL resolution, wrapped by all the above.
+    "calportal.public_cache.PublicCacheMiddleware",
 ]
 
 if not DEBUG:

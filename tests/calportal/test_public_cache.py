@@ -454,3 +454,37 @@ def test_pages_without_a_form_set_no_cookie_and_carry_no_token(content):
         assert hit["X-Public-Cache"] == "hit", url
         assert not hit.cookies, url
         assert "csrfmiddlewaretoken" not in body(hit), url
+
+
+def test_a_page_from_the_cache_has_the_headers_of_a_live_page(client, content):
+    live = client.get("/en/groups/")
+    hit = client.get("/en/groups/")
+
+    assert (live["X-Public-Cache"], hit["X-Public-Cache"]) == ("miss", "hit")
+    for header in ("Content-Security-Policy", "X-Frame-Options", "Content-Language"):
+        assert hit.has_header(header), header
+        assert hit[header].split(";")[0] == live[header].split(";")[0], header
+    assert hit["Content-Type"] == live["Content-Type"]
+
+
+def test_an_address_of_a_page_that_is_not_public_is_not_looked_up_again(monkeypatch):
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import HttpResponse
+    from django.urls import resolve
+
+    looked_up = []
+    monkeypatch.setattr(
+        public_cache, "_serve_stored", lambda request: looked_up.append(request.path) or None
+    )
+
+    def view(request):
+        request.resolver_match = resolve(request.path_info)
+        return HttpResponse("page")
+
+    middleware = public_cache.PublicCacheMiddleware(view)
+    for path in ("/privacy/", "/privacy/", "/groups/", "/groups/"):
+        request = RequestFactory().get(path)
+        request.user = AnonymousUser()
+        middleware(request)
+
+    assert looked_up == ["/privacy/", "/groups/", "/groups/"]
