@@ -25,10 +25,9 @@ organisations and consent texts, shown on every page) has a generation in the ca
 deleting any model of the area (signals, connected by :func:`connect`) gives it a new
 generation, so every page that shows the area is rendered afresh on the next request. Code that
 changes rows without signals (``QuerySet.update``, ``bulk_create``, raw SQL) calls
-:func:`changed` itself. A new generation is set when the transaction commits, so a page rendered
-from data read before the commit is never kept under the new generation, and also at the first
-change of each area within the transaction (later changes of that area in the same transaction
-cost no further round trip to the cache).
+:func:`changed` itself. A new generation is set when the transaction commits (once per area,
+however many rows it changed), so a page rendered from data read before the commit is never
+kept under the new generation.
 
 Each page also expires on its own (``ttl``): a few seconds for pages showing places left, so a
 change the signals could not see (and anything depending on the clock, like "registration
@@ -118,9 +117,9 @@ def changed(*areas: str, using: str = DEFAULT_DB_ALIAS) -> None:
     request. Call it after ``QuerySet.update()``, ``bulk_create()`` or raw SQL on the models
     behind a public page; ``save()`` and ``delete()`` need no call (signals do it).
 
-    Inside a transaction (database ``using``) the generation changes at the first change of
-    each area and again on commit. Raises ``ValueError`` for an unknown area. Never raises for
-    a cache that is down (the page then expires after its ``ttl``)."""
+    Inside a transaction (database ``using``) the generation changes when it commits. Raises
+    ``ValueError`` for an unknown area. Never raises for a cache that is down (the page then
+    expires after its ``ttl``)."""
     unknown = set(areas) - set(AREAS)
     if unknown:
         raise ValueError(f"unknown public cache area(s): {', '.join(sorted(unknown))}")
@@ -129,11 +128,10 @@ def changed(*areas: str, using: str = DEFAULT_DB_ALIAS) -> None:
     if not connection.in_atomic_block:
         _bump(areas)
         return
-    # Once per transaction and area: a later change of the same area in the same transaction
-    # is covered by the renewal already made and the one waiting for the commit.
+    # On commit, once per transaction and area: a page built before the commit from the data
+    # before it is stored under the generation it read, which the commit then renews.
     new = tuple(area for area in areas if area not in _renewing_on_commit(connection))
     if new:
-        _bump(new)
         connection.on_commit(_BumpOnCommit(new))
 
 

@@ -1,6 +1,7 @@
 """The benchmark's measurements: throw-away databases, gunicorn, wrk, the signup burst, the
 staff lists through the test client and the PDFs in a child process."""
 
+import asyncio
 import http.client
 import json
 import os
@@ -11,7 +12,6 @@ import socket
 import statistics
 import subprocess
 import sys
-import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -302,67 +302,13 @@ def _cookie_header(headers: list) -> str:
 
 
 def signup_burst(port: int, event_path: str, count: int) -> BurstResult:
-    """``count`` people sign up for the event at ``event_path`` at once: each thread first
-    GETs the page (its CSRF cookie and token, as a browser would), then all POST together.
-    A redirect (to "signup received") is a success, anything else an error. The caller
-    counts the registrations in the database."""
-    barrier = threading.Barrier(count + 1)
-    latencies: list[float] = []
-    statuses: dict[int, int] = {}
-    lock = threading.Lock()
-
-    def one(i: int) -> None:
-        address = f"10.{17 + i // 65536}.{(i // 256) % 256}.{i % 256}"
-        forwarded = {"X-Forwarded-For": address}
-        try:
-            status, body, headers = http_get(port, event_path, forwarded)
-            token = _CSRF_INPUT.search(body)
-            cookie = _cookie_header(headers)
-            fields = {
-                "csrfmiddlewaretoken": token.group(1).decode() if token else "",
-                "first_name": "Burst",
-                "last_name": f"Osoba{i:04d}",
-                "email": f"burst.{i:04d}@example.org",
-                "companions": "0",
-                "consent": "on",
-                "hp_check": "",
-            }
-            payload = "&".join(f"{k}={quote(v)}" for k, v in fields.items())
-        finally:
-            barrier.wait()
-        started = time.perf_counter()
-        code = -1
-        try:
-            conn = http.client.HTTPConnection(HOST, port, timeout=120)
-            conn.request(
-                "POST",
-                event_path,
-                body=payload,
-                headers={
-                    **forwarded,
-                    "Content-Type": "application/x-www-form-urlencoded",
-                    "Cookie": cookie,
-                },
-            )
-            response = conn.getresponse()
-            response.read()
-            code = response.status
-            conn.close()
-        except OSError:
-            code = -1
-        elapsed = time.perf_counter() - started
-        with lock:
-            latencies.append(elapsed)
-            statuses[code] = statuses.get(code, 0) + 1
-
-    threads = [threading.Thread(target=one, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    barrier.wait()
-    started = time.perf_counter()
-    for thread in threads:
-        thread.join()
-    seconds = time.perf_counter() - started
+    """``count`` people sign up for the event at ``event_path`` at once: each first GETs the
+    page (its CSRF cookie and token, as a browser would; not timed), then all POST together
+    from one event loop (raw sockets, so that the client's own threads do not take the
+    server's CPU). A redirect (to "signup received") is a success, anything else an error.
+    The caller counts the registrations in the database."""
+    requests = [_signup_request(port, event_path, i) for i in range(count)]
+    latencies, statuses, seconds = asyncio.run(_post_all(port, requests))
     ok = sum(n for code, n in statuses.items() if code in (302, 303))
     return BurstResult(
         seconds=seconds,
@@ -372,6 +318,64 @@ def signup_burst(port: int, event_path: str, count: int) -> BurstResult:
         errors=count - ok,
         statuses=statuses,
     )
+
+
+def warm_up_signups(port: int, event_path: str, count: int = 10) -> None:
+    """``count`` signups, one after the other, for the event at ``event_path`` (not the
+    burst's): the server's processes load the signup's code and its queries before the timed
+    burst, as the public pages are warmed before theirs."""
+    requests = [_signup_request(port, event_path, 60000 + i) for i in range(count)]
+    for request in requests:
+        asyncio.run(_post_all(port, [request]))
+
+
+def _signup_request(port: int, event_path: str, i: int) -> bytes:
+    """The raw HTTP request of signup ``i``: from an address of its own (behind the
+    deployment's proxy), with the CSRF cookie and token its GET of the page gave."""
+    address = f"10.{17 + i // 65536}.{(i // 256) % 256}.{i % 256}"
+    _status, body, headers = http_get(port, event_path, {"X-Forwarded-For": address})
+    token = _CSRF_INPUT.search(body)
+    fields = {
+        "csrfmiddlewaretoken": token.group(1).decode() if token else "",
+        "first_name": "Burst",
+        "last_name": f"Osoba{i:04d}",
+        "email": f"burst.{i:04d}@example.org",
+        "companions": "0",
+        "consent": "on",
+        "hp_check": "",
+    }
+    payload = "&".join(f"{k}={quote(v)}" for k, v in fields.items()).encode()
+    head = (
+        f"POST {event_path} HTTP/1.1\r\nHost: {HOST}:{port}\r\nX-Forwarded-For: {address}\r\n"
+        f"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {len(payload)}\r\n"
+        f"Cookie: {_cookie_header(headers)}\r\nConnection: close\r\n\r\n"
+    )
+    return head.encode() + payload
+
+
+async def _post_all(port: int, requests: list[bytes]) -> tuple[list[float], dict, float]:
+    latencies: list[float] = []
+    statuses: dict[int, int] = {}
+
+    async def one(request: bytes) -> None:
+        started = time.perf_counter()
+        code = -1
+        try:
+            reader, writer = await asyncio.open_connection(HOST, port)
+            writer.write(request)
+            await writer.drain()
+            status_line = await asyncio.wait_for(reader.readline(), timeout=120)
+            await reader.read()
+            writer.close()
+            code = int(status_line.split()[1])
+        except (TimeoutError, OSError, ValueError, IndexError):
+            code = -1
+        latencies.append(time.perf_counter() - started)
+        statuses[code] = statuses.get(code, 0) + 1
+
+    started = time.perf_counter()
+    await asyncio.gather(*(one(request) for request in requests))
+    return latencies, statuses, time.perf_counter() - started
 
 
 def percentile(values: list[float], pct: float) -> float:

@@ -261,6 +261,7 @@ class Command(BaseCommand):
 
     def _burst(self, port: int, public: dict, database: str) -> list[Row]:
         count, capacity = 200, public["burst_capacity"]
+        measure.warm_up_signups(port, f"/events/{public['sample_event_id']}/")
         result = measure.signup_burst(port, f"/events/{public['burst_event_id']}/", count)
         confirmed, waiting = burst_counts(database, public["burst_event_id"])
         exact = (confirmed, waiting, result.errors) == (capacity, count - capacity, 0)
