@@ -72,7 +72,7 @@ _PAGE_KEY = "public-cache:page:{}"
 _CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[A-Za-z0-9]{64}(")')
 _CSRF_PLACEHOLDER = b"\x00public-cache-csrf-token\x00"
 _MASKED_TOKEN = re.compile(rb"(?<![A-Za-z0-9])[A-Za-z0-9]{64}(?![A-Za-z0-9])")
-_ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+_QUALITY = re.compile(r"\bq\s*=\s*([^;,\s]*)")
 # Headers of the view's response kept with the page; the middleware adds the rest per request.
 _SKIPPED_HEADERS = {"content-length", "set-cookie"}
 
@@ -220,7 +220,17 @@ def _may_use_cache(request) -> bool:
 
 
 def _accepts_gzip(request) -> bool:
-    return bool(_ACCEPTS_GZIP.search(request.headers.get("accept-encoding", "")))
+    """Whether the reader takes gzip: ``gzip`` (or ``*``) in ``Accept-Encoding`` without
+    ``q=0`` (RFC 9110 §12.5.3)."""
+    weights = {}
+    for part in request.headers.get("accept-encoding", "").split(","):
+        coding, _sep, parameters = part.partition(";")
+        quality = _QUALITY.search(parameters)
+        try:
+            weights[coding.strip().lower()] = float(quality.group(1)) if quality else 1.0
+        except ValueError:
+            weights[coding.strip().lower()] = 0.0
+    return weights.get("gzip", weights.get("*", 0.0)) > 0
 
 
 def _page_key(request) -> str:

@@ -8,6 +8,7 @@ waits for, is not held while templates render.
 """
 
 from django.conf import settings
+from django.utils import timezone, translation
 
 from calportal import notify
 from calportal.calls import services as calls
@@ -126,9 +127,10 @@ def tell_registration(
     channels used; ``[]`` for an unknown registration or an anonymised person. Raises
     ValueError for an unknown ``message``.
 
-    Composed by the worker after the change (:func:`calportal.outbox.later.compose_later`), a
-    confirmation of a registration cancelled meanwhile is not sent: the cancellation's own
-    message says what holds."""
+    Everything is built in the person's language (the links too: ``/en/…`` for English). Composed
+    by the worker after the change (:func:`calportal.outbox.later.compose_later`), a
+    confirmation is not sent for a registration cancelled meanwhile, nor for an event cancelled
+    or begun meanwhile: the cancellation's own message says what holds."""
     if message not in MESSAGES and message not in MESSAGE_EMAIL:
         raise ValueError(message)
     registration = (
@@ -138,20 +140,25 @@ def tell_registration(
     )
     if registration is None or registration.participant.anonymised_year is not None:
         return []
-    if message == "registration_received" and registration.status == RegistrationStatus.CANCELLED:
+    if message == "registration_received" and (
+        registration.status == RegistrationStatus.CANCELLED
+        or registration.event.is_cancelled
+        or registration.event.starts_at <= timezone.now()
+    ):
         return []
     if message in SUPERSEDES:
         calls.close_regarding(registration)
     sms, call = PHONE.get(message, (None, None))
-    return notify.tell(
-        notify.Contact.of_participant(registration.participant, registration.language),
-        key=f"{message}:{key}",
-        context=_context(registration, **extra),
-        regarding=registration,
-        email=lambda: _queue_email(message, registration, key=email_key, **extra),
-        sms=sms,
-        call=call,
-    )
+    with translation.override(registration.language or settings.LANGUAGE_CODE):
+        return notify.tell(
+            notify.Contact.of_participant(registration.participant, registration.language),
+            key=f"{message}:{key}",
+            context=_context(registration, **extra),
+            regarding=registration,
+            email=lambda: _queue_email(message, registration, key=email_key, **extra),
+            sms=sms,
+            call=call,
+        )
 
 
 def channels_for(registration: Registration, message: str) -> list[str]:

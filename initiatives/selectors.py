@@ -4,7 +4,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Max, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, Count, Max, Min, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -94,13 +94,24 @@ def event_registrations(event: Event) -> dict:
 
 def registrations_for_export(event: Event) -> Iterator[Registration]:
     """The event's confirmed registrations, then its waiting list (each of those with
-    ``position`` in the queue), in queue order, with their participants: read a chunk at a
-    time, for an export of any length. Two queries (a server-side cursor each)."""
-    base = event.registrations.select_related("participant").order_by("queued_at", "pk")
-    yield from base.filter(status=RegistrationStatus.CONFIRMED).iterator(chunk_size=2000)
-    waiting = base.filter(status=RegistrationStatus.WAITING).iterator(chunk_size=2000)
-    for position, registration in enumerate(waiting, start=1):
-        registration.position = position
+    ``position`` in the queue), in queue order, with their participants: one query (one
+    snapshot of both lists) read a chunk at a time, for an export of any length."""
+    rows = (
+        event.registrations.filter(
+            status__in=(RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING)
+        )
+        .select_related("participant")
+        .order_by(
+            Case(When(status=RegistrationStatus.CONFIRMED, then=Value(0)), default=Value(1)),
+            "queued_at",
+            "pk",
+        )
+    )
+    position = 0
+    for registration in rows.iterator(chunk_size=2000):
+        if registration.status == RegistrationStatus.WAITING:
+            position += 1
+            registration.position = position
         yield registration
 
 

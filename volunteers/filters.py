@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from calportal import autocomplete
 from calportal.contacts import phone_search_digits
 from calportal.dates import month_example, parse_month
+from calportal.parsing import int_list
 from volunteers import selectors
 from volunteers.models import EntryStatus, HoursEntry, Skill, Volunteer, VolunteerStatus
 
@@ -54,12 +55,10 @@ def shift_candidates(volunteers, opportunity):
 
 
 def _narrow_to_shift_candidates(volunteers, user, params):
+    ids = int_list([params.get("opportunity", "")])
     opportunity = (
-        selectors.opportunities_for(user)
-        .select_related("organisation")
-        .filter(pk=int(params["opportunity"]))
-        .first()
-        if str(params.get("opportunity", "")).isdigit()
+        selectors.opportunities_for(user).select_related("organisation").filter(pk=ids[0]).first()
+        if ids
         else None
     )
     if opportunity is None:

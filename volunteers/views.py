@@ -726,15 +726,30 @@ def hours_week(request):
     organisation = next((o for o in organisations if str(o.pk) == chosen), None) or (
         organisations[0] if organisations else None
     )
-    grid_page = Paginator(
+    in_grid = (
         selectors.volunteers_for(request.user)
         .filter(
             organisation=organisation, status__in=[VolunteerStatus.ACTIVE, VolunteerStatus.PAUSED]
         )
-        .order_by("last_name", "first_name", "pk"),
-        GRID_PAGE_SIZE,
-    ).get_page(request.GET.get("page") or request.POST.get("page"))
+        .order_by("last_name", "first_name", "pk")
+    )
+    grid_page = Paginator(in_grid, GRID_PAGE_SIZE).get_page(
+        request.GET.get("page") or request.POST.get("page")
+    )
     volunteers = list(grid_page)
+    if request.method == "POST":
+        # The rows typed in, even if the page's slice moved since it was shown (a volunteer
+        # added or gone): hours typed for a volunteer of the grid are never dropped.
+        shown = {volunteer.pk for volunteer in volunteers}
+        typed = set(
+            int_list(
+                key.split("-")[1]
+                for key in list(request.POST)[: GRID_PAGE_SIZE * 7 * 3]
+                if key.startswith("h-") and key.count("-") >= 2
+            )
+        )
+        if typed - shown:
+            volunteers = list(in_grid.filter(pk__in=shown | typed))
     opportunities = list(
         selectors.opportunities_for(request.user)
         .filter(organisation=organisation)

@@ -103,7 +103,8 @@ def compose(pending_id: int) -> bool:
                 _composer(pending.composer)(**pending.arguments)
         except Exception as error:  # noqa: BLE001 - recorded and retried; never lost
             pending.attempts += 1
-            pending.last_error = f"{type(error).__name__}: {error}"[:500]
+            # The kind of error only: its text may quote a person's details.
+            pending.last_error = type(error).__name__[:500]
             pending.save(update_fields=["attempts", "last_error"])
             log = logger.error if pending.attempts >= MAX_ATTEMPTS else logger.warning
             log("Composing %s failed (attempt %s)", pending, pending.attempts, exc_info=True)

@@ -242,14 +242,17 @@ def deliver_due() -> int:
 
 def forget_old_messages() -> int:
     """Delete the messages queued more than ``OUTBOX_KEEP_DAYS`` ago (sent or given up: no
-    message is retried that long), with their logs and attachment files, and the call-list
-    items closed that long ago: they hold residents' names, phones and personal links. Returns
-    how many e-mails were deleted."""
+    message is retried that long), with their logs and attachment files, the call-list items
+    closed that long ago, and messages still to compose that were given up: they hold
+    residents' names, phones and personal links. Returns how many e-mails were deleted."""
     from post_office.utils import cleanup_expired_mails
 
     from calportal.calls.services import forget_closed_before
+    from calportal.outbox.models import PendingMessage
 
     cutoff = timezone.now() - datetime.timedelta(days=settings.OUTBOX_KEEP_DAYS)
     deleted, _attachments = cleanup_expired_mails(cutoff, delete_attachments=True)
     forget_closed_before(cutoff)
+    # Messages whose composing was given up (logged as errors when it was).
+    PendingMessage.objects.filter(created_at__lt=cutoff).delete()
     return deleted

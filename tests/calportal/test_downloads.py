@@ -124,8 +124,8 @@ def export_rows(response) -> list[list[str]]:
     return list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig")), delimiter=";"))
 
 
-# The session, the user, the permissions, the event, the access log and the two lists.
-QUERIES_OF_THE_EXPORT = 8
+# The session, the user, the permissions, the event, the access log and both lists in one.
+QUERIES_OF_THE_EXPORT = 7
 
 
 @pytest.mark.parametrize("size", [5, 40])

@@ -488,3 +488,23 @@ def test_an_address_of_a_page_that_is_not_public_is_not_looked_up_again(monkeypa
         middleware(request)
 
     assert looked_up == ["/privacy/", "/groups/", "/groups/"]
+
+
+@pytest.mark.parametrize(
+    "accept, compressed",
+    [
+        ("gzip", True),
+        ("deflate, gzip;q=0.5", True),
+        ("*", True),
+        ("gzip;q=0", False),
+        ("br, gzip;q=0.0", False),
+        ("identity", False),
+        ("gzip;q=zero", False),
+    ],
+)
+def test_only_a_reader_who_takes_gzip_gets_it(client, content, accept, compressed):
+    client.get("/en/map/", HTTP_ACCEPT_ENCODING=accept)
+    hit = client.get("/en/map/", HTTP_ACCEPT_ENCODING=accept)
+
+    assert hit["X-Public-Cache"] == "hit"
+    assert (hit.get("Content-Encoding") == "gzip") == compressed

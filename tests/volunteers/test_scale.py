@@ -300,3 +300,16 @@ def test_a_shift_of_a_large_organisation_offers_a_search_field_of_its_candidates
         shift.assignments.all().delete()
     else:
         assert "<select" in body.split('name="volunteer"', 1)[0].rsplit("<div>", 1)[1]
+
+
+@pytest.mark.parametrize("opportunity", ["²", "-1", "abc", "99999999999999999999", ""])
+def test_the_shift_candidates_source_refuses_any_odd_opportunity_quietly(
+    client, ops, rows, opportunity
+):
+    client.force_login(ops)
+    response = client.get(
+        reverse("autocomplete", args=["shift-candidates"]),
+        {"opportunity": opportunity, "q": "Nazwisko"},
+    )
+    assert response.status_code == 200
+    assert response.json() == {"results": []}

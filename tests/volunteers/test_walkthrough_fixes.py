@@ -269,3 +269,59 @@ def test_hours_in_words_follow_the_plural_of_the_language():
             "2 hours",
         ]
     assert timezone.localdate() == FRIDAY
+
+
+def test_hours_typed_in_the_week_grid_are_kept_when_the_page_moved_meanwhile(
+    client, monkeypatch, roles
+):
+    """A volunteer added (sorting first) between showing a page of the grid and saving it moves
+    the page's slice: the hours typed for the last row shown must still be saved."""
+    from django.contrib.auth.models import Group as RoleGroup
+
+    from calportal.accounts.models import User
+    from calportal.accounts.roles import Role
+    from tests.factories import PASSWORD, OrganisationFactory
+    from volunteers import views
+    from volunteers.models import HoursEntry, Volunteer, VolunteerStatus
+
+    monkeypatch.setattr(views, "GRID_PAGE_SIZE", 2)
+    organisation = OrganisationFactory(name="Przesunięcie")
+    volunteers = [
+        Volunteer.objects.create(
+            organisation=organisation,
+            first_name="Ala",
+            last_name=name,
+            status=VolunteerStatus.ACTIVE,
+            birth_year=1990,
+        )
+        for name in ("Bąk", "Cis", "Dąb")
+    ]
+    ops = User.objects.create_user(email="ops.grid@example.org", password=PASSWORD)
+    ops.groups.add(RoleGroup.objects.get(name=Role.OPS_STAFF.value))
+    client.force_login(ops)
+    url = reverse("volunteers:hours_week")
+    shown = client.get(url, {"organisation": organisation.pk})
+    monday = shown.context["week"]
+    assert [row["volunteer"] for row in shown.context["rows"]] == volunteers[:2]
+    Volunteer.objects.create(
+        organisation=organisation,
+        first_name="Ala",
+        last_name="Abacka",
+        status=VolunteerStatus.ACTIVE,
+        birth_year=1990,
+    )
+
+    response = client.post(
+        url,
+        {
+            "week": monday,
+            "organisation": organisation.pk,
+            "page": "1",
+            "activity": "Porządki",
+            "with_children": "no",
+            f"h-{volunteers[1].pk}-{monday}": "2",
+        },
+    )
+
+    assert response.status_code == 302
+    assert HoursEntry.objects.filter(volunteer=volunteers[1], quarters=8).exists()
