@@ -150,7 +150,7 @@ def dashboard(request):
     return render(request, "pages/dashboard.html", context)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def text_size(request):
     """Remember the reader's text size (``size``: normal, large or xlarge) in a cookie and go
     back to ``next`` (a page of this site; the home page otherwise). A link (GET), so that the

@@ -461,8 +461,11 @@ def opportunity_detail(request, pk: int):
     candidates = shift_candidates(selectors.volunteers_for(request.user), opportunity).order_by(
         "last_name", "first_name"
     )
-    # A drop-down while it is short; a search field with suggestions beyond that.
+    # A drop-down while it is short (without those already on the shift); a search field
+    # with suggestions beyond that.
     listed = list(candidates[: CANDIDATES_LISTED + 1])
+    for shift in opportunity.shifts.all():
+        shift.assigned_ids = {assignment.volunteer_id for assignment in shift.assignments.all()}
     return render(
         request,
         "volunteers/opportunity_detail.html",

@@ -52,7 +52,7 @@ def test_resident_signs_up_cancels_and_the_waiting_list_moves_up(
 
     sign_up(page, url, first="Grażyna", last="Żółkiewska", email="grazyna@example.org")
     # Everyone, known or new, gets the same page; the personal link comes by e-mail.
-    expect(page.locator("h1")).to_contain_text("mamy Twoje zgłoszenie")
+    expect(page.locator("h1")).to_contain_text("mamy Pani/Pana zgłoszenie")
     screenshot("registration-received")
     assert axe() == []
     page.goto(live_server.url + personal_link("grazyna@example.org"))
@@ -61,7 +61,7 @@ def test_resident_signs_up_cancels_and_the_waiting_list_moves_up(
     assert axe() == []
 
     sign_up(page, url, first="Józef", last="Ślęzak", email="jozef@example.org")
-    expect(page.locator("h1")).to_contain_text("mamy Twoje zgłoszenie")
+    expect(page.locator("h1")).to_contain_text("mamy Pani/Pana zgłoszenie")
     page.goto(live_server.url + personal_link("jozef@example.org"))
     expect(page.locator(".alert-info strong")).to_contain_text("1")
     screenshot("registration-waiting")

@@ -325,3 +325,32 @@ def test_hours_typed_in_the_week_grid_are_kept_when_the_page_moved_meanwhile(
 
     assert response.status_code == 302
     assert HoursEntry.objects.filter(volunteer=volunteers[1], quarters=8).exists()
+
+
+def test_a_shift_does_not_offer_the_volunteers_already_on_it(client, partner_a, organisation_a):
+    from tests.volunteers.conftest import (
+        make_agreement,
+        make_opportunity,
+        make_shift,
+        make_volunteer,
+    )
+    from volunteers.models import Assignment
+
+    on_it = make_volunteer(organisation_a, 11, first_name="Olga", last_name="Obecna")
+    free = make_volunteer(organisation_a, 12, first_name="Wanda", last_name="Wolna")
+    for volunteer in (on_it, free):
+        make_agreement(volunteer)
+    opportunity = make_opportunity(organisation_a)
+    shift, other = make_shift(opportunity, needed=3), make_shift(opportunity, days_ahead=6)
+    Assignment.objects.create(shift=shift, volunteer=on_it)
+    client.force_login(partner_a)
+
+    html = client.get(reverse("volunteers:opportunity_detail", args=[opportunity.pk])).content
+    html = html.decode()
+
+    def offered(shift_pk: int) -> str:
+        return html.split(f'id="volunteer-{shift_pk}"', 1)[1].split("</select>", 1)[0]
+
+    assert f'value="{on_it.pk}"' not in offered(shift.pk)
+    assert f'value="{free.pk}"' in offered(shift.pk)
+    assert f'value="{on_it.pk}"' in offered(other.pk)
