@@ -208,6 +208,7 @@ class AreaForm(PointMixin, forms.ModelForm):
         model = Area
         fields = [
             "name",
+            "teryt",
             "kind",
             "urban",
             "latitude",
@@ -221,7 +222,7 @@ class AreaForm(PointMixin, forms.ModelForm):
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
-    field_order = [*Meta.fields[:3], "boundary_text"]
+    field_order = [*Meta.fields[:4], "boundary_text"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,7 +1,7 @@
 """The map of needs and resources (mapa zasobów i potrzeb): the CAL method's diagnosis."""
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Exists, ExpressionWrapper, OuterRef, Q
 from django.db.models.functions import Lower
@@ -42,6 +42,14 @@ class Area(models.Model):
     """A part of the municipality the diagnosis is done for, with its population figures."""
 
     name = models.CharField(_("name"), max_length=100)
+    # The area's code in the TERYT register (SIMC for a village, or the code the municipality
+    # uses for a district): how boundary and population files name it (resources_map/area_import).
+    teryt = models.CharField(
+        _("TERYT code"),
+        max_length=7,
+        blank=True,
+        validators=[RegexValidator(r"^\d{7}$", _("A TERYT code is seven digits."))],
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=AreaKind.choices)
     # Urban (miasto) or rural (wieś) for the reports; set from the kind unless staff change it.
     urban = models.BooleanField(
@@ -78,6 +86,12 @@ class Area(models.Model):
                 Lower("name"),
                 name="area_name_unique_ci",
                 violation_error_message=_("An area with this name already exists."),
+            ),
+            models.UniqueConstraint(
+                "teryt",
+                condition=~Q(teryt=""),
+                name="area_teryt_unique",
+                violation_error_message=_("An area with this TERYT code already exists."),
             ),
             _point_pair_constraint("area_point_pair"),
             models.CheckConstraint(
