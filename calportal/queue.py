@@ -51,6 +51,22 @@ def enqueue_on_commit(task: Task, *args, **kwargs) -> None:
     transaction.on_commit(lambda: enqueue(task, *args, **kwargs))
 
 
+def hand_on(task: Task, ids, rows, *, by: str = "pk") -> list:
+    """What a sweep does: publish ``task(id)`` for each of ``ids`` in turn, stopping at the
+    first the broker does not take (the next sweep continues), and stamp the rows handed on:
+    ``handed_on_at`` set to now on those of ``rows`` (a queryset) whose field ``by`` is one of
+    the ids. Returns the ids handed on."""
+    from django.utils import timezone
+
+    handed = []
+    for pk in ids:
+        if not enqueue(task, pk):
+            break
+        handed.append(pk)
+    rows.filter(**{f"{by}__in": handed}).update(handed_on_at=timezone.now())
+    return handed
+
+
 def resume_broker() -> None:
     """Forget an earlier failure (tests, and a worker that has just reconnected)."""
     redis_breaker.reset()

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q, Sum
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -709,6 +709,15 @@ def _week_start(value: str | None) -> datetime.date:
     return monday - datetime.timedelta(days=7) if today.weekday() <= 1 else monday
 
 
+def _week_query(monday, organisation, organisations) -> QueryDict:
+    """The address's query of a week of the grid (its page links keep it, after a POST too)."""
+    query = QueryDict(mutable=True)
+    query["week"] = monday.isoformat()
+    if organisation and len(organisations) > 1:
+        query["organisation"] = organisation.pk
+    return query
+
+
 @permission_required("volunteers.add_hoursentry")
 def hours_week(request):
     """The weekly grid: a row per active volunteer, a column per day, one submit; a page of
@@ -843,12 +852,10 @@ def hours_week(request):
                     )
                     % {"count": len(parsed), "hours": services.hours_text(total)},
                 )
-                query = f"?week={monday.isoformat()}"
-                if organisation and len(organisations) > 1:
-                    query += f"&organisation={organisation.pk}"
+                query = _week_query(monday, organisation, organisations)
                 if grid_page.number > 1:
-                    query += f"&page={grid_page.number}"
-                return redirect(reverse("volunteers:hours_week") + query)
+                    query["page"] = grid_page.number
+                return redirect(reverse("volunteers:hours_week") + "?" + query.urlencode())
     logged = selectors.week_grid(volunteers, monday)
     rows = [
         {
@@ -878,6 +885,7 @@ def hours_week(request):
             "monday": monday,
             "week": monday.isoformat(),
             "grid_page": grid_page,
+            "page_query": _week_query(monday, organisation, organisations),
             "week_error": week_error,
             "week_hint": week_label(monday - datetime.timedelta(days=7)),
             "previous_week": (monday - datetime.timedelta(days=7)).isoformat(),

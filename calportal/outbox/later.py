@@ -128,10 +128,4 @@ def sweep_pending() -> int:
         .filter(Q(handed_on_at__isnull=True) | Q(handed_on_at__lte=before))
         .values_list("pk", flat=True)[:500]
     )
-    handed = []
-    for pending_id in candidates:
-        if not queue.enqueue(compose_pending, pending_id):
-            break  # the broker went away again; the next sweep continues
-        handed.append(pending_id)
-    PendingMessage.objects.filter(pk__in=handed).update(handed_on_at=now)
-    return len(handed)
+    return len(queue.hand_on(compose_pending, candidates, PendingMessage.objects))

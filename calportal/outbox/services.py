@@ -178,7 +178,7 @@ def sweep() -> int:
     sent (its task was lost). A message is not handed on again while its task may still be
     waiting in the broker. Returns how many were handed on."""
     from calportal.outbox.tasks import deliver_email
-    from calportal.queue import enqueue
+    from calportal.queue import hand_on
 
     now = timezone.now()
     lost = now - datetime.timedelta(seconds=settings.OUTBOX_REHAND_SECONDS)
@@ -200,13 +200,7 @@ def sweep() -> int:
         .order_by("created", "pk")
         .values_list("pk", flat=True)[:500]
     )
-    handed = []
-    for email_id in candidates:
-        if not enqueue(deliver_email, email_id):
-            break  # the broker went away again; the next sweep continues
-        handed.append(email_id)
-    OutboxMessage.objects.filter(email_id__in=handed).update(handed_on_at=now)
-    return len(handed)
+    return len(hand_on(deliver_email, candidates, OutboxMessage.objects, by="email_id"))
 
 
 def forget_messages_regarding(model: type[models.Model], pk: int) -> int:

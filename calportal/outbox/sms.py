@@ -297,13 +297,7 @@ def sweep_sms() -> int:
         .order_by("created_at", "pk")
         .values_list("pk", flat=True)[:500]
     )
-    handed = []
-    for sms_id in candidates:
-        if not queue.enqueue(deliver_sms, sms_id):
-            break  # the broker went away again; the next sweep continues
-        handed.append(sms_id)
-    SMSMessage.objects.filter(pk__in=handed).update(handed_on_at=now)
-    return len(handed)
+    return len(queue.hand_on(deliver_sms, candidates, SMSMessage.objects))
 
 
 def forget_sms_regarding(model: type[models.Model], pk: int) -> int:

@@ -12,8 +12,10 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def query_with(context, **changes) -> str:
-    """The current query string with some parameters replaced, e.g. for pagination links."""
-    query = context["request"].GET.copy()
+    """The current query string with some parameters replaced, e.g. for pagination links.
+    ``page_query`` in the context (a ``QueryDict``), when given, stands for the current query:
+    a page shown again after a POST keeps what its address had."""
+    query = (context.get("page_query") or context["request"].GET).copy()
     for key, value in changes.items():
         query[key] = value
     return "?" + query.urlencode()
