@@ -9,8 +9,6 @@ import datetime
 
 import pytest
 from django.contrib.auth.models import Group as RoleGroup
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,7 +17,7 @@ from calportal.accounts.roles import Role
 from calportal.audit.models import Access, AccessEvent
 from selfhelp.models import ContactWay, Group, JoinRequest, Member, RequestStatus, Topic
 from tests.factories import PASSWORD
-from tests.scale import analyse, raw_delete
+from tests.scale import analyse, queries_of, raw_delete
 
 SIZES = [10, 10_000]
 BIG_GROUP = "skala-duza"
@@ -161,13 +159,6 @@ def url_of(name: str, rows: dict) -> str:
     if name == "workspace":
         return reverse("selfhelp:workspace", args=[rows["big"]])
     return reverse(f"selfhelp:{name}")
-
-
-def queries_of(client, url: str, data=None) -> tuple[int, str]:
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url, data or {})
-    assert response.status_code == 200
-    return len(captured), response.content.decode()
 
 
 @pytest.mark.parametrize("name", sorted(PINNED))

@@ -9,8 +9,6 @@ import datetime
 
 import pytest
 from django.contrib.auth.models import Group as RoleGroup
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,7 +16,7 @@ from calportal.accounts.models import User
 from calportal.accounts.roles import Role
 from calportal.organisations.models import Organisation
 from tests.factories import PASSWORD, OrganisationFactory
-from tests.scale import analyse, raw_delete
+from tests.scale import analyse, queries_of, raw_delete
 from volunteers.models import (
     Agreement,
     EntryStatus,
@@ -137,13 +135,6 @@ def ops(roles):
     )
     user.groups.add(RoleGroup.objects.get(name=Role.OPS_STAFF.value))
     return user
-
-
-def queries_of(client, url: str, data=None) -> tuple[int, str]:
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url, data or {})
-    assert response.status_code == 200
-    return len(captured), response.content.decode()
 
 
 @pytest.mark.parametrize("name", sorted(PINNED))
